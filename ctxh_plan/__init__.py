@@ -1,0 +1,65 @@
+"""ctxh_plan — planning and target tracking for child-affairs work in Vietnamese provinces.
+
+Importing the package is cheap: pandas, statsmodels, matplotlib and friends are
+imported only when a function that needs them is first used (``import
+ctxh_plan`` must stay under 0.5 s; see ``benchmarks/import_time.py``).
+
+Typical use in a notebook::
+
+    import ctxh_plan as cp
+    ds = cp.load_dataset("data/quang_ninh")
+    ev = cp.evaluate_dataset(ds)
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: public name → module (relative to this package) that defines it
+_LAZY: dict[str, str] = {
+    # data in
+    "load_dataset": "dataset",
+    "Dataset": "dataset",
+    "load_catalog": "catalog",
+    "Catalog": "catalog",
+    "Indicator": "catalog",
+    "load_units": "units",
+    "UnitRegistry": "units",
+    "parse_number": "numbers",
+    "format_number": "numbers",
+    "validate_paths": "validation",
+    # evaluation 2021–2025
+    "evaluate_dataset": "evaluate",
+    "style_evaluation": "evaluate",
+    # forecasting and targets 2026–2030
+    "get_forecaster": "forecast",
+    "list_forecasters": "forecast",
+    "forecast_frame": "forecast",
+    "project_dataset": "targets",
+    "propose_targets": "targets",
+    "apply_scenario": "targets",
+    "allocate_target": "targets",
+    # 2025 reform
+    "rebase_dataset": "rebase",
+    "load_registry": "rebase",
+    # outputs
+    "write_appendices": "present",
+    "run_batch": "batch",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ctxh_plan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

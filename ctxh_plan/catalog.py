@@ -1,0 +1,224 @@
+"""The indicator catalogue: what each indicator measures and how it behaves.
+
+Loaded from ``params/indicators.yaml``. One :class:`Indicator` per code; the
+catalogue decides bounds, direction, aggregation and which cells are sensitive.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from .errors import InputError
+from .vocab import Aggregation, Direction, Kind
+
+__all__ = ["Indicator", "Catalog", "load_catalog", "default_catalog_path"]
+
+_REQUIRED = ("code", "name_vi", "name_en", "unit_vi", "kind", "direction")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the catalogue.
+
+    Attributes
+    ----------
+    code : str
+        Catalogue code (``CT11b``, ``TNTT_DEATHS`` …).
+    name_vi, name_en : str
+        Names for users.
+    unit_vi, unit_en : str
+        Unit of measure as printed in tables (``%``, ``‰``, ``trẻ em``…).
+    kind : Kind
+        count / percent / rate per 1,000 / rate per 100,000 / share of units / yes-no / money.
+    direction : Direction
+        Whether higher or lower values are better.
+    numerator, denominator : str or None
+        Codes of the component count indicators of a ratio, when the catalogue has them.
+    aggregation : Aggregation
+        How unit values roll up (sum, ratio of sums, share of units, all, none).
+    bounds : (float, float | None)
+        Allowed range of values; ``None`` for no upper bound.
+    decimals : int
+        Decimals to show.
+    source : str
+        Document that defines the indicator or its target.
+    sensitive : bool
+        Small cells are suppressed in published tables.
+    levels : tuple of str
+        Unit levels that report it (``province``, ``district``, ``commune``).
+    group : str
+        Section of the plan it belongs to.
+    """
+
+    code: str
+    name_vi: str
+    name_en: str
+    unit_vi: str
+    kind: Kind
+    direction: Direction
+    unit_en: str = ""
+    numerator: str | None = None
+    denominator: str | None = None
+    aggregation: Aggregation = Aggregation.SUM
+    bounds: tuple[float, float | None] = (0.0, None)
+    decimals: int = 1
+    source: str = ""
+    sensitive: bool = False
+    levels: tuple[str, ...] = ("province", "district")
+    group: str = ""
+    note: str = ""
+
+    @property
+    def factor(self) -> float:
+        return self.kind.factor
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_vi if lang == "vi" else self.name_en
+
+    def unit(self, lang: str = "vi") -> str:
+        return self.unit_vi if lang == "vi" else (self.unit_en or self.unit_vi)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """An ordered, read-only mapping of indicator code → :class:`Indicator`."""
+
+    indicators: Mapping[str, Indicator]
+    path: Path | None = None
+    _order: tuple[str, ...] = field(default=(), repr=False)
+
+    def __getitem__(self, code: str) -> Indicator:
+        try:
+            return self.indicators[code]
+        except KeyError:
+            raise KeyError(f"unknown indicator code {code!r}") from None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.indicators
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return (self.indicators[c] for c in (self._order or tuple(self.indicators)))
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def codes(self) -> list[str]:
+        return list(self._order or self.indicators)
+
+    def to_frame(self):
+        """The catalogue as a DataFrame (one row per indicator)."""
+        import pandas as pd
+
+        rows = []
+        for ind in self:
+            row = {f.name: getattr(ind, f.name) for f in fields(ind)}
+            for k in ("kind", "direction", "aggregation"):
+                row[k] = row[k].value
+            row["bounds_lo"], row["bounds_hi"] = ind.bounds
+            del row["bounds"]
+            row["levels"] = ",".join(ind.levels)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self)} indicators from {self.path})"
+
+
+def default_catalog_path() -> Path:
+    from .paths import params_dir
+
+    return params_dir() / "indicators.yaml"
+
+
+def _nfc(v):
+    return unicodedata.normalize("NFC", v) if isinstance(v, str) else v
+
+
+def _parse_indicator(raw: dict, path: Path, idx: int) -> Indicator:
+    where = dict(file=str(path), row=idx + 1)
+    if not isinstance(raw, dict):
+        raise InputError("an indicator entry must be a mapping of keys to values",
+                         fix="indent the entry as in the existing ones", column="indicators", value=raw, **where)
+    known = {f.name for f in fields(Indicator)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InputError(f"unknown key(s) {unknown} in indicator {raw.get('code')!r}",
+                         fix=f"use only: {sorted(known)}", column=unknown[0], **where)
+    for key in _REQUIRED:
+        if raw.get(key) in (None, ""):
+            raise InputError(f"indicator {raw.get('code')!r} has no {key!r}", fix=f"add `{key}:`",
+                             column=key, **where)
+    kw = {k: _nfc(v) for k, v in raw.items()}
+    kw["code"] = str(kw["code"])
+    for key, enum in (("kind", Kind), ("direction", Direction), ("aggregation", Aggregation)):
+        if key in kw:
+            try:
+                kw[key] = enum(kw[key])
+            except ValueError:
+                raise InputError(f"indicator {kw['code']!r}: {key} {kw[key]!r} is not known",
+                                 fix=f"use one of {[e.value for e in enum]}", column=key, value=kw[key],
+                                 **where) from None
+    if "bounds" in kw:
+        b = kw["bounds"]
+        if not (isinstance(b, (list, tuple)) and len(b) == 2):
+            raise InputError(f"indicator {kw['code']!r}: bounds must be [low, high]", fix="e.g. bounds: [0, 100]",
+                             column="bounds", value=b, **where)
+        kw["bounds"] = (float(b[0]), None if b[1] is None else float(b[1]))
+    elif kw["kind"].is_bounded_100:
+        kw["bounds"] = (0.0, 100.0)
+    if "levels" in kw:
+        kw["levels"] = tuple(kw["levels"])
+    if kw["kind"].is_ratio and "aggregation" not in kw:
+        kw["aggregation"] = Aggregation.RATIO
+    for key in ("numerator", "denominator"):
+        if kw.get(key) is not None:
+            kw[key] = str(kw[key])
+    return Indicator(**kw)
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load the indicator catalogue from YAML.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``params/indicators.yaml``.
+
+    Raises
+    ------
+    InputError
+        Unknown keys, missing required keys, unknown kinds/directions, duplicate
+        codes, or a numerator/denominator code that is not in the catalogue.
+    """
+    import yaml
+
+    p = Path(path) if path else default_catalog_path()
+    if not p.exists():
+        raise InputError("indicator catalogue not found", fix="check the path", file=str(p))
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(p),
+                         row=(mark.line + 1) if mark else None,
+                         fix="check indentation and quotes around that line") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
+        raise InputError("the catalogue must have a top-level `indicators:` list", file=str(p),
+                         fix="see params/indicators.yaml in the repository for the layout")
+    inds: dict[str, Indicator] = {}
+    for i, raw in enumerate(doc["indicators"]):
+        ind = _parse_indicator(raw, p, i)
+        if ind.code in inds:
+            raise InputError(f"indicator code {ind.code!r} appears twice", file=str(p), row=i + 1,
+                             column="code", value=ind.code, fix="give each indicator a unique code")
+        inds[ind.code] = ind
+    for ind in inds.values():
+        for key in ("numerator", "denominator"):
+            ref = getattr(ind, key)
+            if ref is not None and ref not in inds:
+                raise InputError(f"indicator {ind.code!r}: {key} {ref!r} is not in the catalogue",
+                                 file=str(p), column=key, value=ref,
+                                 fix="add that count indicator or remove the reference")
+    return Catalog(indicators=inds, path=p, _order=tuple(inds))

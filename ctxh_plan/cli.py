@@ -1,0 +1,94 @@
+"""`ctxh-plan` — the command-line face of the library.
+
+Each verb lives in ``ctxh_plan/commands/<verb>.py`` and exposes
+``add_parser(subparsers)`` and ``run(args) -> int``. This module only builds the
+parser, dispatches, and turns typed errors into a clear message and an exit code
+(0 ok, 1 bad input or a failed unit, 2 usage, 130 interrupted). ``--debug``
+shows tracebacks.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_USAGE, CtxhError
+
+__all__ = ["main", "build_parser", "VERBS"]
+
+#: verb → module under ctxh_plan.commands (order = order in --help)
+VERBS = ("validate", "evaluate", "forecast", "project", "rebase", "appendix", "batch")
+
+_DESCRIPTION = """\
+ctxh-plan: lập kế hoạch và theo dõi chỉ tiêu công tác trẻ em.
+Planning and target tracking for child-affairs work in Vietnamese provinces.
+
+Typical order: validate your data, evaluate 2021–2025, project 2026–2030,
+write the appendices, or run everything per unit with `batch`.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse parser that exits with code 2 and a one-line hint on usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ctxh-plan", description=_DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of messages and labels (default: vi)")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
+    for verb in VERBS:
+        try:
+            mod = importlib.import_module(f"ctxh_plan.commands.{verb}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"ctxh_plan.commands.{verb}":
+                continue  # verb not built yet
+            raise
+        mod.add_parser(sub)
+    return parser
+
+
+def _report(exc: BaseException, lang: str) -> None:
+    head = "Lỗi" if lang == "vi" else "Error"
+    print(f"{head}: {exc}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (also used by the console script)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.verb:
+        parser.print_help()
+        return EXIT_USAGE
+    debug = getattr(args, "debug", False)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Interrupted / Đã dừng theo yêu cầu", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except CtxhError as exc:
+        if debug:
+            raise
+        _report(exc, args.lang)
+        return exc.exit_code
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        if debug:
+            raise
+        fix = "check the path" if isinstance(exc, FileNotFoundError) else "check permissions"
+        _report(f"{exc.strerror}: {exc.filename} — fix: {fix}", args.lang)  # type: ignore[arg-type]
+        return EXIT_BAD_INPUT
+
+
+def console_main() -> None:  # pragma: no cover - entry point
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    console_main()

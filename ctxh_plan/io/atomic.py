@@ -1,0 +1,93 @@
+"""Atomic writes: nothing half-written is ever left under the final name.
+
+Every output is written to a temporary file in the destination folder, flushed
+and fsync'ed, then renamed over the final name (``os.replace`` is atomic on the
+same file system). If anything fails or the process is interrupted, the
+temporary file is removed and any previous output stays intact.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+__all__ = ["atomic_path", "atomic_open", "write_text", "write_bytes", "write_frame", "TMP_PREFIX"]
+
+TMP_PREFIX = ".tmp-ctxh-"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success rename it to ``path``.
+
+    Use for writers that want a file name (openpyxl, python-docx, matplotlib)::
+
+        with atomic_path(out) as tmp:
+            doc.save(tmp)
+    """
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=final.suffix, dir=final.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8",
+                newline: str | None = None) -> Iterator[IO[Any]]:
+    """``open()`` replacement writing atomically (text or binary ``mode``)."""
+    if "b" in mode:
+        encoding = None
+    with atomic_path(path) as tmp:
+        with open(tmp, mode, encoding=encoding, newline=newline) as fh:
+            yield fh
+
+
+def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+    with atomic_open(path, "w", encoding=encoding, newline="") as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+    return Path(path)
+
+
+def write_frame(frame: Any, path: str | os.PathLike[str], *, sheet_name: str = "data",
+                excel_writer: Callable[[Any, Path], None] | None = None) -> Path:
+    """Write a DataFrame to ``.csv`` (UTF-8 with BOM so Excel shows Vietnamese) or ``.xlsx``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    path : output path; the suffix decides the format.
+    excel_writer : optional callable(frame, tmp_path) for styled Excel output.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    with atomic_path(p) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        elif suffix == ".xlsx":
+            if excel_writer is not None:
+                excel_writer(frame, tmp)
+            else:
+                frame.to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
+        else:
+            from ..errors import UsageError
+
+            raise UsageError(f"output {p}: unknown format {suffix!r} — fix: use a .csv or .xlsx file name")
+    return p

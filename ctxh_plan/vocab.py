@@ -1,0 +1,176 @@
+"""Fixed vocabularies of the toolkit, as enums with Vietnamese and English labels.
+
+Every enum value is a short English identifier (what files and frames store);
+:func:`label` gives the user-facing text in the chosen language.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = [
+    "Kind",
+    "Direction",
+    "Operator",
+    "Aggregation",
+    "TargetKind",
+    "Attainment",
+    "ProgressCategory",
+    "UnsdCategory",
+    "Flag",
+    "Level",
+    "Lang",
+    "label",
+]
+
+
+class _Labelled(str, Enum):
+    """A str-valued enum whose members carry (vi, en) labels."""
+
+    def __new__(cls, value: str, vi: str = "", en: str = ""):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.vi = vi or value
+        obj.en = en or value
+        return obj
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+    def label(self, lang: str = "vi") -> str:
+        """User-facing label in ``lang`` ("vi" or "en")."""
+        return self.vi if lang == "vi" else self.en
+
+
+class Lang(_Labelled):
+    VI = "vi", "Tiếng Việt", "Vietnamese"
+    EN = "en", "Tiếng Anh", "English"
+
+
+class Kind(_Labelled):
+    """What an indicator measures; decides bounds, aggregation and forecasting transform."""
+
+    COUNT = "count", "Số lượng", "Count"
+    PERCENT = "percent", "Tỷ lệ (%)", "Percent"
+    RATE_1000 = "rate_per_1000", "Tỷ suất (‰)", "Rate per 1,000"
+    RATE_100000 = "rate_per_100000", "Tỷ suất (/100.000)", "Rate per 100,000"
+    SHARE_OF_UNITS = "share_of_units", "Tỷ lệ đơn vị (%)", "Share of units (%)"
+    YES_NO = "yes_no", "Có/Không", "Yes/No"
+    MONEY = "money", "Kinh phí", "Money"
+
+    @property
+    def factor(self) -> float:
+        """Multiplier from numerator/denominator to the value's unit."""
+        return {
+            Kind.PERCENT: 100.0,
+            Kind.SHARE_OF_UNITS: 100.0,
+            Kind.RATE_1000: 1_000.0,
+            Kind.RATE_100000: 100_000.0,
+        }.get(self, 1.0)
+
+    @property
+    def is_ratio(self) -> bool:
+        return self in (Kind.PERCENT, Kind.SHARE_OF_UNITS, Kind.RATE_1000, Kind.RATE_100000)
+
+    @property
+    def is_bounded_100(self) -> bool:
+        return self in (Kind.PERCENT, Kind.SHARE_OF_UNITS)
+
+
+class Direction(_Labelled):
+    HIGHER = "higher", "Càng cao càng tốt", "Higher is better"
+    LOWER = "lower", "Càng thấp càng tốt", "Lower is better"
+
+    @property
+    def sign(self) -> int:
+        """d in the method formulas: +1 if higher is better, -1 if lower is better."""
+        return 1 if self is Direction.HIGHER else -1
+
+
+class Operator(_Labelled):
+    GE = ">=", "≥", "at least"
+    LE = "<=", "≤", "at most"
+    GT = ">", ">", "above"
+    LT = "<", "<", "below"
+    EQ = "=", "=", "equal to"
+
+    def holds(self, value: float, target: float, tol: float = 1e-9) -> bool:
+        """Whether ``value`` satisfies ``value <op> target`` (with a small tolerance for =, >=, <=)."""
+        if self is Operator.GE:
+            return value >= target - tol
+        if self is Operator.LE:
+            return value <= target + tol
+        if self is Operator.GT:
+            return value > target
+        if self is Operator.LT:
+            return value < target
+        return abs(value - target) <= max(tol, 1e-9 * abs(target))
+
+
+class Aggregation(_Labelled):
+    """How a unit's values roll up to its parent."""
+
+    SUM = "sum", "Cộng", "Sum"
+    RATIO = "ratio", "Tỷ số của tổng tử số và tổng mẫu số", "Ratio of sums"
+    SHARE_OF_UNITS = "share_of_units", "Tỷ lệ đơn vị đạt", "Share of units"
+    ALL = "all", "Tất cả đơn vị đạt", "All units meet"
+    NONE = "none", "Không cộng dồn", "Not aggregated"
+
+
+class TargetKind(_Labelled):
+    ABSOLUTE = "absolute", "Giá trị tuyệt đối", "Absolute value"
+    RELATIVE = "relative", "Thay đổi so với năm gốc", "Change vs base year"
+    ANNUAL_CHANGE = "annual_change", "Thay đổi hằng năm", "Change per year"
+
+
+class Attainment(_Labelled):
+    MET = "met", "Đạt", "Met"
+    EXCEEDED = "exceeded", "Vượt", "Exceeded"
+    NOT_MET = "not_met", "Chưa đạt", "Not met"
+    UNCERTAIN = "uncertain", "Chưa kết luận được", "Uncertain"
+    INSUFFICIENT = "insufficient_data", "Không đủ số liệu", "Insufficient data"
+
+
+class ProgressCategory(_Labelled):
+    """Open SDG / Statistics Canada progress categories."""
+
+    ACHIEVED = "achieved", "Đã đạt mục tiêu", "Target achieved"
+    ON_TRACK = "on_track", "Đúng tiến độ", "On track"
+    ACCELERATION = "acceleration_needed", "Cần đẩy nhanh", "Acceleration needed"
+    LIMITED = "limited_progress", "Tiến bộ hạn chế", "Limited progress"
+    DETERIORATION = "deterioration", "Thụt lùi", "Deterioration"
+    INSUFFICIENT = "insufficient_data", "Không đủ số liệu", "Insufficient data"
+
+
+class UnsdCategory(_Labelled):
+    """UN Statistics Division progress chart (2023) categories."""
+
+    ON_TRACK = "on_track", "Đúng tiến độ", "On track or target met"
+    ACCELERATION = "acceleration_needed", "Cần đẩy nhanh", "Acceleration needed"
+    STAGNATION = "stagnation_or_regression", "Đình trệ hoặc thụt lùi", "Stagnation or regression"
+    INSUFFICIENT = "insufficient_data", "Không đủ số liệu", "Insufficient data"
+
+
+class Flag(_Labelled):
+    APPROXIMATE = "approximate", "Số gần đúng", "Approximate"
+    ESTIMATE = "estimate", "Ước thực hiện", "Estimate"
+    REBASED = "rebased", "Quy đổi theo đơn vị mới", "Re-based"
+    SUPPRESSED = "suppressed", "Ẩn (số nhỏ)", "Suppressed (small cell)"
+    ILLUSTRATIVE = "illustrative", "Dữ liệu minh họa", "Illustrative data"
+
+
+class Level(_Labelled):
+    PROVINCE = "province", "Tỉnh", "Province"
+    DISTRICT = "district", "Huyện (cũ)", "Former district"
+    COMMUNE = "commune", "Xã", "Commune"
+
+
+def label(member: _Labelled | str, lang: str = "vi") -> str:
+    """Label of an enum member (or its raw value) in ``lang``; unknown strings pass through."""
+    if isinstance(member, _Labelled):
+        return member.label(lang)
+    for enum in (Attainment, ProgressCategory, UnsdCategory, Kind, Direction, Flag, Level, TargetKind):
+        try:
+            return enum(member).label(lang)
+        except ValueError:
+            continue
+    return str(member)
