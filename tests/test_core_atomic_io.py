@@ -49,3 +49,14 @@ def test_write_frame_unknown_suffix_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="csv or .xlsx"):
         write_frame(pd.DataFrame({"a": [1]}), tmp_path / "x.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_permissions_follow_umask(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        out = write_text(tmp_path / "p.txt", "x")
+    finally:
+        os.umask(mask)
+    assert (out.stat().st_mode & 0o777) == 0o644

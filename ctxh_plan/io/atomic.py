@@ -18,6 +18,12 @@ __all__ = ["atomic_path", "atomic_open", "write_text", "write_bytes", "write_fra
 TMP_PREFIX = ".tmp-ctxh-"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success rename it to ``path``.
@@ -36,6 +42,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs follow the umask
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
