@@ -32,6 +32,9 @@ _LAZY: dict[str, str] = {
     "validate_paths": "validation",
     # evaluation 2021–2025
     "evaluate_dataset": "evaluate",
+    "evaluate_frames": "evaluate",
+    "rollup_observations": "evaluate",
+    "estimate_year_end": "evaluate",
     "style_evaluation": "evaluate",
     # forecasting and targets 2026–2030
     "get_forecaster": "forecast",

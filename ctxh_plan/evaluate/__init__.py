@@ -1,0 +1,23 @@
+"""Evaluation of 2021–2025 achievement: attainment, named progress methods, roll-up, year-end estimate.
+
+Importing this package is cheap; pandas/numpy/scipy are imported inside the functions.
+"""
+from __future__ import annotations
+
+from .core import EVALUATION_COLUMNS, evaluate_dataset, evaluate_frames, parse_period
+from .nowcast import estimate_year_end
+from .rollup import compare_reported, fill_components, rollup_observations
+from .style import compact_evaluation, style_evaluation
+
+__all__ = [
+    "EVALUATION_COLUMNS",
+    "evaluate_dataset",
+    "evaluate_frames",
+    "parse_period",
+    "estimate_year_end",
+    "rollup_observations",
+    "compare_reported",
+    "fill_components",
+    "style_evaluation",
+    "compact_evaluation",
+]

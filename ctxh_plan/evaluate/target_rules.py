@@ -1,0 +1,147 @@
+"""Which target applies to a unit, and what absolute value a relative target means.
+
+Precedence for a (unit, indicator, target_year): the unit's own target, then its
+parent's, … up to the province's, then the national target (``scope = national``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..vocab import Direction, TargetKind
+from .methods import is_missing
+
+__all__ = ["ResolvedTarget", "normalize_targets", "index_targets", "find_target", "resolve_target_value"]
+
+
+@dataclass
+class ResolvedTarget:
+    """A target made concrete for one unit.
+
+    Attributes
+    ----------
+    value : float
+        Target value ``T`` in the indicator's unit at ``year`` (for ``relative`` and
+        ``annual_change`` targets: computed from the base-year value).
+    operator : str
+        Comparison for the attainment verdict. For ``annual_change`` it applies to
+        the observed average annual change (``rate_required``), not to ``value``.
+    exceed_at : float
+        Ambitious end of a range target (``nan`` if none), on the scale the operator
+        applies to.
+    rate_required, rate_ambitious : float
+        For ``annual_change``: required % change a year (least demanding end) and
+        the other end of the range.
+    base_year, base_value : base of relative / annual-change targets.
+    notes : list of str
+    """
+
+    value: float
+    operator: str
+    exceed_at: float = math.nan
+    rate_required: float = math.nan
+    rate_ambitious: float = math.nan
+    base_year: float = math.nan
+    base_value: float = math.nan
+    notes: list[str] | None = None
+
+
+def normalize_targets(targets: Any) -> Any:
+    """Targets frame with every column of the contract, typed (codes as str)."""
+    import pandas as pd
+
+    t = targets.copy()
+    for col, default in (("value_hi", float("nan")), ("kind", "absolute"), ("base_year", float("nan")),
+                         ("source", ""), ("verification", ""), ("note", "")):
+        if col not in t.columns:
+            t[col] = default
+    t["scope"] = t["scope"].astype(str).str.strip()
+    t["indicator_code"] = t["indicator_code"].astype(str).str.strip()
+    t["target_year"] = pd.to_numeric(t["target_year"], errors="coerce")
+    t["value"] = pd.to_numeric(t["value"], errors="coerce").astype(float)
+    t["value_hi"] = pd.to_numeric(t["value_hi"], errors="coerce").astype(float)
+    t["base_year"] = pd.to_numeric(t["base_year"], errors="coerce").astype(float)
+    t["kind"] = t["kind"].astype(object).where(t["kind"].notna(), "absolute").astype(str).replace({"": "absolute"})
+    t["operator"] = t["operator"].astype(object).where(t["operator"].notna(), "").astype(str).str.strip()
+    for col in ("source", "verification", "note"):
+        t[col] = t[col].astype(object).where(t[col].notna(), "").astype(str)
+    return t
+
+
+def index_targets(targets: Any, target_year: int) -> dict[tuple[str, str], dict]:
+    """``{(scope, indicator_code): target row}`` for ``target_year`` (first row wins; duplicates noted)."""
+    t = normalize_targets(targets)
+    t = t[t["target_year"] == target_year]
+    out: dict[tuple[str, str], dict] = {}
+    for rec in t.to_dict("records"):
+        key = (rec["scope"], rec["indicator_code"])
+        if key in out:
+            out[key].setdefault("_dup", 0)
+            out[key]["_dup"] += 1
+            continue
+        out[key] = rec
+    return out
+
+
+def find_target(index: dict, unit: str, indicator: str, ancestors: list[str]) -> dict | None:
+    """The target row for ``unit``: own scope, then each ancestor, then ``national``."""
+    for scope in [unit, *ancestors, "national"]:
+        rec = index.get((scope, indicator))
+        if rec is not None:
+            return rec
+    return None
+
+
+def resolve_target_value(rec: dict, direction: Direction, base_value_at: Any, default_base_year: int,
+                         end_year: int) -> ResolvedTarget:
+    """Turn a target row into an absolute target for one unit.
+
+    Parameters
+    ----------
+    rec : target row (dict).
+    direction : the indicator's direction.
+    base_value_at : callable(year) -> float, the unit's FY value in a year (nan if none).
+    default_base_year : base year when the row has none (the evaluation's baseline year).
+    end_year : target year.
+
+    Notes
+    -----
+    * ``absolute``: ``T = value``; with ``value_hi`` the ambitious end is ``value_hi``.
+    * ``relative``: ``T = y_b × (1 + value/100)`` (−10 ⇒ 0.9 × base value).
+    * ``annual_change``: ``value``/``value_hi`` are % a year; when the indicator is
+      lower-is-better and both are >= 0 they are read as reductions (2…3 ⇒ −2…−3).
+      Required rate = least demanding end; ``T = y_b × (1 + r/100)^(end − b)``;
+      the operator (``<=`` lower-is-better, ``>=`` higher-is-better) applies to the
+      observed average annual % change.
+    """
+    notes: list[str] = []
+    if rec.get("_dup"):
+        notes.append(f"{rec['_dup']} mục tiêu trùng, dùng dòng đầu / duplicate target rows, first used")
+    kind = TargetKind(rec.get("kind") or "absolute")
+    op = rec.get("operator") or (">=" if direction is Direction.HIGHER else "<=")
+    v, v_hi = rec["value"], rec.get("value_hi", math.nan)
+    if kind is TargetKind.ABSOLUTE:
+        return ResolvedTarget(value=v, operator=op, exceed_at=v_hi if not is_missing(v_hi) else math.nan,
+                              notes=notes)
+    b = int(rec["base_year"]) if not is_missing(rec.get("base_year")) else int(default_base_year)
+    yb = base_value_at(b)
+    if is_missing(yb):
+        notes.append(f"thiếu số liệu năm gốc {b} của mục tiêu tương đối / no value in the target's base year {b}")
+    if kind is TargetKind.RELATIVE:
+        t_val = yb * (1 + v / 100.0) if not is_missing(yb) else math.nan
+        hi = yb * (1 + v_hi / 100.0) if not (is_missing(yb) or is_missing(v_hi)) else math.nan
+        notes.append(f"mục tiêu {v:+g}% so với năm {b} / target {v:+g}% vs {b}")
+        return ResolvedTarget(value=t_val, operator=op, exceed_at=hi, base_year=b, base_value=yb, notes=notes)
+    r1, r2 = v, (v_hi if not is_missing(v_hi) else v)
+    if direction is Direction.LOWER and r1 >= 0 and r2 >= 0:
+        r1, r2 = -r1, -r2
+        notes.append("mức giảm hằng năm hiểu là thay đổi âm / annual reduction read as negative change")
+    d = direction.sign
+    req = min(r1, r2) if d > 0 else max(r1, r2)
+    amb = max(r1, r2) if d > 0 else min(r1, r2)
+    t_val = yb * (1 + req / 100.0) ** (end_year - b) if not is_missing(yb) else math.nan
+    notes.append(f"mục tiêu {req:+g}%/năm từ {b} (so sánh mức thay đổi bình quân năm) / target {req:+g}% a year "
+                 f"from {b} (observed average annual change compared)")
+    return ResolvedTarget(value=t_val, operator=">=" if d > 0 else "<=", exceed_at=amb if amb != req else math.nan,
+                          rate_required=req, rate_ambitious=amb, base_year=b, base_value=yb, notes=notes)
