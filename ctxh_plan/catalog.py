@@ -198,7 +198,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if not p.exists():
         raise InputError("indicator catalogue not found", fix="check the path", file=str(p))
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+        doc = yaml.load(p.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(p),

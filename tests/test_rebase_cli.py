@@ -110,8 +110,6 @@ def test_rebase_command_usage(tmp_path, capsys):
     assert exc.value.code == 2
 
 
-@pytest.mark.xfail(reason="needs dataset.yaml keys units_as_of/rebased and load_units(..., as_of=units_as_of) in "
-                          "ctxh_plan.dataset/io.layout (owner: data-in)", strict=False)
 def test_rebased_folder_loads_as_a_dataset(tmp_path):
     from ctxh_plan.dataset import load_dataset
 

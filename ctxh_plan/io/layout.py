@@ -1,0 +1,110 @@
+"""Which files make a dataset folder, and its ``dataset.yaml``.
+
+A dataset folder holds ``observations.csv`` (or ``observations*.xlsx`` when there
+is no CSV), optionally ``targets.csv`` and ``dataset.yaml`` (``province``,
+``illustrative``, ``title``, ``source``). National targets come from
+``params/targets_national.csv``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, UsageError
+from ..paths import params_dir
+
+__all__ = ["DatasetFiles", "find_dataset_files", "read_dataset_meta", "national_targets_path", "classify_path"]
+
+_META_KEYS = {"province", "province_code", "illustrative", "title", "source", "note", "description",
+              "units_as_of", "rebased"}
+
+
+@dataclass(frozen=True)
+class DatasetFiles:
+    """Input files of a dataset folder (or of files named on the command line)."""
+
+    observations: tuple[Path, ...] = ()
+    targets: tuple[Path, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+    folder: Path | None = None
+
+
+def national_targets_path() -> Path:
+    """``params/targets_national.csv`` (written from QĐ 23/QĐ-TTg)."""
+    return params_dir() / "targets_national.csv"
+
+
+def read_dataset_meta(folder: Path) -> dict[str, Any]:
+    """Read ``dataset.yaml`` of a folder ({} when absent).
+
+    Raises
+    ------
+    InputError
+        Not valid YAML, not a mapping, or unknown keys.
+    """
+    p = Path(folder) / "dataset.yaml"
+    if not p.exists():
+        return {}
+    import yaml
+
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"dataset.yaml không phải YAML hợp lệ / not valid YAML: {getattr(exc, 'problem', exc)}",
+                         file=str(p), row=(mark.line + 1) if mark else None,
+                         fix="kiểm tra thụt lề và dấu ngoặc kép / check indentation and quotes") from None
+    if not isinstance(doc, dict):
+        raise InputError("dataset.yaml phải là các cặp khóa: giá trị / must be a mapping of keys", file=str(p),
+                         fix="ví dụ / e.g. `province: \"22\"`")
+    unknown = sorted(set(doc) - _META_KEYS)
+    if unknown:
+        raise InputError(f"khóa không biết / unknown key(s) {unknown}", file=str(p), column=unknown[0],
+                         fix=f"dùng / use: {sorted(_META_KEYS)}")
+    if "province_code" in doc and "province" not in doc:
+        doc["province"] = doc.pop("province_code")
+    if "province" in doc:
+        doc["province"] = str(doc["province"]).strip()
+    if "illustrative" in doc and not isinstance(doc["illustrative"], bool):
+        raise InputError("illustrative phải là true/false / must be true or false", file=str(p),
+                         column="illustrative", value=doc["illustrative"], fix="illustrative: true")
+    return doc
+
+
+def find_dataset_files(folder: str | Path) -> DatasetFiles:
+    """The observation and target files of a dataset folder.
+
+    Raises
+    ------
+    InputError
+        No ``observations.csv`` nor ``observations*.xlsx`` in the folder.
+    """
+    folder = Path(folder)
+    csv = folder / "observations.csv"
+    obs = (csv,) if csv.exists() else tuple(sorted(p for p in folder.glob("observations*.xlsx")
+                                                   if not p.name.startswith(("~$", "."))))
+    if not obs:
+        raise InputError("thư mục không có observations.csv hay observations*.xlsx / "
+                         "no observations.csv or observations*.xlsx in the folder", file=str(folder),
+                         fix="đặt tệp số liệu tên observations.csv vào thư mục / put an observations.csv there")
+    tg = folder / "targets.csv"
+    return DatasetFiles(observations=obs, targets=(tg,) if tg.exists() else (), meta=read_dataset_meta(folder),
+                        folder=folder)
+
+
+def classify_path(path: str | Path) -> str:
+    """``"folder"``, ``"targets"`` or ``"observations"`` for a path named by the user.
+
+    Raises
+    ------
+    UsageError
+        The path does not exist.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"không có tệp hay thư mục / no such file or folder: {p} — fix: kiểm tra đường dẫn / "
+                         f"check the path")
+    if p.is_dir():
+        return "folder"
+    return "targets" if "target" in p.stem.lower() else "observations"
