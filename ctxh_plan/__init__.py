@@ -44,11 +44,20 @@ _LAZY: dict[str, str] = {
     "propose_targets": "targets",
     "apply_scenario": "targets",
     "allocate_target": "targets",
+    "project_frames": "targets",
+    "load_scenario": "targets",
+    "list_scenarios": "targets",
+    "compare_scenarios": "targets",
+    "Projection": "targets",
     # 2025 reform
     "rebase_dataset": "rebase",
     "load_registry": "rebase",
     # outputs
     "write_appendices": "present",
+    "suppress_small_cells": "present",
+    "plot_indicator": "present",
+    "plot_status_heatmap": "present",
+    "plot_ranking": "present",
     "run_batch": "batch",
 }
 

@@ -1,0 +1,87 @@
+"""`ctxh-plan forecast` — forecast short yearly series from a CSV file."""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["add_parser", "run"]
+
+_HELP = """\
+Dự báo chuỗi số liệu năm ngắn (3–10 năm) kèm khoảng dự báo.
+Forecast short yearly series (3–10 points) with calibrated prediction intervals.
+
+Input CSV columns: series_id, year, value (',' or ';' separated, UTF-8).
+Output columns: series_id, year, method, mean, lo80, hi80, lo95, hi95, note.
+Counts and rates stay >= 0, percentages within 0–100.
+"""
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("forecast", help="dự báo chuỗi năm / forecast yearly series",
+                              description=_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--input", "-i", required=True, help="CSV: series_id, year, value (tệp đầu vào)")
+    p.add_argument("--horizon", type=int, default=5, help="số năm dự báo / years ahead (default 5)")
+    p.add_argument("--levels", default="80,95",
+                   help="mức tin cậy của khoảng, %% / interval levels in percent (default 80,95)")
+    p.add_argument("--method", default="default",
+                   help="phương pháp / method: default, naive, drift, ses, damped, theta, trend, combo, "
+                        "combo_median, select, ses_sm, damped_sm, theta_sm (default: default)")
+    p.add_argument("--kind", default="count",
+                   help="loại chỉ tiêu / series kind: count, rate (>= 0), percent (0–100), raw; "
+                        "or the name of a column holding one kind per series (default count)")
+    p.add_argument("--output", "-o", required=True, help="tệp kết quả .csv hoặc .xlsx / output file")
+    p.set_defaults(func=run)
+    return p
+
+
+def _parse_levels(text: str) -> tuple[float, ...]:
+    from ..errors import UsageError
+
+    try:
+        vals = tuple(float(x) for x in str(text).replace(";", ",").split(",") if x.strip())
+    except ValueError:
+        raise UsageError(f"--levels {text!r}: not a list of numbers — fix: e.g. --levels 80,95") from None
+    if not vals:
+        raise UsageError("--levels is empty — fix: e.g. --levels 80,95")
+    return tuple(int(v) if v.is_integer() else v for v in vals)
+
+
+def read_series_csv(path: str) -> Any:
+    """Read the input CSV (``,`` or ``;``; UTF-8 with or without BOM), ids as text."""
+    import pandas as pd
+
+    from ..errors import InputError
+
+    try:
+        frame = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding="utf-8-sig",
+                            skipinitialspace=True, keep_default_na=False, na_values=[""])
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text", file=path,
+                         fix="save it as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read the CSV ({exc})", file=path,
+                         fix="check that it is a CSV with a header line series_id,year,value") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import ParameterError, UsageError
+    from ..forecast import forecast_frame
+    from ..io.atomic import write_frame
+
+    levels = _parse_levels(args.levels)
+    frame = read_series_csv(args.input)
+    try:
+        out = forecast_frame(frame, args.horizon, levels=levels, method=args.method, kind=args.kind,
+                             source=str(args.input))
+    except ParameterError as exc:  # bad option values are usage errors on the command line
+        raise UsageError(f"--{exc.key}: {exc.problem}" + (f" (value {exc.value!r})" if exc.value is not None
+                                                          else "") + (f" — fix: {exc.fix}" if exc.fix else "")
+                         ) from None
+    write_frame(out, args.output)
+    n_series = out["series_id"].nunique() if "series_id" in out else len(out)
+    n_notes = int((out.groupby("series_id")["note"].first() != "").sum()) if "series_id" in out else 0
+    print(f"{n_series} chuỗi / series → {args.output}"
+          + (f" ({n_notes} with a note: see column 'note')" if n_notes else ""))
+    return 0

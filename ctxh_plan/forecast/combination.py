@@ -1,0 +1,133 @@
+"""Combinations of methods, per-series selection, and the measured default.
+
+* ``combo``        — mean, in the transformed space, of ``ses``, ``damped`` and
+  ``theta`` (components and ``how="mean"|"median"`` are settings); sigma is the
+  mean of the component sigmas (then calibrated like any method).
+* ``combo_median`` — the same with the median.
+* ``select``       — per-series choice among ``naive, drift, ses, damped, theta``
+  by rolling-origin absolute error inside the series (last 3 origins, forecasts
+  up to the end of the series).
+* ``default``      — the forecaster chosen by measurement on the Tourism
+  benchmark (see docs/FORECASTING.md); results are labelled with its real name.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .base import Forecaster, register
+
+__all__ = ["Combination", "CombinationMedian", "Select", "Default", "DEFAULT_METHOD"]
+
+#: method the ``default`` forecaster delegates to (chosen by benchmarks/forecast_tourism.py)
+DEFAULT_METHOD = "combo"
+
+
+def _component(name: str) -> Forecaster:
+    from .base import get_forecaster
+
+    return get_forecaster(name)
+
+
+@register
+class Combination(Forecaster):
+    name = "combo"
+    summary = "mean of ses + damped + theta on the transformed scale"
+    _how = "mean"
+
+    def __init__(self, components: Sequence[str] = ("ses", "damped", "theta"), how: str | None = None) -> None:
+        super().__init__()
+        if how is not None:
+            if how not in ("mean", "median"):
+                raise TypeError(f"how must be 'mean' or 'median', not {how!r}")
+            self._how = how
+        if not components:
+            raise TypeError("components must name at least one method")
+        self.components = tuple(components)
+        self._custom = self.components != ("ses", "damped", "theta") or how not in (None, type(self)._how)
+
+    @property
+    def calibration_key(self) -> str:
+        # a non-standard mix has no measured calibration (normal quantiles, said in note)
+        return self.name if not self._custom else f"{self.name}:{'+'.join(self.components)}:{self._how}"
+
+    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+        import numpy as np
+
+        means, sigmas = [], []
+        for name in self.components:
+            comp = _component(name)
+            mu, sd = comp.predict_batch(Z, h)
+            for r, notes in comp.last_notes.items():
+                self.last_notes.setdefault(r, []).extend(notes)
+            means.append(mu)
+            sigmas.append(sd)
+        agg = np.median if self._how == "median" else np.mean
+        return agg(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0)
+
+
+@register
+class CombinationMedian(Combination):
+    name = "combo_median"
+    summary = "median of ses + damped + theta on the transformed scale"
+    _how = "median"
+
+
+@register
+class Select(Forecaster):
+    name = "select"
+    summary = "per-series choice among naive, drift, ses, damped, theta by in-series rolling-origin error"
+
+    def __init__(self, candidates: Sequence[str] = ("naive", "drift", "ses", "damped", "theta"),
+                 origins: int = 3) -> None:
+        super().__init__()
+        self.candidates = tuple(candidates)
+        self.origins = int(origins)
+
+    def choose(self, Z: Any) -> Any:
+        """Index into ``candidates`` of the chosen method for each row (ties → earlier)."""
+        import numpy as np
+
+        m, n = Z.shape
+        score = np.zeros((len(self.candidates), m))
+        first = max(3, n - self.origins)
+        if first >= n:  # too short to test: take the first candidate
+            return np.zeros(m, dtype=int)
+        for c, name in enumerate(self.candidates):
+            comp = _component(name)
+            for k in range(first, n):
+                mu, _ = comp.predict_batch(Z[:, :k], n - k)
+                score[c] += np.mean(np.abs(Z[:, k:] - mu), axis=1)
+        return np.argmin(score, axis=0)
+
+    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+        import numpy as np
+
+        pick = self.choose(Z)
+        mean = np.empty((Z.shape[0], h))
+        sigma = np.empty_like(mean)
+        for c, name in enumerate(self.candidates):
+            rows = np.flatnonzero(pick == c)
+            if rows.size:
+                mean[rows], sigma[rows] = _component(name).predict_batch(Z[rows], h)
+        return mean, sigma
+
+
+@register
+class Default(Forecaster):
+    name = "default"
+    summary = f"the measured default (currently {DEFAULT_METHOD})"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._inner = _component(DEFAULT_METHOD)
+        self.name = self._inner.name  # results say which method really ran
+
+    @property
+    def calibration_key(self) -> str:
+        return self._inner.calibration_key
+
+    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+        self._inner.last_notes = {}
+        out = self._inner.predict_batch(Z, h)
+        self.last_notes = self._inner.last_notes
+        return out

@@ -1,0 +1,212 @@
+"""write_appendices: the plan appendices (Word and Excel) and their charts, per unit and for the province.
+
+Suppression is computed once over all units of the dataset, so the pattern of hidden
+cells is the same whichever subset of units is written (the batch writes one unit per
+notebook and the province in the summary).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..errors import InputError, UsageError
+from .labels import text
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .settings import PublishSettings
+
+__all__ = ["write_appendices", "appendix_stem", "FORMATS"]
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("docx", "xlsx")
+
+
+def appendix_stem(unit_code: str, lang: str = "vi") -> str:
+    """File name (without suffix) of a unit's appendix: ``phu_luc_193`` (vi) / ``appendix_193`` (en)."""
+    return f"{'phu_luc' if lang == 'vi' else 'appendix'}_{unit_code}"
+
+
+def _models_frame(ds: Any, settings: "PublishSettings", unit_code: str, province: str, lang: str,
+                  models_path: str | Path | None) -> "pd.DataFrame | None":
+    """Biểu 3 rows for a unit (province: province-wide models), or None when no models file applies."""
+    from .models import build_models_table, load_models
+
+    path = Path(models_path) if models_path else _find_models_file(province)
+    if path is None:
+        log.info("no models file for province %s: Biểu 3 left out", province)
+        return None
+    models, _meta = load_models(path)
+    frame = build_models_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang,
+                               unit_code=None if unit_code == province else unit_code)
+    return frame if len(frame) else None
+
+
+def _find_models_file(province: str) -> Path | None:
+    """``params/models/*.yaml`` whose ``province_code`` is ``province`` (first match by name)."""
+    import yaml
+
+    from ..paths import params_dir
+
+    for p in sorted((params_dir() / "models").glob("*.yaml")):
+        try:
+            doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"not valid YAML: {exc}", file=str(p), fix="check indentation and quotes") from None
+        if str(doc.get("province_code", "")) == province:
+            return p
+    return None
+
+
+def _chart_paths(ds: Any, evaluation: "pd.DataFrame", projection: Any, unit_code: str, values: "pd.DataFrame",
+                 settings: "PublishSettings", out_dir: Path, lang: str, is_province: bool) -> list[tuple[Path, str, list[Path]]]:
+    """Draw and save the charts of one unit; returns [(png, caption, all files written)]."""
+    from .charts import plot_indicator, plot_ranking, plot_status_heatmap, save_figure
+    from .suppress import suppressed_flag_column
+
+    illustrative = bool(getattr(ds, "illustrative", False))
+    chart_dir = out_dir / "charts" / unit_code
+    made: list[tuple[Path, str, list[Path]]] = []
+    if is_province:
+        units_ev = evaluation[evaluation["unit_code"].astype(str) != unit_code].copy()
+        name_col = f"indicator_name_{lang}"
+        if name_col not in units_ev.columns:
+            units_ev[name_col] = [ds.catalog[c].name(lang) if c in ds.catalog else c
+                                  for c in units_ev["indicator_code"].astype(str)]
+        if len(units_ev):
+            for name, fig, caption in (
+                    ("heatmap", plot_status_heatmap(units_ev, lang, illustrative=illustrative),
+                     text("chart_heatmap_title", lang)),
+                    ("ranking", plot_ranking(units_ev, lang, illustrative=illustrative),
+                     text("chart_ranking_title", lang))):
+                files = save_figure(fig, chart_dir / name, dpi=settings.dpi)
+                made.append((files[0], caption, files))
+    props = getattr(projection, "proposals", None) if projection is not None else None
+    fc = getattr(projection, "forecasts", None) if projection is not None else None
+    if props is None:
+        return made
+    unit_vals = values[values["unit_code"] == unit_code]
+    ev = evaluation[evaluation["unit_code"].astype(str) == unit_code].drop_duplicates("indicator_code")
+    targets = dict(zip(ev["indicator_code"].astype(str), ev.get("target_value", [])))
+    count = 0
+    for row in props[props["unit_code"].astype(str) == unit_code].to_dict("records"):
+        if count >= settings.max_indicator_charts:
+            break
+        code = str(row["indicator_code"])
+        ind = ds.catalog[code] if code in ds.catalog else None
+        hist = unit_vals[unit_vals["indicator_code"] == code]
+        if ind is not None and ind.sensitive and hist[suppressed_flag_column("value")].any():
+            log.info("chart of %s for %s left out: it has suppressed cells", code, unit_code)
+            continue
+        f = None
+        if fc is not None and len(fc):
+            f = fc[(fc["unit_code"].astype(str) == unit_code) & (fc["indicator_code"].astype(str) == code)]
+        fig = plot_indicator(hist.set_index("year")["value"], target_2025=targets.get(code), forecast=f,
+                             proposal=row, indicator=ind, lang=lang, illustrative=illustrative)
+        files = save_figure(fig, chart_dir / code, dpi=settings.dpi)
+        made.append((files[0], ind.name(lang) if ind else code, files))
+        count += 1
+    return made
+
+
+def _sources(ds: Any, settings: "PublishSettings", lang: str) -> dict:
+    items = [(text("sources_dataset", lang), str(getattr(ds, "path", "") or ""))]
+    inputs = getattr(ds, "inputs", None) or []
+    if inputs:
+        items.append((text("sources_inputs", lang),
+                      "\n".join(f"{i.get('path')}  {i.get('sha256', '')}" for i in inputs)))
+    for key in ("method_note_bieu1", "method_note_bieu2"):
+        items.append((text("notes", lang), text(key, lang)))
+    items.append((text("notes", lang), text("suppressed_note", lang, mark=settings.mark, threshold=settings.threshold)
+                  + " " + text("zero_not_suppressed", lang)))
+    items.append((text("notes", lang), text("estimate_note", lang)))
+    items.append((text("sources_formats", lang), text("sources_formats_text", lang)))
+    return {"illustrative": bool(getattr(ds, "illustrative", False)), "items": items}
+
+
+def write_appendices(ds: Any, evaluation: "pd.DataFrame", projection: Any, out_dir: str | Path, *,
+                     units: Sequence[str] | None = None, formats: Sequence[str] = FORMATS, lang: str = "vi",
+                     settings: "PublishSettings | None" = None, models_path: str | Path | None = None,
+                     charts: bool = True) -> list[Path]:
+    """Write the plan appendices (Biểu 1, 2, 3 + charts) for the province and/or units.
+
+    Parameters
+    ----------
+    ds : Dataset
+        ``observations, catalog, units, province_code, illustrative`` (and ``path``, ``inputs`` for the
+        sources sheet).
+    evaluation : DataFrame
+        Evaluation frame for **all** units (suppression must see every group).
+    projection : Projection or None
+        ``.proposals`` and ``.forecasts`` frames; None → no Biểu 2 and no forecast charts.
+    out_dir : path
+        Folder for ``phu_luc_<unit>.docx`` / ``.xlsx`` and ``charts/<unit>/*.png|svg``.
+    units : list of str, optional
+        Unit codes to write (the province code included when wanted). Default: the province and every
+        unit of the evaluation.
+    formats : ("docx", "xlsx")
+    lang : "vi" (default) or "en"
+    settings : PublishSettings, optional
+        Default: ``params/publish.yaml``.
+    models_path : path, optional
+        Models file for Biểu 3 (default: the ``params/models/*.yaml`` of the dataset's province).
+    charts : bool
+        Draw and embed the charts.
+
+    Returns
+    -------
+    list of Path
+        Every file written (documents and charts), in order.
+    """
+    from .docx_writer import DocxHeader, write_docx
+    from .settings import load_publish_settings
+    from .tables import build_appendix_tables, published_proposals, published_values, unit_name
+    from .xlsx_writer import write_xlsx
+
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"unknown appendix format(s) {bad or list(formats)} — fix: use docx and/or xlsx")
+    if lang not in ("vi", "en"):
+        raise UsageError(f"unknown language {lang!r} — fix: use vi or en")
+    settings = settings or load_publish_settings()
+    out = Path(out_dir)
+    province = str(getattr(ds, "province_code", "") or "")
+    known = list(dict.fromkeys(evaluation["unit_code"].astype(str)))
+    if units is None:
+        units = [province] + [u for u in known if u != province] if province else known
+    units = [str(u) for u in units]
+    unknown = [u for u in units if u not in known]
+    if unknown:
+        raise InputError(f"no evaluation rows for unit(s) {unknown}", column="unit_code", value=unknown[0],
+                         fix=f"use codes present in the evaluation: {', '.join(known[:20])}")
+    values = published_values(ds, evaluation, settings)
+    props = getattr(projection, "proposals", None) if projection is not None else None
+    proposals = published_proposals(ds, props, settings) if props is not None else None
+    doc = settings
+    ref = text("issued_with", lang, document=(
+        f"{'Kế hoạch số' if lang == 'vi' else 'Plan No.'} {doc.doc('plan_number', lang)} "
+        f"{doc.doc('plan_date', lang)} {'của' if lang == 'vi' else 'of the'} {doc.doc('issuing_body', lang)}"))
+    written: list[Path] = []
+    for code in units:
+        is_province = code == province
+        models = _models_frame(ds, settings, code, province, lang, models_path)
+        tables = build_appendix_tables(ds, evaluation, projection, code, lang=lang, settings=settings,
+                                       models_frame=models, values=values, proposals=proposals)
+        chart_list = _chart_paths(ds, evaluation, projection, code, values, settings, out, lang,
+                                  is_province) if charts and "docx" in formats else []
+        for _png, _cap, files in chart_list:
+            written.extend(files)
+        stem = out / appendix_stem(code, lang)
+        if "docx" in formats:
+            header = DocxHeader(appendix_number=doc.doc("appendix_number", lang, "I"),
+                                title=doc.doc("appendix_title", lang), document_ref=ref,
+                                unit_line=text("for_unit", lang, name=unit_name(ds, code, evaluation)),
+                                illustrative=bool(getattr(ds, "illustrative", False)),
+                                charts=[(png, cap) for png, cap, _ in chart_list])
+            written.append(write_docx(tables, stem.with_suffix(".docx"), header, lang=lang))
+        if "xlsx" in formats:
+            written.append(write_xlsx(tables, stem.with_suffix(".xlsx"), lang=lang, sources=_sources(ds, settings, lang)))
+    return written

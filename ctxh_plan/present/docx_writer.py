@@ -1,0 +1,335 @@
+"""Word appendix (python-docx) in the official format of Nghị định 30/2020/NĐ-CP.
+
+Times New Roman, A4, margins top/bottom 20 mm, left 30 mm, right 15 mm (within the decree's
+ranges), landscape pages for the wide tables, header rows repeated on every page
+(``w:tblHeader``), the "Phụ lục" heading block (number and title in bold capitals, the
+issuing document reference in italics), Vietnamese number format (1.234,5), numbered notes
+under each table (methods, estimates, suppression, illustrative data).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .labels import table_title, text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .tables import AppendixTable
+
+__all__ = ["DocxHeader", "write_docx", "format_cell", "FONT", "MARGINS_MM", "TABLE_FONT_PT", "BODY_FONT_PT"]
+
+FONT = "Times New Roman"
+#: page margins in mm (Nghị định 30/2020/NĐ-CP: top 20–25, bottom 20–25, left 30–35, right 15–20)
+MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
+BODY_FONT_PT = 13
+TABLE_FONT_PT = 10
+A4_MM = (210.0, 297.0)
+
+
+@dataclass
+class DocxHeader:
+    """Text of the heading block of an appendix."""
+
+    appendix_number: str = "I"
+    title: str = ""
+    document_ref: str = ""
+    unit_line: str = ""
+    illustrative: bool = False
+    charts: list = field(default_factory=list)  # [(png path, caption)]
+
+
+def format_cell(table: "AppendixTable", row: int, key: str, lang: str) -> str:
+    """Text of one cell as printed: number in vi/en style, mark for suppressed, "(ư)" for estimates."""
+    from ..numbers import format_number
+
+    spec = next(c for c in table.columns if c.key == key)
+    values, hidden, estimate = table.cells()[row]
+    if hidden[key]:
+        return table.mark
+    v = values[key]
+    if spec.kind == "text":
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    s = format_number(float(v), table.decimals(row, spec), "vi" if lang == "vi" else "en")
+    pre = table.prefix.get(key)
+    if pre:
+        s = pre[row] + s
+    if estimate[key]:
+        s += " " + text("estimate_mark", lang)
+    return s
+
+
+def _set_rfonts(rpr: Any) -> None:
+    """Times New Roman in every font slot (ASCII, high ANSI, complex script, East Asian) of a run property."""
+    from docx.oxml.ns import qn
+
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), FONT)
+
+
+def _set_run_font(run: Any, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
+    from docx.shared import Pt
+
+    run.font.name = FONT
+    _set_rfonts(run._element.get_or_add_rPr())
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+
+
+def _para(doc_or_cell: Any, txt: str, *, size: float = BODY_FONT_PT, bold: bool = False, italic: bool = False,
+          align: str = "center", space_after: float = 0) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc_or_cell.add_paragraph()
+    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    _set_run_font(p.add_run(txt), size, bold, italic)
+    return p
+
+
+def _setup_styles(doc: Any) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    st = doc.styles["Normal"]
+    st.font.name = FONT
+    st.font.size = Pt(BODY_FONT_PT)
+    rpr = st.element.get_or_add_rPr()
+    _set_rfonts(rpr)
+    # Vietnamese proofing language
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), "vi-VN")
+
+
+def _setup_section(section: Any, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Twips
+
+    w, h = A4_MM
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(h), Mm(w)) if landscape else (Mm(w), Mm(h))
+    # Word stores margins in twips: round up so 15 mm is never stored as 14.99 mm (outside the decree's range)
+    twips = {k: Twips(math.ceil(v * 1440 / 25.4)) for k, v in MARGINS_MM.items()}
+    section.top_margin, section.bottom_margin = twips["top"], twips["bottom"]
+    section.left_margin, section.right_margin = twips["left"], twips["right"]
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+
+
+def _mark_header_row(row: Any) -> None:
+    """Repeat this row at the top of every page and never split it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def _set_cell_margins(table: Any, left_right_twips: int) -> None:
+    """Default left/right cell margins of ``table`` (twips)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(left_right_twips))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+def _keep_row_whole(row: Any) -> None:
+    """Do not split this row across pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _cell_text(cell: Any, txt: str, *, bold: bool = False, italic: bool = False, align: str = "left",
+               size: float = TABLE_FONT_PT) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.space_before = Pt(0)
+    _set_run_font(p.add_run(txt), size, bold, italic)
+
+
+def _widths_mm(table: "AppendixTable", usable_mm: float) -> list[float]:
+    raw = [c.width_mm for c in table.columns]
+    scale = usable_mm / sum(raw)
+    return [w * scale for w in raw]
+
+
+def _add_table(doc: Any, table: "AppendixTable", lang: str) -> None:
+    from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+    from docx.shared import Mm
+
+    _para(doc, table.number, bold=True, size=BODY_FONT_PT, space_after=0)
+    _para(doc, table.title.upper(), bold=True, size=BODY_FONT_PT)
+    if table.subtitle:
+        _para(doc, table.subtitle, italic=True, size=12, space_after=6)
+    cols = table.columns
+    has_groups = any(c.group for c in cols)
+    n_head = 2 if has_groups else 1
+    t = doc.add_table(rows=n_head + len(table.frame), cols=len(cols))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    _set_cell_margins(t, left_right_twips=57)  # 1 mm instead of Word's 1.9 mm: more room for numbers
+    usable = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
+    widths = _widths_mm(table, usable)
+    for j, w in enumerate(widths):
+        t.columns[j].width = Mm(w)
+    rows = [r.cells for r in t.rows]  # python-docx rebuilds the grid on every .cells / .cell(): fetch once
+    for cells in rows:
+        for cell, w in zip(cells, widths):
+            cell.width = Mm(w)
+    # header rows
+    if has_groups:
+        j = 0
+        while j < len(cols):
+            c = cols[j]
+            if c.group:
+                k = j
+                while k + 1 < len(cols) and cols[k + 1].group == c.group:
+                    k += 1
+                top = rows[0][j].merge(rows[0][k])
+                _cell_text(top, c.group, bold=True, align="center")
+                for m in range(j, k + 1):
+                    _cell_text(rows[1][m], table.label(cols[m].key), bold=True, align="center")
+                j = k + 1
+            else:
+                merged = rows[0][j].merge(rows[1][j])
+                _cell_text(merged, table.label(c.key), bold=True, align="center")
+                j += 1
+    else:
+        for j, c in enumerate(cols):
+            _cell_text(rows[0][j], table.label(c.key), bold=True, align="center")
+    trs = list(t.rows)
+    for r in range(n_head):
+        _mark_header_row(trs[r])
+    if has_groups:  # room for the merged labels (LibreOffice clips repeated headers without it)
+        trs[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        trs[0].height = Mm(7)
+        trs[1].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        trs[1].height = Mm(14)
+    # body
+    last = len(table.frame) - 1
+    for i in range(len(table.frame)):
+        _keep_row_whole(trs[n_head + i])
+        cells = rows[n_head + i]
+        is_total = table.total_row and i == last
+        for j, c in enumerate(cols):
+            txt = format_cell(table, i, c.key, lang)
+            align = "left" if c.kind == "text" else ("center" if c.key == "stt" else "right")
+            if c.key in ("unit_of_measure", "attainment", "progress_category", "quantity_unit"):
+                align = "center"
+            _cell_text(cells[j], txt, align=align, bold=is_total)
+    if table.notes:
+        from docx.shared import Pt
+
+        head = _para(doc, text("notes", lang) + ":", bold=True, italic=True, size=11, align="left")
+        head.paragraph_format.space_before = Pt(6)
+        for k, note in enumerate(table.notes, start=1):
+            _para(doc, f"({k}) {note}", italic=True, size=11, align="justify")
+
+
+def _png_size(path: str | Path) -> tuple[float, float]:
+    """(width, height) in pixels of a PNG file, from its header."""
+    import struct
+
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        from ..errors import InputError
+
+        raise InputError("chart file is not a PNG", file=str(path), fix="charts are embedded as PNG")
+    w, h = struct.unpack(">II", head[16:24])
+    return float(w), float(h)
+
+
+def write_docx(tables: Sequence["AppendixTable"], path: str | Path, header: DocxHeader, *,
+               lang: str = "vi") -> Path:
+    """Write the Word appendix for one unit (atomic write). Returns ``path``.
+
+    Parameters
+    ----------
+    tables : AppendixTable list
+        Biểu 1, 2, 3 from :func:`~ctxh_plan.present.tables.build_appendix_tables`.
+    header : DocxHeader
+        Appendix number, title, issuing document reference, unit line, illustrative flag, charts to embed.
+    """
+    import docx
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Mm
+
+    from ..io.atomic import atomic_path
+
+    doc = docx.Document()
+    _setup_styles(doc)
+    _setup_section(doc.sections[0], landscape=True)
+    appendix = text("appendix", lang).upper()
+    _para(doc, f"{appendix} {header.appendix_number}".strip(), bold=True)
+    if header.title:
+        _para(doc, header.title.upper(), bold=True)
+    if header.document_ref:
+        _para(doc, header.document_ref, italic=True)
+    if header.unit_line:
+        _para(doc, header.unit_line, italic=True, size=12)
+    if header.illustrative:
+        _para(doc, f"({text('illustrative', lang).upper()})", bold=True, italic=True, size=12)
+    _para(doc, "______", space_after=6)
+    for k, table in enumerate(tables):
+        if k:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _add_table(doc, table, lang)
+    if header.charts:
+        sec = doc.add_section(WD_SECTION.NEW_PAGE)
+        _setup_section(sec, landscape=True)
+        number, title = table_title("charts", lang)
+        _para(doc, title.upper(), bold=True, space_after=6)
+        for k, (png, caption) in enumerate(header.charts, start=1):
+            w, h = _png_size(png)
+            box_w = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"] - 5
+            box_h = 120.0
+            scale = min(box_w / w, box_h / h)  # fit the page, keep the aspect ratio
+            doc.add_picture(str(png), width=Mm(w * scale), height=Mm(h * scale))
+            doc.paragraphs[-1].alignment = 1  # centre
+            _para(doc, f"{number} {k}. {caption}", italic=True, size=11, space_after=6)
+        if header.illustrative:
+            _para(doc, text("illustrative_note", lang), italic=True, size=11)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return Path(path)

@@ -1,0 +1,29 @@
+"""Target setting for 2030: proposals, milestones, feasibility, scenarios, allocation.
+
+Public API::
+
+    project_dataset(ds, *, horizon=2030, scenario=None, evaluation=None) -> Projection
+    project_frames(observations, catalog, targets=None, *, units=None, settings=None, scenario=None, ...)
+    propose_targets(forecasts, observations, catalog, targets=None, *, settings=None, province_code=None, ...)
+    apply_scenario(forecasts, scenario, catalog, *, observations=None)
+    allocate_target(target, units, *, method="population", kind="count")
+    load_scenario(name_or_path), list_scenarios(), load_settings(path=None, **overrides)
+
+See docs/TARGETS.md.
+"""
+from __future__ import annotations
+
+from .allocation import allocate_target
+from .output import write_projection
+from .projection import Projection, compare_scenarios, forecast_observations, project_dataset, project_frames
+from .propose import propose_targets
+from .scenarios import Scenario, apply_scenario, list_scenarios, load_scenario
+from .settings import ProjectionSettings, load_settings
+from .terms import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
+
+__all__ = [
+    "project_dataset", "project_frames", "Projection", "forecast_observations", "compare_scenarios",
+    "propose_targets", "apply_scenario", "load_scenario", "list_scenarios", "Scenario",
+    "allocate_target", "write_projection", "ProjectionSettings", "load_settings",
+    "TargetMethod", "Binding", "MilestonePath", "AllocationMethod", "ScenarioOperation",
+]

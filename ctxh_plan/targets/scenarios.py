@@ -1,0 +1,313 @@
+"""Scenarios: named, declarative adjustments on top of the forecast.
+
+A scenario file ``params/scenarios/<name>.yaml``::
+
+    name: accelerated
+    label_vi: Tăng tốc
+    label_en: Accelerated
+    description: Đuối nước giảm 10%/năm …
+    adjustments:
+      - indicator: TNTT_DROWN_DEATHS   # code or list of codes; or select by group / kind / direction
+        operation: annual_pct          # annual_pct | annual_points | set | multiply
+        value: -10
+        from_year: 2026
+        max: 100                       # optional cap (catalogue bounds always apply)
+
+Operations, for years >= ``from_year`` (anchor = the level in ``from_year − 1``: the
+full-year observation, else the forecast, else the latest earlier observation):
+
+* ``annual_pct``    — ``anchor · (1 + value/100)^k``, k years after the anchor;
+* ``annual_points`` — ``anchor + value · k`` (percentage points for percentages);
+* ``set``           — ``value``;
+* ``multiply``      — the forecast × ``value``.
+
+Interval bounds move with the centre: scaled by the same ratio for ``annual_pct`` and
+``multiply`` (shifted when the forecast is 0), shifted by the same amount for
+``annual_points`` and ``set``; then clipped to the bounds. Adjustments apply in
+file order; a later one works on the result of the earlier ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import logging
+
+from ..errors import InputError
+from .space import clip_bounds
+from .terms import ScenarioOperation
+
+__all__ = ["Adjustment", "Scenario", "load_scenario", "list_scenarios", "parse_scenario", "apply_scenario",
+           "BASELINE", "scenarios_dir"]
+
+log = logging.getLogger(__name__)
+
+BASELINE = "baseline"
+
+_ADJ_KEYS = {"indicator", "group", "kind", "direction", "operation", "value", "from_year", "min", "max", "note"}
+_TOP_KEYS = {"name", "label_vi", "label_en", "description", "adjustments", "version"}
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One adjustment of a scenario (selectors are combined with AND)."""
+
+    operation: str
+    value: float
+    from_year: int
+    indicators: tuple[str, ...] | None = None
+    group: str | None = None
+    kind: str | None = None
+    direction: str | None = None
+    min: float | None = None
+    max: float | None = None
+    note: str = ""
+    where: str = ""
+
+    def describe(self) -> str:
+        sel = ",".join(self.indicators) if self.indicators else (self.group or self.kind or self.direction or "")
+        return f"{sel}: {self.operation} {self.value:g} từ {self.from_year}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of adjustments on top of the forecast (``baseline`` has none)."""
+
+    name: str
+    label_vi: str = ""
+    label_en: str = ""
+    description: str = ""
+    adjustments: tuple[Adjustment, ...] = field(default=())
+    path: Path | None = None
+
+    def label(self, lang: str = "vi") -> str:
+        return (self.label_vi if lang == "vi" else self.label_en) or self.name
+
+
+def scenarios_dir() -> Path:
+    from ..paths import params_dir
+
+    return params_dir() / "scenarios"
+
+
+def list_scenarios(folder: str | Path | None = None) -> list[str]:
+    """Names of the scenario files in ``params/scenarios`` (``baseline`` first)."""
+    d = Path(folder) if folder else scenarios_dir()
+    names = sorted(p.stem for p in d.glob("*.yaml"))
+    if BASELINE in names:
+        names.remove(BASELINE)
+    return [BASELINE] + names
+
+
+def _err(source: str, key: str, value: Any, problem: str, fix: str) -> InputError:
+    return InputError(problem, fix=fix, file=source, column=key, value=value)
+
+
+def _number(raw: dict, key: str, source: str, where: str, required: bool = True) -> float | None:
+    v = raw.get(key)
+    if v is None:
+        if required:
+            raise _err(source, f"{where}.{key}", None, f"`{key}` is missing", f"add `{key}: <number>`")
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _err(source, f"{where}.{key}", v, f"`{key}` must be a number", f"e.g. `{key}: -10`")
+    return float(v)
+
+
+def parse_scenario(doc: Any, source: str = "<scenario>", name: str | None = None) -> Scenario:
+    """Validate a scenario document (already parsed YAML) and build a :class:`Scenario`.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the key (``adjustments[1].operation``), the value and the fix.
+    """
+    from ..vocab import Direction, Kind
+
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise _err(source, "(file)", None, "a scenario file must be a mapping", "see docs/TARGETS.md for the format")
+    for key in doc:
+        if key not in _TOP_KEYS:
+            raise _err(source, str(key), doc[key], "unknown key", f"use only: {sorted(_TOP_KEYS)}")
+    sname = str(doc.get("name") or name or "")
+    if not sname:
+        raise _err(source, "name", None, "the scenario has no name", "add `name: <short_name>`")
+    adjs_raw = doc.get("adjustments") or []
+    if not isinstance(adjs_raw, list):
+        raise _err(source, "adjustments", adjs_raw, "must be a list", "write each adjustment as `- indicator: …`")
+    ops = [o.value for o in ScenarioOperation]
+    adjs = []
+    for i, raw in enumerate(adjs_raw):
+        where = f"adjustments[{i}]"
+        if not isinstance(raw, dict):
+            raise _err(source, where, raw, "an adjustment must be a mapping", "e.g. `- indicator: X` + `operation: …`")
+        for key in raw:
+            if key not in _ADJ_KEYS:
+                raise _err(source, f"{where}.{key}", raw[key], "unknown key", f"use only: {sorted(_ADJ_KEYS)}")
+        op = raw.get("operation")
+        if op not in ops:
+            raise _err(source, f"{where}.operation", op, "unknown or missing operation", f"use one of {ops}")
+        if not any(raw.get(k) for k in ("indicator", "group", "kind", "direction")):
+            raise _err(source, where, None, "no indicator selected",
+                       "add `indicator: CODE` (or a list), `group:`, `kind:` or `direction:`")
+        ind = raw.get("indicator")
+        inds = None if ind is None else tuple(str(x) for x in (ind if isinstance(ind, list) else [ind]))
+        kind = raw.get("kind")
+        if kind is not None and kind not in [k.value for k in Kind]:
+            raise _err(source, f"{where}.kind", kind, "unknown kind", f"use one of {[k.value for k in Kind]}")
+        direction = raw.get("direction")
+        if direction is not None and direction not in [d.value for d in Direction]:
+            raise _err(source, f"{where}.direction", direction, "unknown direction", "use higher or lower")
+        value = _number(raw, "value", source, where)
+        fy = raw.get("from_year", 2026)
+        if isinstance(fy, bool) or not isinstance(fy, int) or not 1990 <= fy <= 2100:
+            raise _err(source, f"{where}.from_year", fy, "must be a year", "e.g. `from_year: 2026`")
+        if op == ScenarioOperation.ANNUAL_PCT.value and value <= -100:
+            raise _err(source, f"{where}.value", value, "a yearly change of −100% or less is impossible",
+                       "use a value above −100, e.g. -10")
+        if op == ScenarioOperation.MULTIPLY.value and value < 0:
+            raise _err(source, f"{where}.value", value, "a multiplier must be >= 0", "e.g. 0.9")
+        lo, hi = _number(raw, "min", source, where, False), _number(raw, "max", source, where, False)
+        if lo is not None and hi is not None and lo > hi:
+            raise _err(source, f"{where}.min", lo, "min is above max", "swap min and max")
+        adjs.append(Adjustment(op, value, fy, inds, raw.get("group"), kind, direction, lo, hi,
+                               str(raw.get("note", "")), f"{source}: {where}"))
+    return Scenario(sname, str(doc.get("label_vi", "")), str(doc.get("label_en", "")),
+                    str(doc.get("description", "")), tuple(adjs), None)
+
+
+def load_scenario(name_or_path: str | Path, folder: str | Path | None = None) -> Scenario:
+    """Load ``params/scenarios/<name>.yaml`` (or a path to a YAML file).
+
+    ``baseline`` without a file is the plain forecast (no adjustments).
+    """
+    from .settings import read_yaml
+
+    p = Path(name_or_path)
+    if p.suffix.lower() not in (".yaml", ".yml"):
+        p = (Path(folder) if folder else scenarios_dir()) / f"{name_or_path}.yaml"
+    if not p.exists():
+        if str(name_or_path) == BASELINE:
+            return Scenario(BASELINE, "Cơ sở (theo xu hướng)", "Baseline (trend)")
+        raise InputError(f"scenario {str(name_or_path)!r} not found", file=str(p),
+                         fix=f"use one of {list_scenarios(folder)} or give a path to a .yaml file")
+    sc = parse_scenario(read_yaml(p), str(p), name=p.stem)
+    return Scenario(sc.name, sc.label_vi, sc.label_en, sc.description, sc.adjustments, p)
+
+
+def _selected(adj: Adjustment, catalog) -> list[str]:
+    codes = []
+    if adj.indicators:
+        for c in adj.indicators:
+            if c not in catalog:
+                raise InputError(f"indicator {c!r} is not in the catalogue", file=adj.where.split(": ")[0],
+                                 column=adj.where.split(": ")[-1] + ".indicator", value=c,
+                                 fix="use a code from params/indicators.yaml")
+    for ind in catalog:
+        if adj.indicators and ind.code not in adj.indicators:
+            continue
+        if adj.group and ind.group != adj.group:
+            continue
+        if adj.kind and ind.kind.value != adj.kind:
+            continue
+        if adj.direction and ind.direction.value != adj.direction:
+            continue
+        codes.append(ind.code)
+    return codes
+
+
+def apply_scenario(forecasts, scenario: "Scenario | str", catalog, *, observations=None):
+    """Apply a scenario to a forecasts frame.
+
+    Parameters
+    ----------
+    forecasts : DataFrame
+        ``unit_code, indicator_code, year, mean, lo80, hi80, lo95, hi95[, note]`` (indicator units).
+    scenario : Scenario or str
+        A scenario or the name of a file in ``params/scenarios``.
+    catalog : Catalog
+        Selects indicators (code, group, kind, direction) and gives bounds.
+    observations : DataFrame, optional
+        Observed full-year values for the anchors of ``annual_*`` operations.
+
+    Returns
+    -------
+    DataFrame
+        A copy with a ``scenario`` column and adjusted ``mean``/interval columns; ``note`` says
+        which adjustment applied.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .floors import full_year
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    out = forecasts.copy().reset_index(drop=True)
+    out["scenario"] = sc.name
+    if "note" not in out.columns:
+        out["note"] = ""
+    out["note"] = out["note"].fillna("").astype(str)
+    ivl = [c for c in out.columns if c[:2] in ("lo", "hi") and c[2:].isdigit()]
+    bounds = {ind.code: ind.bounds for ind in catalog}
+    for adj in sc.adjustments:
+        codes = _selected(adj, catalog)
+        m = (out["indicator_code"].isin(codes) & (out["year"] >= adj.from_year)).to_numpy()
+        if not m.any():
+            continue
+        sub = out.loc[m]
+        old = sub["mean"].to_numpy(float)
+        op = adj.operation
+        if op in (ScenarioOperation.ANNUAL_PCT.value, ScenarioOperation.ANNUAL_POINTS.value):
+            a = adj.from_year - 1
+            parts = []
+            if observations is not None and len(observations):
+                o = full_year(observations)
+                o = o[(o["year"] <= a) & o["indicator_code"].isin(codes) & o["value"].notna()]
+                parts.append(o[["unit_code", "indicator_code", "year", "value"]].assign(src=1))
+            f = out[(out["year"] <= a) & out["indicator_code"].isin(codes) & out["mean"].notna()]
+            parts.append(f[["unit_code", "indicator_code", "year", "mean"]].rename(columns={"mean": "value"})
+                         .assign(src=0))
+            anc = pd.concat(parts, ignore_index=True).sort_values(["year", "src"], kind="stable")
+            anc = anc.drop_duplicates(["unit_code", "indicator_code"], keep="last")
+            anc = anc.rename(columns={"year": "a_year", "value": "a_value"})[
+                ["unit_code", "indicator_code", "a_year", "a_value"]]
+            j = sub[["unit_code", "indicator_code", "year"]].merge(anc, how="left", on=["unit_code", "indicator_code"])
+            k = j["year"].to_numpy(float) - j["a_year"].to_numpy(float)
+            base = j["a_value"].to_numpy(float)
+            if op == ScenarioOperation.ANNUAL_PCT.value:
+                new = base * np.power(1 + adj.value / 100.0, k)
+            else:
+                new = base + adj.value * k
+            missing = np.isnan(base)
+            new = np.where(missing, old, new)  # no anchor: keep the forecast, say so
+        elif op == ScenarioOperation.SET.value:
+            new, missing = np.full(len(sub), adj.value), np.zeros(len(sub), bool)
+        else:
+            new, missing = old * adj.value, np.zeros(len(sub), bool)
+        lo = sub["indicator_code"].map(lambda c: bounds[c][0]).to_numpy(float)
+        hi = sub["indicator_code"].map(lambda c: np.nan if bounds[c][1] is None else bounds[c][1]).to_numpy(float)
+        if adj.min is not None:
+            lo = np.fmax(lo, adj.min)
+        if adj.max is not None:
+            hi = np.fmin(hi, adj.max)
+        if missing.any():
+            log.warning("scenario %s: %d forecast rows have no anchor level before %d; forecast kept",
+                        sc.name, int(missing.sum()), adj.from_year)
+        new = clip_bounds(new, lo, hi)
+        multiplicative = op in (ScenarioOperation.ANNUAL_PCT.value, ScenarioOperation.MULTIPLY.value)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(old > 0, new / np.where(old > 0, old, 1.0), np.nan)
+        for c in ivl:
+            v = sub[c].to_numpy(float)
+            moved = np.where(multiplicative & (old > 0), v * ratio, v + (new - old))
+            out.loc[m, c] = clip_bounds(moved, lo, hi)
+        out.loc[m, "mean"] = new
+        text = f"kịch bản {sc.name}: {adj.describe()}"
+        note = out.loc[m, "note"].to_numpy(object)
+        note = np.where(note == "", text, note + "; " + text)
+        note = np.where(missing, note + " (không có mức neo, giữ dự báo / no anchor: forecast kept)", note)
+        out.loc[m, "note"] = note
+    return out
