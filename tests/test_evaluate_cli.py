@@ -20,7 +20,7 @@ def fake_dataset():
             + series("194", "PCT", {2020: 80.0, 2025: 93.0}) + series("193", "PCT", {2020: 80.0, 2025: 85.0}))
     return SimpleNamespace(observations=obs_frame(rows), units=make_units(), catalog=small_catalog(),
                            targets=target_frame([dict(indicator_code="PCT", operator=">=", value=90),
-                                                 dict(indicator_code="DEATHS", operator="<=", value=20)]),
+                                                 dict(scope="193", indicator_code="DEATHS", operator="<=", value=20)]),
                            illustrative=True)
 
 

@@ -78,7 +78,7 @@ def test_missing_base_year_uses_nearest_and_says_so():
 def test_zero_base_count():
     # swimming classes 0 (2020) → 2 (2025), target >= 5: not met; Open SDG with 0 → 0.001: R = 0.79528
     rows = series("193", "SWIM", {2020: 0, 2025: 2})
-    r = one(run(rows, [dict(indicator_code="SWIM", operator=">=", value=5)], 1), "193", "SWIM")
+    r = one(run(rows, [dict(scope="193", indicator_code="SWIM", operator=">=", value=5)], 1), "193", "SWIM")
     assert r.attainment == "not_met"
     assert r.progress_ratio == pytest.approx(0.79528, abs=1e-4)
     assert r.planned_change_share == pytest.approx(0.4)
@@ -171,7 +171,7 @@ def test_target_precedence_unit_then_province_then_national():
 def test_partial_latest_year_is_estimated_and_labelled():
     rows = (series("193", "SWIM", {2020: 10, 2023: 14, 2024: 16})
             + [("193", "SWIM", 2024, 8, NAN, NAN, "H1"), ("193", "SWIM", 2025, 9, NAN, NAN, "H1")])
-    r = one(run(rows, [dict(indicator_code="SWIM", operator=">=", value=15)], 1), "193", "SWIM")
+    r = one(run(rows, [dict(scope="193", indicator_code="SWIM", operator=">=", value=15)], 1), "193", "SWIM")
     # share of year at H1 in 2024 = 8/16 = 0.5 → 2025 estimate 9 / 0.5 = 18
     assert r.latest_year == 2025 and r.latest_value == pytest.approx(18.0)
     assert bool(r.latest_is_estimate) and "H1" in r.notes
@@ -180,7 +180,7 @@ def test_partial_latest_year_is_estimated_and_labelled():
 def test_province_reported_value_kept_beside_aggregate():
     rows = (series("193", "DEATHS", {2020: 6, 2025: 3}) + series("194", "DEATHS", {2020: 6, 2025: 5})
             + series("22", "DEATHS", {2020: 12, 2025: 9}))
-    ev = run(rows, [dict(indicator_code="DEATHS", operator="<=", value=11)])
+    ev = run(rows, [dict(scope="22", indicator_code="DEATHS", operator="<=", value=11)])
     p = one(ev, "22", "DEATHS")
     assert (p.latest_value, p.value_source) == (9, "reported")
     assert (p.province_reported, p.aggregated_value, p.aggregate_difference) == (9, 8, 1)
@@ -192,7 +192,8 @@ def test_province_reported_value_kept_beside_aggregate():
 def test_pooling_years_for_small_counts():
     # 2019–2021: 6, 5, 7 → mean 6; 2023–2025: 3, 4, 2 → mean 3; Garwood(9)/3 = 1.372 … 5.695 vs target <= 5.4
     rows = series("193", "DEATHS", {2019: 6, 2020: 5, 2021: 7, 2022: 4, 2023: 3, 2024: 4, 2025: 2})
-    r = one(run(rows, [dict(indicator_code="DEATHS", operator="<=", value=5.4)], 1, pool=3), "193", "DEATHS")
+    r = one(run(rows, [dict(scope="193", indicator_code="DEATHS", operator="<=", value=5.4)], 1, pool=3),
+            "193", "DEATHS")
     assert (r.pool_latest_years, r.pool_baseline_years) == ("2023–2025", "2019–2021")
     assert (r.pooled_latest, r.pooled_baseline) == pytest.approx((3.0, 6.0))
     lo, hi = garwood_interval(9)
@@ -226,7 +227,8 @@ def test_illustrative_rows_are_labelled():
 
 def test_style_vietnamese_and_english():
     rows = series("193", "SWIM", {2020: 1000, 2025: 1210.5}) + series("194", "SWIM", {2020: 10, 2025: 5})
-    ev = run(rows, [dict(indicator_code="SWIM", operator=">=", value=1200)], illustrative=True)
+    ev = run(rows, [dict(scope=u, indicator_code="SWIM", operator=">=", value=1200) for u in ("193", "194")],
+             illustrative=True)
     html = style_evaluation(ev).to_html()
     assert "1.210,5" in html and "Đạt" in html and "Chưa đạt" in html
     assert "#d9f0d3" in html and "#f8d0c8" in html            # met green, not met red
@@ -258,3 +260,17 @@ def test_no_data_at_all_gives_insufficient_rows_and_empty_style():
     assert list(ev.unit_code) == ["22", "193", "194"]
     assert (ev.attainment == "insufficient_data").all() and ev.notes.str.contains("no baseline value").all()
     assert style_evaluation(ev.iloc[:0]).to_html()
+
+
+def test_province_count_target_does_not_apply_to_districts():
+    """A province's absolute count target (e.g. 180 swimming classes) is a province figure,
+    not every district's; a relative count target applies to every unit."""
+    from ctxh_plan.evaluate.target_rules import find_target
+
+    index = {("22", "SWIM"): {"kind": "absolute", "value": 180.0},
+             ("22", "DROWN"): {"kind": "relative", "value": -10.0}}
+    assert find_target(index, "198", "SWIM", ["22"], additive=True) is None
+    assert find_target(index, "22", "SWIM", [], additive=True)["value"] == 180.0
+    assert find_target(index, "198", "DROWN", ["22"], additive=True)["value"] == -10.0
+    # a percentage target of the province is a standard for each unit
+    assert find_target(index, "198", "SWIM", ["22"], additive=False)["value"] == 180.0

@@ -11,7 +11,7 @@ import math
 from typing import Any, Iterable, Sequence
 
 from ..errors import InputError, ParameterError
-from ..vocab import Attainment, Direction, Kind
+from ..vocab import Aggregation, Attainment, Direction, Kind
 from . import methods as m
 from .frames import join_notes
 from .nowcast import estimate_year_end
@@ -367,7 +367,8 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
         for ind in catalog:
             if ind.code not in targeted:
                 continue
-            rec = find_target(tindex, unit, ind.code, ancestors)
+            rec = find_target(tindex, unit, ind.code, ancestors,
+                              additive=ind.aggregation is Aggregation.SUM)
             if rec is None:
                 continue
             pos = groups.get((unit, ind.code))

@@ -84,12 +84,22 @@ def index_targets(targets: Any, target_year: int) -> dict[tuple[str, str], dict]
     return out
 
 
-def find_target(index: dict, unit: str, indicator: str, ancestors: list[str]) -> dict | None:
-    """The target row for ``unit``: own scope, then each ancestor, then ``national``."""
+def find_target(index: dict, unit: str, indicator: str, ancestors: list[str], *,
+                additive: bool = False) -> dict | None:
+    """The target row for ``unit``: own scope, then each ancestor, then ``national``.
+
+    An *absolute* target of an additive indicator (counts, money: summed over units)
+    is a figure for its scope alone — a province's "200 swimming classes" is not
+    every district's — so for those only the unit's own row applies. Relative and
+    annual-change targets (−10% vs 2020) apply to every unit below their scope.
+    """
     for scope in [unit, *ancestors, "national"]:
         rec = index.get((scope, indicator))
-        if rec is not None:
-            return rec
+        if rec is None:
+            continue
+        if additive and scope != unit and (rec.get("kind") or "absolute") == "absolute":
+            continue
+        return rec
     return None
 
 
