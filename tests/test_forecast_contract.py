@@ -184,3 +184,34 @@ def test_calibrated_intervals_are_wider_than_normal_quantiles_for_naive():
     assert np.all(mult[1] >= mult[0])
     m2, cal2 = interval_multipliers("not-a-method", (80,), 3)
     assert not cal2 and np.allclose(m2, normal_quantile(80))
+
+
+def test_theta_damped_is_theta_with_damped_drift_steps():
+    from ctxh_plan.forecast.methods import THETA_DAMPED_PHI
+
+    y = [12, 15, 14, 18, 21, 20, 25, 27, 26, 30]
+    classic = _fc("theta", y, h=8)
+    damped = _fc("theta_damped", y, h=8)
+    assert 0 < THETA_DAMPED_PHI < 1
+    same = get_forecaster("theta", phi=THETA_DAMPED_PHI).fit(y, years=range(2016, 2026)).predict(8)
+    np.testing.assert_allclose(damped.mean, same.mean, rtol=1e-12)
+    np.testing.assert_allclose(damped.mean[0], classic.mean[0], rtol=1e-12)  # step 1 has no drift step yet
+    steps_c, steps_d = np.diff(np.log1p(classic.mean)), np.diff(np.log1p(damped.mean))
+    assert np.all(steps_d < steps_c) and np.all(np.diff(steps_d) < 0)  # the drift fades
+    assert "not calibrated" not in damped.note                         # measured calibration row
+    assert "not calibrated" in same.note                               # same numbers, settings not measured
+    with pytest.raises(ParameterError):
+        get_forecaster("theta", phi=1.5)
+
+
+def test_weighted_combination_and_components_with_settings():
+    y = [3.1, 5.6, 2.2, 4.9, 6.3, 1.8, 4.4]
+    parts = {m: _fc(m, y, kind="rate").mean for m in ("ses", "damped", "theta")}
+    w = get_forecaster("combo", weights=(1, 1, 2)).fit(y, years=range(2019, 2026), kind="rate").predict(5)
+    expect = np.expm1((np.log1p(parts["ses"]) + np.log1p(parts["damped"]) + 2 * np.log1p(parts["theta"])) / 4)
+    np.testing.assert_allclose(w.mean, expect, rtol=1e-9)
+    assert "not calibrated" in w.note
+    c = get_forecaster("combo", components=(("theta", {"phi": 0.8}), "theta"))
+    assert "theta(phi=0.8)" in c.calibration_key
+    with pytest.raises(ParameterError):
+        get_forecaster("combo", weights=(1, 2))

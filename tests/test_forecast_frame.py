@@ -170,3 +170,129 @@ def test_cli_forecast_help_is_plain_text(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "Dự báo" in out and "--levels" in out and "percent" in out
+
+
+def _random_long(seed: int, n_series: int) -> pd.DataFrame:
+    """Illustrative random series ("dữ liệu minh họa"): every kind, lengths 1–10, gaps, missing rows."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    kinds = ["count", "rate", "percent", "raw"]
+    for s in range(n_series):
+        n = int(rng.integers(1, 11))
+        start = 2025 - n + 1 - int(rng.integers(0, 2))  # some series end in 2024
+        k = kinds[s % 4]
+        y = rng.uniform(0.01, 90) + np.cumsum(rng.normal(0, 3, n))
+        if k != "raw":
+            y = np.clip(y, 0, 100 if k == "percent" else None)
+        if k == "count":
+            y = np.round(y)
+        if s % 17 == 0 and k != "raw":
+            y[:] = y[0]  # constant series
+        if rng.random() < 0.3:
+            y[rng.integers(0, n)] = np.nan  # leading / inner / trailing gap
+        yrs = np.arange(start, start + n)
+        if rng.random() < 0.1 and n > 3:  # a missing year row is a gap too
+            d = int(rng.integers(1, n - 1))
+            y, yrs = np.delete(y, d), np.delete(yrs, d)
+        rows += [(f"S{s:03d}", int(a), b, k) for a, b in zip(yrs, y)]
+    rows.append(("EMPTY", 2024, np.nan, "count"))  # nothing observed
+    frame = pd.DataFrame(rows, columns=["series_id", "year", "value", "kind"])
+    return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)  # rows in any order
+
+
+@pytest.mark.parametrize("method", ["default", "theta", "damped", "select", "naive", "trend", "combo_median"])
+def test_matrix_path_equals_the_one_series_path(method):
+    frame = _random_long(11, 300)
+    fast = forecast_frame(frame, 5, method=method, kind="kind", levels=(80, 95), path="matrix")
+    slow = forecast_frame(frame, 5, method=method, kind="kind", levels=(80, 95), path="series")
+    assert list(fast.columns) == list(slow.columns)
+    for col in ("series_id", "year", "method", "note"):
+        assert fast[col].tolist() == slow[col].tolist(), col
+    for col in ("mean", "lo80", "hi80", "lo95", "hi95"):
+        # equal up to BLAS rounding (the OLS slope is a matrix product over batches of other sizes)
+        np.testing.assert_allclose(fast[col], slow[col], rtol=1e-12, atol=1e-12, equal_nan=True)
+    notes = " ".join(fast["note"].unique())
+    for text in ("naive fallback", "no interval", "inner gap(s) interpolated", "leading missing",
+                 "trailing missing", "no observed value"):
+        assert text in notes, text  # the random set really exercises every case
+
+
+def test_statsmodels_methods_keep_the_one_series_path():
+    frame = _random_long(5, 12)
+    a = forecast_frame(frame, 3, method="theta_sm", kind="kind")
+    b = forecast_frame(frame, 3, method="theta_sm", kind="kind", path="series")
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ParameterError):
+        forecast_frame(frame, 3, path="fast")
+
+
+def test_matrix_path_errors_name_the_first_bad_series_row():
+    frame = _long({"A": [3.0, 4, 5, 6], "B": [1.0, 2, 3]})
+    frame.loc[len(frame)] = {"series_id": "B", "year": 2017, "value": 9.0}  # B 2017 twice
+    frame.loc[2, "value"] = -1.0                                              # A row 3 (file row 4)
+    with pytest.raises(InputError) as err:
+        forecast_frame(frame, 2, source="f.csv")
+    assert err.value.where.row == 4 and err.value.where.column == "value"  # A comes before B
+    frame.loc[2, "value"] = 5.0
+    with pytest.raises(InputError, match="year repeated") as err:
+        forecast_frame(frame, 2, source="f.csv")
+    assert err.value.where.row == len(frame) + 1 and err.value.where.column == "year"
+
+
+def test_constant_counts_get_a_poisson_minimum_width():
+    out = forecast_frame(_long({"zeros": [0, 0, 0, 0], "ones": [1, 1, 1, 1], "big": [400] * 5}), 5)
+    for sid in ("zeros", "ones", "big"):
+        g = out[out["series_id"] == sid]
+        assert (g["hi95"] > g["mean"]).all() and (g["hi80"] > g["mean"]).all(), sid
+        assert (g["lo95"] <= g["lo80"]).all() and (g["hi80"] <= g["hi95"]).all()
+    z = out[out["series_id"] == "zeros"]
+    np.testing.assert_allclose(z["mean"], 0.0)
+    assert (z["lo95"] == 0).all() and (z["hi95"] >= 1.0).all() and (z["hi95"] < 3).all()
+    o = out[out["series_id"] == "ones"]
+    # exact quantiles of the Poisson–gamma predictive (r = 4·1 + ½, p = 4/5): 2.5% → 0, 97.5% → 4
+    assert (o["lo95"] <= 0 + 1e-9).all() and (o["hi95"] >= 4 - 1e-9).all()
+    b = out[out["series_id"] == "big"]
+    assert (b["hi95"] - b["lo95"] > 2 * 1.96 * np.sqrt(400) * 0.9).all()
+    # rates are not counts: no floor, a constant rate keeps a zero-width interval
+    r = forecast_frame(_long({"r": [2.5] * 5}), 3, kind="rate")
+    np.testing.assert_allclose(r["hi95"], r["lo95"])
+
+
+def test_count_floor_matches_scipy_negative_binomial():
+    from scipy.stats import nbinom
+
+    from ctxh_plan.forecast.intervals import _negbin_quantiles
+
+    rng = np.random.default_rng(2)
+    r = np.concatenate([[0.5, 4.5], rng.uniform(0.5, 800, 300)])
+    p = rng.choice([0.5, 0.75, 0.8, 0.9], r.size)
+    probs = [0.025, 0.1, 0.9, 0.975]
+    small = r * (1 - p) / p <= 200  # exact walk; above: normal approximation, rounded outwards
+    for q, got in zip(probs, _negbin_quantiles(r, p, probs)):
+        ref = nbinom.ppf(q, r, p)
+        np.testing.assert_array_equal(got[small], ref[small])
+        assert np.all(np.abs(got[~small] - ref[~small]) <= 2)
+
+
+def test_tiny_percentages_stay_forecastable():
+    tiny = [0.0052, 0.0050, 0.0049, 0.0048, 0.0048]
+    out = forecast_frame(_long({"t": tiny, "zero_pct": [0.0] * 4, "full": [100.0] * 4}), 5, kind="percent")
+    t = out[out["series_id"] == "t"]
+    assert (t["mean"] > 0.003).all() and (t["mean"] < 0.006).all()  # not lifted to the old 0.05 clip
+    assert (t["lo95"] >= 0).all() and (t["hi95"] <= 100).all() and (t["hi95"] > t["mean"]).all()
+    np.testing.assert_allclose(out.loc[out["series_id"] == "zero_pct", "mean"], 0.0)
+    np.testing.assert_allclose(out.loc[out["series_id"] == "full", "mean"], 100.0)
+    near_full = forecast_frame(_long({"n": [99.9952] * 5}), 2, kind="percent")
+    np.testing.assert_allclose(near_full["mean"], 99.9952, rtol=1e-9)
+    one = get_forecaster("default").fit(tiny, kind="percent").predict(3)
+    np.testing.assert_allclose(one.mean, t["mean"].to_numpy()[:3], rtol=1e-9)
+
+
+def test_logit_eps_is_relative_to_the_series():
+    from ctxh_plan.forecast.transforms import LOGIT_EPS, LOGIT_EPS_MIN, logit_eps
+
+    assert logit_eps([10.0, 50.0, 90.0]) == LOGIT_EPS
+    assert logit_eps([0.0048, 0.01, 0.0]) == pytest.approx(0.000048 / 2)
+    assert logit_eps([99.99, 50.0]) == pytest.approx(0.0001 / 2)
+    assert logit_eps([1e-300, 5.0]) == LOGIT_EPS_MIN
+    np.testing.assert_allclose(logit_eps(np.array([[10.0, np.nan], [0.002, 3.0]]), axis=1), [LOGIT_EPS, 1e-5])

@@ -24,7 +24,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--levels", default="80,95",
                    help="mức tin cậy của khoảng, %% / interval levels in percent (default 80,95)")
     p.add_argument("--method", default="default",
-                   help="phương pháp / method: default, naive, drift, ses, damped, theta, trend, combo, "
+                   help="phương pháp / method: default, naive, drift, ses, damped, theta, theta_damped, trend, combo, "
                         "combo_median, select, ses_sm, damped_sm, theta_sm (default: default)")
     p.add_argument("--kind", default="count",
                    help="loại chỉ tiêu / series kind: count, rate (>= 0), percent (0–100), raw; "
@@ -48,6 +48,8 @@ def _parse_levels(text: str) -> tuple[float, ...]:
 
 def read_series_csv(path: str) -> Any:
     """Read the input CSV (``,`` or ``;``; UTF-8 with or without BOM), ids as text."""
+    import csv
+
     import pandas as pd
 
     from ..errors import InputError
@@ -58,7 +60,7 @@ def read_series_csv(path: str) -> Any:
     except UnicodeDecodeError:
         raise InputError("the file is not UTF-8 text", file=path,
                          fix="save it as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:  # csv: no delimiter found
         raise InputError(f"cannot read the CSV ({exc})", file=path,
                          fix="check that it is a CSV with a header line series_id,year,value") from None
     frame.columns = [str(c).strip() for c in frame.columns]

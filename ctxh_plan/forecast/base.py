@@ -175,7 +175,6 @@ def prepare_series(y: Any, years: Any = None, kind: Any = "count") -> PreparedSe
     """
     import numpy as np
 
-    tr = get_transform(kind)
     y = np.asarray(y, dtype=float).ravel()
     last_year = None
     if years is not None:
@@ -195,6 +194,7 @@ def prepare_series(y: Any, years: Any = None, kind: Any = "count") -> PreparedSe
             full[yrs - yrs[0]] = y
             y = full
             last_year = int(yrs[-1])
+    tr = get_transform(kind, y)
     if np.any(np.isinf(y)):
         raise _series_error("infinite value", "replace it with a number or leave it empty")
     bad = tr.check(np.where(np.isnan(y), np.nan, y))
@@ -314,16 +314,16 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
     """
     import numpy as np
 
-    from .intervals import check_levels, half_widths
+    from .intervals import apply_count_floor, check_levels, half_widths
 
     h = _check_h(h)
     levels = check_levels(levels)
     results: list[ForecastResult | None] = [None] * len(series)
-    groups: dict[tuple[int, str, bool], list[int]] = {}
+    groups: dict[tuple[int, str, bool, bool], list[int]] = {}
     for i, s in enumerate(series):
         short = len(s.z) < MIN_POINTS
-        groups.setdefault((len(s.z), s.transform.name, short), []).append(i)
-    for (n, _tname, short), idx in sorted(groups.items()):
+        groups.setdefault((len(s.z), s.transform.name, s.transform.count, short), []).append(i)
+    for (n, _tname, is_count, short), idx in sorted(groups.items()):
         model = forecaster
         extra: list[str] = []
         if short:
@@ -334,7 +334,6 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
                    f"naive fallback" + ("" if n >= 2 else "; no interval"))
             log.warning("%s for %d series", msg, len(idx))
             extra.append(msg)
-        tr = series[idx[0]].transform
         skips = np.array([series[i].skip for i in idx])
         hh = h + int(skips.max())
         if n == 0:
@@ -345,10 +344,13 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
             model.last_notes = {}
             mean_z, sigma = model.predict_batch(Z, hh)
         hw, calibrated = half_widths(model.calibration_key, sigma, levels)
+        if is_count and n > 0:
+            hw = apply_count_floor(hw, mean_z, np.full(len(idx), n))
         if not calibrated and n >= 2:
             extra.append("intervals not calibrated (normal quantiles)")
         for row, i in enumerate(idx):
             s = series[i]
+            tr = s.transform
             sl = slice(s.skip, s.skip + h)
             mz = mean_z[row, sl]
             lo = {lv: tr.inverse(mz - hw[lv][row, sl]) for lv in levels}

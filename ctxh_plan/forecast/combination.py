@@ -8,7 +8,12 @@
   by rolling-origin absolute error inside the series (last 3 origins, forecasts
   up to the end of the series).
 * ``default``      — the forecaster chosen by measurement on the Tourism
-  benchmark (see docs/FORECASTING.md); results are labelled with its real name.
+  benchmark (lowest MASE on rolling-origin windows inside the training parts
+  among fixed candidates; see docs/FORECASTING.md): currently ``theta_damped``.
+  Results are labelled with its real name.
+
+``combo`` components are names or ``(name, settings)`` pairs; ``weights`` gives a
+fixed weighted mean.
 """
 from __future__ import annotations
 
@@ -19,13 +24,25 @@ from .base import Forecaster, register
 __all__ = ["Combination", "CombinationMedian", "Select", "Default", "DEFAULT_METHOD"]
 
 #: method the ``default`` forecaster delegates to (chosen by benchmarks/forecast_tourism.py)
-DEFAULT_METHOD = "combo"
+DEFAULT_METHOD = "theta_damped"
 
 
-def _component(name: str) -> Forecaster:
+def _component(spec: Any) -> Forecaster:
+    """A component forecaster from a name (``"theta"``) or ``(name, settings)`` pair."""
     from .base import get_forecaster
 
-    return get_forecaster(name)
+    if isinstance(spec, (tuple, list)):
+        name, settings = spec
+        return get_forecaster(name, **dict(settings))
+    return get_forecaster(spec)
+
+
+def _spec_label(spec: Any) -> str:
+    if isinstance(spec, (tuple, list)):
+        name, settings = spec
+        return name + "(" + ",".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                                     for k, v in sorted(dict(settings).items())) + ")"
+    return str(spec)
 
 
 @register
@@ -34,7 +51,8 @@ class Combination(Forecaster):
     summary = "mean of ses + damped + theta on the transformed scale"
     _how = "mean"
 
-    def __init__(self, components: Sequence[str] = ("ses", "damped", "theta"), how: str | None = None) -> None:
+    def __init__(self, components: Sequence[str] = ("ses", "damped", "theta"), how: str | None = None,
+                 weights: Sequence[float] | None = None) -> None:
         super().__init__()
         if how is not None:
             if how not in ("mean", "median"):
@@ -42,13 +60,24 @@ class Combination(Forecaster):
             self._how = how
         if not components:
             raise TypeError("components must name at least one method")
-        self.components = tuple(components)
-        self._custom = self.components != ("ses", "damped", "theta") or how not in (None, type(self)._how)
+        self.components = tuple(c if isinstance(c, str) else (str(c[0]), dict(c[1])) for c in components)
+        self.weights = None if weights is None else tuple(float(w) for w in weights)
+        if self.weights is not None and (len(self.weights) != len(self.components) or min(self.weights) < 0
+                                         or sum(self.weights) <= 0 or self._how != "mean"):
+            raise TypeError("weights: one non-negative weight per component (how='mean' only)")
+        self._custom = (self.components != type(self)._components or how not in (None, type(self)._how)
+                        or self.weights != type(self)._weights)
+
+    _components: tuple[str, ...] = ("ses", "damped", "theta")
+    _weights: tuple[float, ...] | None = None
 
     @property
     def calibration_key(self) -> str:
         # a non-standard mix has no measured calibration (normal quantiles, said in note)
-        return self.name if not self._custom else f"{self.name}:{'+'.join(self.components)}:{self._how}"
+        if not self._custom:
+            return self.name
+        w = "" if self.weights is None else ":" + ",".join(f"{x:g}" for x in self.weights)
+        return f"{self.name}:{'+'.join(map(_spec_label, self.components))}:{self._how}{w}"
 
     def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
         import numpy as np
@@ -61,8 +90,12 @@ class Combination(Forecaster):
                 self.last_notes.setdefault(r, []).extend(notes)
             means.append(mu)
             sigmas.append(sd)
-        agg = np.median if self._how == "median" else np.mean
-        return agg(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0)
+        if self._how == "median":
+            return np.median(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0)
+        w = None if self.weights is None else np.asarray(self.weights) / np.sum(self.weights)
+        if w is None:
+            return np.mean(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0)
+        return np.tensordot(w, np.stack(means), axes=1), np.tensordot(w, np.stack(sigmas), axes=1)
 
 
 @register

@@ -1,8 +1,11 @@
 """``forecast_frame``: forecast every series of a long frame in one call.
 
-Series of equal cleaned length (and the same transform) go through one
-vectorised ``predict_batch`` call, so hundreds of series take milliseconds with
-the numpy methods.
+Validation, kinds and the output frame are vectorised (no Python loop over
+series); the numpy methods run through :func:`.matrix.forecast_long` (one pivot
+per transform and span, one ``predict_batch`` call per cleaned length), so
+100,000 series take seconds. The statsmodels methods (``per_series``) keep the
+one-series path (``prepare_series`` + ``forecast_prepared``); both paths give the
+same numbers (tests/test_forecast_frame.py).
 """
 from __future__ import annotations
 
@@ -28,47 +31,113 @@ def _err(problem: str, *, fix: str = "", source: str | None = None, pos: int | N
     return InputError(problem, fix=fix, file=source, row=row, column=column, value=value)
 
 
-def _resolve_kinds(frame: Any, kind: Any, keys: list[Any], positions: list[Any], id_cols: Sequence[str],
-                   source: str | None) -> list[str]:
-    """One kind per series: a kind name, a column of ``frame``, or a mapping id → kind."""
+def _resolve_kinds(frame: Any, kind: Any, keys: Any, first_pos: Any, sid_rows: Any, id_cols: Sequence[str],
+                   source: str | None) -> Any:
+    """One kind per series (object array): a kind name, a column of ``frame``, or a mapping id → kind.
+
+    ``keys`` is a list of per-id-column arrays (one value per series), ``first_pos``
+    the first frame position of each series, ``sid_rows`` the series number of each row.
+    """
+    import numpy as np
+    import pandas as pd
+
     from ..errors import ParameterError
     from .transforms import KIND_TRANSFORMS, transform_name_for_kind
 
+    S = len(first_pos)
     if isinstance(kind, Mapping):
-        out = []
-        for key in keys:
-            k = key if (isinstance(key, tuple) and len(key) > 1) else (key[0] if isinstance(key, tuple) else key)
+        out = np.empty(S, dtype=object)
+        single = len(keys) == 1
+        for i, k in enumerate(keys[0] if single else zip(*keys)):
             if k not in kind:
                 raise ParameterError("kind", f"no kind given for series {k!r}", value=k,
                                      fix="add the series to the kind mapping")
             transform_name_for_kind(kind[k])
-            out.append(str(getattr(kind[k], "value", kind[k])))
+            out[i] = str(getattr(kind[k], "value", kind[k]))
         return out
     kname = str(getattr(kind, "value", kind))
     if kname.lower() in KIND_TRANSFORMS:
-        return [kname.lower()] * len(keys)
+        return np.full(S, kname.lower(), dtype=object)
     if kname in frame.columns:
-        col = frame[kname].astype("string").str.strip().str.lower().to_numpy()
-        out = []
-        for key, pos in zip(keys, positions):
-            vals = set(col[pos])
-            if len(vals) != 1:
-                raise _err(f"series {key!r} has more than one kind: {sorted(map(str, vals))}", source=source,
-                           pos=pos[0], column=kname, fix="give one kind per series")
-            v = vals.pop()
-            if v not in KIND_TRANSFORMS:
-                raise _err("unknown kind", source=source, pos=pos[0], column=kname, value=v,
-                           fix="use one of: " + ", ".join(sorted(KIND_TRANSFORMS)))
-            out.append(v)
-        return out
+        col = frame[kname].astype("string").str.strip().str.lower()
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        lo = np.full(S, np.iinfo(np.int64).max)
+        hi = np.full(S, -1)
+        np.minimum.at(lo, sid_rows, codes)
+        np.maximum.at(hi, sid_rows, codes)
+        names = np.array([str(u) for u in uniques], dtype=object)
+        known = np.array([u in KIND_TRANSFORMS for u in names], dtype=bool)
+        bad = np.flatnonzero((lo != hi) | ~known[lo])
+        if bad.size:
+            i = int(bad[0])
+            pos = int(first_pos[i])
+            key = tuple(k[i] for k in keys)
+            if lo[i] != hi[i]:
+                vals = sorted(map(str, set(names[codes[sid_rows == i]])))
+                raise _err(f"series {key!r} has more than one kind: {vals}", source=source,
+                           pos=pos, column=kname, fix="give one kind per series")
+            raise _err("unknown kind", source=source, pos=pos, column=kname, value=names[lo[i]],
+                       fix="use one of: " + ", ".join(sorted(KIND_TRANSFORMS)))
+        return names[lo]
     raise ParameterError("kind", "neither a kind nor a column of the input", value=kind,
                          fix="use one of: " + ", ".join(sorted(KIND_TRANSFORMS)) + ", or a column name")
+
+
+def _check_series(sid: Any, yrs: Any, values: Any, order: Any, kinds: Any, transform_of: Any,
+                  transforms: Sequence[Any], keys: Any, vals_raw: Any, year_col: str, value_col: str,
+                  source: str | None) -> None:
+    """Repeated (series, year) and out-of-bounds values; the first series in id order is reported."""
+    import numpy as np
+
+    S = len(kinds)
+    sid_s, yr_s = sid[order], yrs[order]
+    dup = np.flatnonzero((sid_s[1:] == sid_s[:-1]) & (yr_s[1:] == yr_s[:-1]))
+    lower = np.array([np.nan if t.lower is None else t.lower for t in transforms])[transform_of][sid]
+    upper = np.array([np.nan if t.upper is None else t.upper for t in transforms])[transform_of][sid]
+    with np.errstate(invalid="ignore"):
+        badv = np.flatnonzero((values < lower) | (values > upper))
+    first_dup = int(sid_s[dup[0]]) if dup.size else S
+    first_bad = int(sid[badv].min()) if badv.size else S
+    if first_dup == S and first_bad == S:
+        return
+    if first_dup <= first_bad:
+        i = int(dup[0])
+        key = tuple(k[first_dup] for k in keys)
+        raise _err(f"year repeated in series {key if len(key) > 1 else key[0]!r}", source=source,
+                   pos=order[i + 1], column=year_col, value=int(yr_s[i]),
+                   fix="keep one row per series and year")
+    pos = int(badv[sid[badv] == first_bad].min())
+    knd = kinds[first_bad]
+    lim = ">= 0" if transforms[transform_of[first_bad]].upper is None else "within 0–100"
+    raise _err(f"value outside the bounds of kind {knd} ({lim})", source=source, pos=pos,
+               column=value_col, value=vals_raw.iloc[pos],
+               fix="correct the value, or choose another kind (raw has no bounds)")
+
+
+def _per_series(forecaster: Any, sid_s: Any, yr_s: Any, val_s: Any, kinds: Any, h: int,
+                levels: Sequence[float]) -> Any:
+    """The one-series path (statsmodels methods): prepare_series + forecast_prepared."""
+    import numpy as np
+
+    from .base import forecast_prepared, prepare_series
+    from .matrix import MatrixForecast
+
+    S = len(kinds)
+    bounds = np.searchsorted(sid_s, np.arange(S + 1))
+    prepared = [prepare_series(val_s[a:b], yr_s[a:b], kinds[i])
+                for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))]
+    res = forecast_prepared(forecaster, prepared, h, levels)
+    return MatrixForecast(np.vstack([r.years for r in res]).astype(int), np.vstack([r.mean for r in res]),
+                          {lv: np.vstack([r.lo[lv] for r in res]) for lv in levels},
+                          {lv: np.vstack([r.hi[lv] for r in res]) for lv in levels},
+                          np.array([r.method for r in res], dtype=object),
+                          np.array([r.note for r in res], dtype=object))
 
 
 def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95), method: str = "default",
                    kind: Any = "count", id_cols: Sequence[str] = ("series_id",), year_col: str = "year",
                    value_col: str = "value", *, source: str | None = None, settings: Mapping[str, Any] | None = None,
-                   ) -> Any:
+                   path: str = "auto") -> Any:
     """Forecast every series of a long frame.
 
     Parameters
@@ -93,6 +162,9 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
         File name used in error messages (rows are then file rows, header = 1).
     settings : mapping, optional
         Constructor settings of the forecaster.
+    path : {"auto", "matrix", "series"}
+        Engine: ``auto`` = matrix for vectorised methods, one series at a time for
+        statsmodels methods; the other two force one (for tests and comparisons).
 
     Returns
     -------
@@ -111,17 +183,22 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     import numpy as np
     import pandas as pd
 
-    from .base import forecast_prepared, get_forecaster, prepare_series
+    from ..errors import ParameterError
+    from .base import _check_h, get_forecaster
     from .intervals import check_levels
+    from .matrix import forecast_long
     from .transforms import get_transform
 
     id_cols = [id_cols] if isinstance(id_cols, str) else list(id_cols)
     levels = check_levels(levels)
+    if path not in ("auto", "matrix", "series"):
+        raise ParameterError("path", "must be auto, matrix or series", value=path)
     for col in [*id_cols, year_col, value_col]:
         if col not in frame.columns:
             raise _err(f"column {col!r} is missing (columns: {', '.join(map(str, frame.columns))})",
                        source=source, column=col, fix=f"add a column named {col!r}")
     forecaster = get_forecaster(method, **dict(settings or {}))
+    h = _check_h(horizon)
     n_rows = len(frame)
     if n_rows == 0:
         raise _err("no data rows", source=source, fix="add rows: one per series and year")
@@ -133,55 +210,58 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
                    value=years_raw.iloc[bad[0]], fix="write years like 2025")
     vals_raw = frame[value_col]
     values = pd.to_numeric(vals_raw, errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(np.isnan(values) & vals_raw.notna().to_numpy()
-                         & (vals_raw.astype("string").str.strip().fillna("") != "").to_numpy())
-    if bad.size:
-        raise _err("value is not a number", source=source, pos=bad[0], column=value_col,
-                   value=vals_raw.iloc[bad[0]], fix="use digits with a decimal point (12.5), or leave empty")
+    missing = np.isnan(values)
+    if missing.any():
+        bad = np.flatnonzero(missing & vals_raw.notna().to_numpy()
+                             & (vals_raw.astype("string").str.strip().fillna("") != "").to_numpy())
+        if bad.size:
+            raise _err("value is not a number", source=source, pos=bad[0], column=value_col,
+                       value=vals_raw.iloc[bad[0]], fix="use digits with a decimal point (12.5), or leave empty")
+    inf = np.flatnonzero(np.isinf(values))
+    if inf.size:
+        raise _err("infinite value", source=source, pos=inf[0], column=value_col, value=vals_raw.iloc[inf[0]],
+                   fix="replace it with a number or leave it empty")
     for col in id_cols:
         miss = np.flatnonzero(frame[col].isna().to_numpy())
         if miss.size:
             raise _err("series id is empty", source=source, pos=miss[0], column=col, fix="fill the id")
-    groups = frame.groupby(id_cols, sort=True, dropna=False).indices
-    keys = [k if isinstance(k, tuple) else (k,) for k in groups]
-    positions = [np.asarray(p) for p in groups.values()]
-    kinds = _resolve_kinds(frame, kind, keys, positions, id_cols, source)
-    prepared = []
-    for key, pos, knd in zip(keys, positions, kinds):
-        yrs = years[pos].astype(int)
-        order = np.argsort(yrs, kind="stable")
-        dup = np.flatnonzero(np.diff(yrs[order]) == 0)
-        if dup.size:
-            raise _err(f"year repeated in series {key if len(key) > 1 else key[0]!r}", source=source,
-                       pos=pos[order[dup[0] + 1]], column=year_col, value=int(yrs[order[dup[0]]]),
-                       fix="keep one row per series and year")
-        tr = get_transform(knd)
-        badv = tr.check(values[pos])
-        if badv is not None:
-            lim = ">= 0" if tr.upper is None else "within 0–100"
-            raise _err(f"value outside the bounds of kind {knd} ({lim})", source=source, pos=pos[badv],
-                       column=value_col, value=vals_raw.iloc[pos[badv]],
-                       fix="correct the value, or choose another kind (raw has no bounds)")
-        prepared.append(prepare_series(values[pos], yrs, knd))
-    results = forecast_prepared(forecaster, prepared, horizon, levels)
-    h = int(horizon)
+    gb = frame.groupby(id_cols, sort=True, dropna=False)
+    sid = gb.ngroup().to_numpy()
+    key_index = gb.size().index
+    keys = [key_index.get_level_values(j).to_numpy() for j in range(len(id_cols))] \
+        if isinstance(key_index, pd.MultiIndex) else [key_index.to_numpy()]
+    S = len(keys[0])
+    first_pos = np.full(S, n_rows)
+    np.minimum.at(first_pos, sid, np.arange(n_rows))
+    kinds = _resolve_kinds(frame, kind, keys, first_pos, sid, id_cols, source)
+    yrs = years.astype(np.int64)
+    kind_names, transform_of = np.unique(kinds.astype(str), return_inverse=True)
+    transforms = [get_transform(k) for k in kind_names]
+    order = np.lexsort((yrs, sid))
+    _check_series(sid, yrs, values, order, kinds, transform_of, transforms, keys, vals_raw, year_col,
+                  value_col, source)
+    sid_s, yr_s, val_s = sid[order], yrs[order], values[order]
+    use_series = path == "series" or (path == "auto" and getattr(forecaster, "per_series", False))
+    if use_series:
+        res = _per_series(forecaster, sid_s, yr_s, val_s, kinds, h, levels)
+    else:
+        res = forecast_long(forecaster, sid_s, yr_s, val_s, transforms, transform_of, h, levels)
     out: dict[str, Any] = {}
     for j, col in enumerate(id_cols):
-        out[col] = np.repeat(np.array([k[j] for k in keys], dtype=object), h)
-    out[year_col] = np.concatenate([r.years for r in results]).astype(int)
-    out["method"] = np.repeat(np.array([r.method for r in results], dtype=object), h)
-    out["mean"] = np.concatenate([r.mean for r in results])
+        out[col] = np.repeat(keys[j], h)
+    out["year"] = res.years.ravel()
+    out["method"] = np.repeat(res.method, h)
+    out["mean"] = res.mean.ravel()
     for lv in levels:
         name = level_columns([lv])
-        out[name[0]] = np.concatenate([r.lo[lv] for r in results])
-        out[name[1]] = np.concatenate([r.hi[lv] for r in results])
-    out["note"] = np.repeat(np.array([r.note for r in results], dtype=object), h)
+        out[name[0]] = res.lo[lv].ravel()
+        out[name[1]] = res.hi[lv].ravel()
+    out["note"] = np.repeat(res.note, h)
     result = pd.DataFrame(out)
     for col in id_cols:  # keep the id columns' dtype (codes stay strings)
-        try:
-            result[col] = result[col].astype(frame[col].dtype)
-        except (TypeError, ValueError):
-            pass
-    if year_col != "year":
-        result = result.rename(columns={year_col: "year"})
+        if result[col].dtype != frame[col].dtype:
+            try:
+                result[col] = result[col].astype(frame[col].dtype)
+            except (TypeError, ValueError):
+                pass
     return result

@@ -27,6 +27,8 @@ __all__ = [
     "interval_multipliers",
     "half_widths",
     "check_levels",
+    "count_floor_half_widths",
+    "apply_count_floor",
 ]
 
 #: levels (%) at which calibration quantiles are stored
@@ -134,3 +136,111 @@ def half_widths(method: str, sigma: Any, levels: Sequence[float]) -> tuple[dict[
         acc = np.maximum.accumulate(filled, axis=1)
         out[lv] = np.where(np.isnan(hw), np.nan, acc)
     return out, calibrated
+
+
+#: count floor: Poisson-gamma quantiles are found by walking the probabilities up to this mean;
+#: above it a normal approximation is used (the floor rarely binds there)
+_WALK_MAX_MEAN = 200.0
+
+
+def _negbin_quantiles(r: Any, p: float | Any, probs: Sequence[float]) -> list[Any]:
+    """Quantiles (smallest k with CDF(k) >= prob) of NegBin(r, p) for an array of shapes ``r``.
+
+    ``P(X = k) = C(k + r − 1, k) p^r (1 − p)^k`` (mean ``r(1 − p)/p``). Walks the
+    probabilities for means up to ``_WALK_MAX_MEAN``; larger means use the normal
+    approximation rounded outwards.
+    """
+    import numpy as np
+
+    r = np.asarray(r, dtype=float)
+    p = np.broadcast_to(np.asarray(p, dtype=float), r.shape)
+    mean = r * (1 - p) / p
+    sd = np.sqrt(mean / p)
+    out = []
+    big = mean > _WALK_MAX_MEAN
+    for q in probs:
+        z = normal_quantile(2 * 100 * abs(q - 0.5)) * (1 if q >= 0.5 else -1)
+        approx = np.maximum(np.ceil(mean + z * sd) if q >= 0.5 else np.floor(mean + z * sd), 0.0)
+        out.append(np.where(big, approx, np.nan))
+    small = ~big
+    if small.any():
+        rs, ps = r[small], p[small]
+        pmf = np.exp(rs * np.log(ps))
+        cdf = pmf.copy()
+        found = [np.where(cdf >= q, 0.0, np.nan) for q in probs]
+        kmax = int(np.ceil(_WALK_MAX_MEAN * 3 + 50))
+        for k in range(1, kmax + 1):
+            if all(not np.isnan(f).any() for f in found):
+                break
+            pmf = pmf * (k - 1 + rs) / k * (1 - ps)
+            cdf = cdf + pmf
+            for f, q in zip(found, probs):
+                hit = np.isnan(f) & (cdf >= q - 1e-12)
+                f[hit] = k
+        for o, f in zip(out, found):
+            o[small] = np.where(np.isnan(f), kmax, f)
+    return out
+
+
+def count_floor_half_widths(mean_z: Any, n_obs: Any, levels: Sequence[float]) -> dict[float, Any]:
+    """Poisson-style minimum half-widths (log1p scale) for count forecasts.
+
+    A count interval is at least as wide as the central ``level``% interval of the
+    Poisson predictive distribution at the forecast median ``μ`` with the rate known
+    from ``n`` years (Jeffreys prior: ``λ ~ Gamma(n·μ + ½, n)``, so the next count is
+    negative binomial with ``r = n·μ + ½``, ``p = n/(n + 1)``). On the log1p scale the
+    floor is ``max(z − log1p(q_lo), log1p(q_hi) − z)``, so an interval symmetric on
+    that scale covers ``[q_lo, q_hi]``. A constant 0, 0, 0, 0 then gets 0–1 at 80%
+    and 95% instead of a zero-width interval; 1, 1, 1, 1 gets 0–3 (95%).
+
+    Parameters
+    ----------
+    mean_z : ndarray (m, h)
+        Point forecasts on the log1p scale.
+    n_obs : ndarray (m,)
+        Observed (cleaned) points per series.
+    levels : sequence of float
+        Interval levels in percent.
+
+    Returns
+    -------
+    dict level → ndarray (m, h), half-widths >= 0 on the log1p scale.
+    """
+    import numpy as np
+
+    mean_z = np.asarray(mean_z, dtype=float)
+    n = np.maximum(np.asarray(n_obs, dtype=float), 1.0)[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        mu = np.maximum(np.expm1(mean_z), 0.0)
+    ok = np.isfinite(mu)
+    r = np.where(ok, n * np.where(ok, mu, 0.0) + 0.5, 0.5)
+    p = np.broadcast_to(n / (n + 1.0), r.shape)
+    probs: list[float] = []
+    for lv in levels:
+        a = (1 - float(lv) / 100.0) / 2
+        probs += [a, 1 - a]
+    qs = _negbin_quantiles(r.ravel(), p.ravel(), probs)
+    out = {}
+    for i, lv in enumerate(levels):
+        qlo = qs[2 * i].reshape(r.shape)
+        qhi = qs[2 * i + 1].reshape(r.shape)
+        hw = np.maximum(np.maximum(mean_z - np.log1p(qlo), np.log1p(qhi) - mean_z), 0.0)
+        out[lv] = np.where(ok, hw, 0.0)
+    return out
+
+
+def apply_count_floor(hw: dict[float, Any], mean_z: Any, n_obs: Any) -> dict[float, Any]:
+    """``hw`` (level → (m, h) half-widths, log1p scale) raised to the count floor.
+
+    NaN half-widths (no interval) stay NaN; the result never shrinks with the horizon
+    and stays nested across levels.
+    """
+    import numpy as np
+
+    floor = count_floor_half_widths(mean_z, n_obs, list(hw))
+    out = {}
+    for lv, w in hw.items():
+        raised = np.maximum(w, floor[lv])  # NaN propagates
+        filled = np.where(np.isnan(raised), -np.inf, raised)
+        out[lv] = np.where(np.isnan(raised), np.nan, np.maximum.accumulate(filled, axis=1))
+    return out
