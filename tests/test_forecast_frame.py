@@ -296,3 +296,24 @@ def test_logit_eps_is_relative_to_the_series():
     assert logit_eps([99.99, 50.0]) == pytest.approx(0.0001 / 2)
     assert logit_eps([1e-300, 5.0]) == LOGIT_EPS_MIN
     np.testing.assert_allclose(logit_eps(np.array([[10.0, np.nan], [0.002, 3.0]]), axis=1), [LOGIT_EPS, 1e-5])
+
+
+def test_floating_noise_at_a_bound_is_accepted_but_real_excess_is_refused():
+    """A percentage rebuilt as a ratio of sums can come out as 100.00000000000001 — that is 100."""
+    import pandas as pd
+    import pytest
+
+    from ctxh_plan.errors import InputError
+    from ctxh_plan.forecast import forecast_frame
+
+    noisy = pd.DataFrame({"series_id": "a", "year": range(2019, 2026),
+                          "value": [99.0, 99.5, 100.00000000000001, 100.0, 99.8, 100.0, 100.00000000000001]})
+    out = forecast_frame(noisy, 3, kind="percent")
+    assert (out[["mean", "lo80", "hi80", "lo95", "hi95"]] <= 100).all().all()
+    bad = noisy.assign(value=noisy["value"].where(noisy.index != 2, 100.1))
+    with pytest.raises(InputError, match="bounds"):
+        forecast_frame(bad, 3, kind="percent")
+    from ctxh_plan.forecast import get_forecaster
+
+    r = get_forecaster("default").fit(noisy["value"].to_numpy(), kind="percent").predict(2)
+    assert (r.hi[95] <= 100).all()

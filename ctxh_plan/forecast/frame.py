@@ -95,7 +95,8 @@ def _check_series(sid: Any, yrs: Any, values: Any, order: Any, kinds: Any, trans
     lower = np.array([np.nan if t.lower is None else t.lower for t in transforms])[transform_of][sid]
     upper = np.array([np.nan if t.upper is None else t.upper for t in transforms])[transform_of][sid]
     with np.errstate(invalid="ignore"):
-        badv = np.flatnonzero((values < lower) | (values > upper))
+        badv = np.flatnonzero((values < lower - 1e-9 * np.maximum(1.0, np.abs(lower)))
+                              | (values > upper + 1e-9 * np.maximum(1.0, np.abs(upper))))
     first_dup = int(sid_s[dup[0]]) if dup.size else S
     first_bad = int(sid[badv].min()) if badv.size else S
     if first_dup == S and first_bad == S:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Transform", "get_transform", "transform_name_for_kind", "logit_eps", "KIND_TRANSFORMS",
+__all__ = ["Transform", "get_transform", "transform_name_for_kind", "logit_eps", "bound_tolerance", "KIND_TRANSFORMS",
            "LOGIT_EPS", "LOGIT_EPS_MIN"]
 
 #: largest clip of p = value/100 before the logit (0.05 percentage points)
@@ -153,11 +153,17 @@ class Transform:
         y = np.asarray(y, dtype=float)
         bad = np.zeros(y.shape, dtype=bool)
         if self.lower is not None:
-            bad |= y < self.lower
+            bad |= y < self.lower - bound_tolerance(self.lower)
         if self.upper is not None:
-            bad |= y > self.upper
+            bad |= y > self.upper + bound_tolerance(self.upper)
         idx = np.flatnonzero(bad)
         return int(idx[0]) if idx.size else None
+
+
+def bound_tolerance(bound: float) -> float:
+    """Floating-point slack accepted at a bound: a percentage rebuilt as a ratio of sums may come
+    out as 100.00000000000001; that is 100, not a bad value (the transform clips it)."""
+    return 1e-9 * max(1.0, abs(float(bound)))
 
 
 def get_transform(kind: Any, values: Any = None) -> Transform:
