@@ -147,8 +147,14 @@ def _number(rec: dict, column: str, style: str | None, problems: Problems, ambig
     return parsed, True
 
 
-def _check_value(ind: Any, parsed: Any, rec: dict, column: str, problems: Problems) -> bool:
-    """Kind and bound checks of one value against its indicator; True when fine."""
+def _check_value(ind: Any, parsed: Any, rec: dict, column: str, problems: Problems, *,
+                 rebased: bool = False) -> bool:
+    """Kind and bound checks of one value against its indicator; True when fine.
+
+    Bounds allow floating-point noise (1e-9: a ratio of sums may give 100.00000000000001).
+    A count flagged ``rebased`` may be fractional: it was re-allocated by weights
+    (see docs/REBASE.md), and its note names the method.
+    """
     v = parsed.value
     ok = True
     where = _where(rec, column)
@@ -160,13 +166,13 @@ def _check_value(ind: Any, parsed: Any, rec: dict, column: str, problems: Proble
     if v < 0 and (lo is None or lo >= 0):
         problems.add("negative", value=shown, indicator=ind.code, kind=ind.kind.label(problems.lang), **where)
         return False
-    if lo is not None and v < lo:
+    if lo is not None and v < lo - 1e-9 * max(1.0, abs(lo)):
         problems.add("below_bound", value=shown, indicator=ind.code, lo=_fmt(lo), **where)
         ok = False
-    if hi is not None and v > hi:
+    if hi is not None and v > hi + 1e-9 * max(1.0, abs(hi)):
         problems.add("above_bound", value=shown, indicator=ind.code, hi=_fmt(hi), **where)
         ok = False
-    if ind.kind is Kind.COUNT and abs(v - round(v)) > 1e-9:
+    if ind.kind is Kind.COUNT and not rebased and abs(v - round(v)) > 1e-9:
         problems.add("fractional_count", value=shown, indicator=ind.code, **where)
         ok = False
     if ind.kind is Kind.YES_NO and v not in (0.0, 1.0):
@@ -309,7 +315,8 @@ def check_observations(raw: Any, catalog: Any, units: Any, *, years: tuple[int, 
         if ind is not None:
             ok, value = _ratio_checks(ind, rec, value, num, den, problems)
             bad = bad or not ok
-            if value is not None and not _check_value(ind, value, rec, "value", problems):
+            if value is not None and not _check_value(ind, value, rec, "value", problems,
+                                                      rebased=Flag.REBASED.value in flags):
                 bad = True
         if value is None:
             if ok_v and not _s(rec.get("value")) and nv is None:
@@ -549,10 +556,11 @@ def check_national_targets(*, catalog: Any, units: Any, years: tuple[int, int] =
     return CheckResult(observations=None, targets=empty, problems=problems.frame(), inputs=[])
 
 
-def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | None]:
+def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | None, str | None]:
+    """(observation files, target files, province code, units_as_of) of the given paths."""
     from .io.layout import classify_path, find_dataset_files
 
-    obs, tg, province = [], [], None
+    obs, tg, province, as_of = [], [], None, None
     for p in paths:
         p = Path(p)
         kind = classify_path(p)
@@ -561,13 +569,15 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | 
             obs.extend(files.observations)
             tg.extend(files.targets)
             province = province or files.meta.get("province")
+            as_of = as_of or files.meta.get("units_as_of")
         else:
             (tg if kind == "targets" else obs).append(p)
             if province is None and (p.parent / "dataset.yaml").exists():
                 from .io.layout import read_dataset_meta
 
-                province = read_dataset_meta(p.parent).get("province")
-    return obs, tg, province
+                meta = read_dataset_meta(p.parent)
+                province, as_of = meta.get("province"), as_of or meta.get("units_as_of")
+    return obs, tg, province, as_of
 
 
 def validate_paths(paths: Iterable[str | Path], *, catalog: Any = None, province: str | None = None,
@@ -593,9 +603,9 @@ def validate_paths(paths: Iterable[str | Path], *, catalog: Any = None, province
     import pandas as pd
 
     paths = list(paths)
-    obs, tg, meta_province = _expand(paths)
+    obs, tg, meta_province, as_of = _expand(paths)
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
-    units = load_units(province or meta_province or "22")
+    units = load_units(province or meta_province or "22", as_of=str(as_of) if as_of else None)
     problems = check_files(obs, tg, catalog=cat, units=units, years=years, lang=lang).problems
     if any(Path(p).is_dir() for p in paths):  # a dataset folder also uses the national targets
         national = check_national_targets(catalog=cat, units=units, years=years, lang=lang).problems

@@ -147,6 +147,12 @@ def test_embedded_dataset_rebases_to_54_units(tmp_path):
     assert len(checked) > 100
     for k in checked:
         assert after[k] == before[k], k
+    # the folder is a dataset the other commands accept: validation passes and it loads
+    assert main(["validate", str(out)]) == 0
+    from ctxh_plan.dataset import load_dataset
+
+    ds = load_dataset(out)
+    assert len(ds.units.codes(level="commune")) == 54 and ds.illustrative
 
 
 @pytest.mark.slow
