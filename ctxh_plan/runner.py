@@ -1,0 +1,450 @@
+"""Fast notebook execution: a few warm Jupyter kernels reused across notebooks.
+
+A plain papermill loop pays ~1 s of kernel start and ~1 s of imports per
+notebook. Here each of ``workers`` kernels is started once (in parallel, retried
+once on a start clash), warmed up with the library imports, and then runs
+notebook after notebook. Between notebooks the kernel's namespace is reset
+(:func:`kernel_reset`, executed inside the kernel): IPython ``reset`` with a
+new session (execution counts restart at 1), matplotlib figures closed and
+rcParams restored, warning filters and working directory restored. Outputs of
+a reused kernel are therefore the same as those of a fresh kernel
+(``tests/test_batch_runner.py`` checks it).
+
+Parameters are injected with papermill's own ``parameterize_notebook`` (values
+written with ``repr()``, so they can never execute code); cells run with
+nbclient. A failing cell stops that notebook (like papermill): the notebook is
+kept with the error output and a banner cell at the top; the other notebooks go on.
+
+Kernel-side helpers (:func:`kernel_snapshot`, :func:`kernel_reset`) live in
+this module too; they are imported inside the kernel, never at package import.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+__all__ = ["NotebookJob", "JobResult", "WarmKernel", "run_jobs", "run_fresh", "kernel_snapshot",
+           "kernel_reset", "prepare_notebook", "ERROR_BANNER_TAG"]
+
+log = logging.getLogger(__name__)
+
+ERROR_BANNER_TAG = "ctxh-error-banner"
+
+#: executed once in each new kernel: the imports every notebook needs, then a snapshot of global state
+WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.report")
+RESET_CODE = """\
+import ctxh_plan.runner as _ctxh_runner
+_ctxh_runner.kernel_reset()
+"""
+
+_SNAPSHOT: dict[str, Any] = {}
+
+
+# --------------------------------------------------------------------------- kernel side
+
+def kernel_warmup(modules: tuple[str, ...] = WARMUP_MODULES) -> None:
+    """(In the kernel) import the heavy modules once, then snapshot global state."""
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:  # the notebook will raise a clear error itself
+            log.warning("warm-up could not import %s: %s", name, exc)
+    kernel_snapshot()
+
+
+def kernel_snapshot() -> None:
+    """(In the kernel) remember the global state a fresh kernel starts with."""
+    import sys
+    import warnings
+
+    _SNAPSHOT["warnings"] = list(warnings.filters)
+    _SNAPSHOT["cwd"] = os.getcwd()
+    _SNAPSHOT["sys_path"] = list(sys.path)
+    if "matplotlib" in sys.modules:
+        import matplotlib
+
+        _SNAPSHOT["rc"] = matplotlib.rcParams.copy()
+
+
+def kernel_reset() -> None:
+    """(In the kernel) make the kernel look fresh before the next notebook.
+
+    Clears the user namespace (IPython ``reset`` with a new session, so
+    execution counts restart at 1), closes figures, restores matplotlib
+    rcParams, warning filters (so "shown once" warnings show again), the working
+    directory and ``sys.path``.
+    """
+    import sys
+    import warnings
+
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    if ip is not None:
+        ip.reset(new_session=True)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    if "rc" in _SNAPSHOT:
+        import matplotlib
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            matplotlib.rcParams.clear()
+            matplotlib.rcParams.update(_SNAPSHOT["rc"])
+    if "warnings" in _SNAPSHOT:
+        warnings.filters[:] = _SNAPSHOT["warnings"]
+        mutated = getattr(warnings, "_filters_mutated", None) or getattr(warnings, "_filters_mutated_lock_held", None)
+        if mutated is not None:
+            mutated()
+    if "cwd" in _SNAPSHOT:
+        os.chdir(_SNAPSHOT["cwd"])
+        sys.path[:] = _SNAPSHOT["sys_path"]
+
+
+# --------------------------------------------------------------------------- driver side
+
+@dataclass
+class NotebookJob:
+    """One notebook to run.
+
+    Attributes
+    ----------
+    key : str
+        Identifier in the manifest (unit code, or ``"province"``).
+    notebook : Path
+        Template notebook (with a cell tagged ``parameters``).
+    parameters : dict
+        Values to inject (JSON-like: str, int, float, bool, list, dict).
+    output : Path
+        Where the executed notebook goes (written atomically).
+    """
+
+    key: str
+    notebook: Path
+    parameters: dict[str, Any]
+    output: Path
+
+
+@dataclass
+class JobResult:
+    """Outcome of one notebook: ``status`` is ``"ok"`` or ``"failed"``; ``seconds`` is wall time."""
+
+    key: str
+    status: str
+    seconds: float
+    output: Path
+    error: str | None = None
+    worker: int = 0
+    nb: Any = field(default=None, repr=False)
+
+
+def prepare_notebook(path: Path, parameters: dict[str, Any]) -> Any:
+    """Read a template and inject ``parameters`` after its ``parameters`` cell (papermill's way: repr())."""
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata.setdefault("papermill", {})
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    nb.metadata.papermill["input_path"] = path.name
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id: keep outputs identical run to run
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _error_banner(error: str) -> Any:
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell(
+        "<span style=\"color:red;font-size:1.2em\">**Lỗi khi chạy báo cáo / The report failed:**</span> "
+        f"`{error.replace('`', chr(39))}`  \nXem ô có lỗi bên dưới / see the failing cell below.")
+    cell.metadata["tags"] = [ERROR_BANNER_TAG]
+    cell.id = ERROR_BANNER_TAG
+    return cell
+
+
+def _short_error(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}".strip()
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+class WarmKernel:
+    """One Python kernel kept alive across notebooks.
+
+    Parameters
+    ----------
+    index : int
+        Worker number (for logs and the manifest).
+    start_timeout : float
+        Seconds to wait for the kernel to be ready (doubled on the single retry).
+    cell_timeout : float
+        Seconds a single cell may run.
+    cwd : Path, optional
+        Working directory of the kernel (notebooks use absolute paths anyway).
+    warmup : tuple of str
+        Modules imported in the kernel right after start (then global state is snapshot).
+    """
+
+    def __init__(self, index: int = 0, *, start_timeout: float = 60.0, cell_timeout: float = 600.0,
+                 cwd: Path | None = None, warmup: tuple[str, ...] = WARMUP_MODULES) -> None:
+        self.index = index
+        self.start_timeout = start_timeout
+        self.cell_timeout = cell_timeout
+        self.cwd = cwd
+        self.warmup = warmup
+        self.km: Any = None
+        self.kc: Any = None
+        self.language_info: dict[str, Any] = {}
+        self.used = 0
+        self.stopping = False
+
+    async def start(self) -> None:
+        """Start (retry once with a doubled timeout: parallel starts occasionally clash on ports)."""
+        try:
+            await self._start(self.start_timeout)
+        except Exception as exc:  # noqa: BLE001 - retried once, then raised
+            log.warning("kernel %d failed to start (%s); retrying once", self.index, exc)
+            await self.shutdown()
+            await self._start(self.start_timeout * 2)
+
+    async def _start(self, timeout: float) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+        import tempfile
+
+        # IPC sockets in a private folder: no TCP ports, so parallel starts cannot clash on them
+        self._ipc_dir = tempfile.mkdtemp(prefix="ctxh-kernel-")
+        self.km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                                     ip=os.path.join(self._ipc_dir, "k"))
+        kwargs: dict[str, Any] = {"env": env}
+        if self.cwd is not None:
+            kwargs["cwd"] = str(self.cwd)
+        await self.km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"], **kwargs)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        await self.kc.wait_for_ready(timeout=timeout)
+        self.kc.allow_stdin = False
+        reply = await self.kc.kernel_info(reply=True, timeout=timeout)
+        self.language_info = reply["content"].get("language_info", {})
+        await self._run_silent("import ctxh_plan.runner as _ctxh_runner\n"
+                               f"_ctxh_runner.kernel_warmup({tuple(self.warmup)!r})")
+
+    async def _run_silent(self, code: str) -> None:
+        import nbformat
+
+        cell = nbformat.v4.new_code_cell(code)
+        client = self._client(nbformat.v4.new_notebook(cells=[cell]))
+        await client.async_execute_cell(cell, 0, store_history=False)
+
+    def _client(self, nb: Any) -> Any:
+        from nbclient import NotebookClient
+
+        client = NotebookClient(nb, km=self.km, timeout=self.cell_timeout, record_timing=False,
+                                allow_errors=False, kernel_name="python3")
+        client.kc = self.kc
+        client.reset_execution_trackers()
+        return client
+
+    async def execute(self, nb: Any) -> str | None:
+        """Run every code cell of ``nb`` in place; return None on success or the error text.
+
+        The first failing cell stops the notebook; its error output stays in the
+        cell and a banner cell is inserted at the top.
+        """
+        from nbclient.exceptions import CellExecutionError
+
+        if self.used:
+            await self._run_silent(RESET_CODE)
+        self.used += 1
+        nb.metadata["language_info"] = self.language_info
+        client = self._client(nb)
+        error: str | None = None
+        for index, cell in enumerate(list(nb.cells)):
+            try:
+                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            except CellExecutionError as exc:
+                error = _short_error(exc)
+                break
+            except Exception as exc:  # noqa: BLE001 - dead kernel / timeout: recorded, kernel replaced
+                error = _short_error(exc)
+                if self.stopping:
+                    break
+                log.warning("kernel %d: %s; restarting the kernel", self.index, error)
+                await self.shutdown()
+                await self.start()
+                self.used = 0
+                break
+        client.set_widgets_metadata()  # widget state (e.g. the scenario explorer) shows in static HTML
+        if error is not None:
+            nb.cells.insert(0, _error_banner(error))
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)
+        return error
+
+    async def shutdown(self) -> None:
+        """Stop the kernel and its channels (ignores a kernel that is already gone)."""
+        if self.kc is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:  # noqa: BLE001 - best effort at shutdown
+                pass
+            self.kc = None
+        if self.km is not None:
+            try:
+                await self.km.shutdown_kernel(now=True)
+            except Exception as exc:  # noqa: BLE001 - best effort at shutdown
+                log.debug("kernel %d shutdown: %s", self.index, exc)
+            self.km = None
+        if getattr(self, "_ipc_dir", None):
+            import shutil
+
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
+
+
+def _write_notebook(nb: Any, path: Path) -> None:
+    import nbformat
+
+    from .io.atomic import atomic_open
+
+    with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
+        nbformat.write(nb, fh)
+
+
+async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[JobResult], None] | None,
+                    start_timeout: float, cell_timeout: float, cwd: Path | None,
+                    reuse: bool, warmup: tuple[str, ...]) -> list[JobResult]:
+    queue: asyncio.Queue[NotebookJob] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    results: list[JobResult] = []
+    kernels = [WarmKernel(i, start_timeout=start_timeout, cell_timeout=cell_timeout, cwd=cwd,
+                          warmup=warmup) for i in range(max(1, min(workers, len(jobs))))]
+
+    stop = asyncio.Event()
+
+    def on_signal(signum: int) -> None:
+        """First SIGINT/SIGTERM: interrupt the running cells, start nothing new. Second: kill the kernels."""
+        if not stop.is_set():
+            log.warning("signal %d: stopping; finished reports are kept", signum)
+            stop.set()
+            for k in kernels:
+                k.stopping = True
+                if k.km is not None:
+                    asyncio.ensure_future(k.km.interrupt_kernel())
+        else:
+            for k in kernels:
+                if k.km is not None:
+                    asyncio.ensure_future(k.km.shutdown_kernel(now=True))
+
+    def _finish(job: NotebookJob, nb: Any, error: str | None, t0: float, worker: int) -> None:
+        nb.metadata.setdefault("ctxh_plan", {})["status"] = "failed" if error else "ok"
+        _write_notebook(nb, job.output)
+        res = JobResult(job.key, "failed" if error else "ok", time.perf_counter() - t0, job.output, error,
+                        worker, nb)
+        results.append(res)
+        if on_done is not None:
+            on_done(res)
+
+    async def work(kernel: WarmKernel) -> None:
+        started = False
+        try:
+            while not stop.is_set():
+                try:
+                    job = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                t0 = time.perf_counter()
+                nb = prepare_notebook(job.notebook, job.parameters)
+                if not reuse and started:
+                    await kernel.shutdown()
+                    kernel.used = 0
+                    started = False
+                if not started:
+                    try:
+                        await kernel.start()
+                    except Exception as exc:  # noqa: BLE001 - recorded on the job; this worker stops
+                        error = f"kernel could not start: {_short_error(exc)}"
+                        log.error("kernel %d: %s", kernel.index, error)
+                        nb.cells.insert(0, _error_banner(error))
+                        _finish(job, nb, error, t0, kernel.index)
+                        return
+                    started = True
+                if stop.is_set():
+                    return
+                error = await kernel.execute(nb)
+                if stop.is_set():  # interrupted notebook: not written, stays pending for --resume
+                    return
+                _finish(job, nb, error, t0, kernel.index)
+        finally:
+            await kernel.shutdown()
+
+    loop = asyncio.get_running_loop()
+    handled = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, on_signal, int(sig))
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            pass
+    tasks = [asyncio.ensure_future(work(k)) for k in kernels]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+    if stop.is_set():
+        raise KeyboardInterrupt("stopped by a signal")
+    return results
+
+
+def run_jobs(jobs: list[NotebookJob], *, workers: int = 2, on_done: Callable[[JobResult], None] | None = None,
+             start_timeout: float = 60.0, cell_timeout: float = 600.0, cwd: Path | None = None,
+             reuse: bool = True, warmup: tuple[str, ...] = WARMUP_MODULES) -> list[JobResult]:
+    """Run notebooks on ``workers`` warm kernels; return one result per job (in completion order).
+
+    Parameters
+    ----------
+    jobs : list of NotebookJob
+    workers : int
+        Number of kernels running at the same time (capped at the number of jobs).
+    on_done : callable, optional
+        Called in the driver with each :class:`JobResult` as soon as its notebook is written.
+    start_timeout, cell_timeout : float
+        Seconds.
+    warmup : tuple of str
+        Modules each kernel imports once before its first notebook.
+    reuse : bool
+        ``False`` starts a fresh kernel for every notebook (slow; used to check that
+        reused kernels give the same outputs).
+    """
+    return asyncio.run(_run_pool(jobs, workers, on_done, start_timeout, cell_timeout, cwd, reuse, warmup))
+
+
+def run_fresh(job: NotebookJob, **kwargs: Any) -> JobResult:
+    """Run one notebook in its own fresh kernel (reference behaviour for tests)."""
+    return run_jobs([job], workers=1, reuse=False, **kwargs)[0]

@@ -1,0 +1,118 @@
+"""The batch end to end on the embedded data: a broken unit, resume, identical re-runs, fresh = reused kernels."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ctxh_plan.batch import run_batch
+from ctxh_plan.cli import main as cli_main
+from ctxh_plan.runner import ERROR_BANNER_TAG
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("notebooks")
+BROKEN = "194"
+
+
+def _broken_template(tmp: Path) -> Path:
+    """unit_report.ipynb with one extra cell that fails for unit 194 only."""
+    nb = nbformat.read(str(ROOT / "notebooks" / "unit_report.ipynb"), as_version=4)
+    cell = nbformat.v4.new_code_cell(f'if P["unit_code"] == "{BROKEN}":\n'
+                                     '    raise RuntimeError("deliberately broken unit")')
+    code_idx = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    nb.cells.insert(code_idx[2], cell)  # after the validation cell
+    path = tmp / "unit_report_broken.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def batch_env(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("batch")
+    data = tmp / "data"
+    shutil.copytree(ROOT / "data" / "quang_ninh", data)
+    tpl = _broken_template(tmp)
+    yml = tmp / "t.yaml"
+    yml.write_text(f'name: t\ndataset: {data}\nunits: ["193", "{BROKEN}"]\nlang: vi\nsuppress_threshold: 5\n'
+                   f'key_indicators: ["CT16", "DROWNING_DEATHS"]\noutput: {tmp / "out"}\njobs: 2\n'
+                   f'notebooks: {{unit: {tpl}}}\n', encoding="utf-8")
+    code = cli_main(["batch", str(yml), "--no-progress"])
+    run_dir = (tmp / "out" / "latest").resolve()
+    return tmp, yml, code, run_dir
+
+
+def test_broken_unit_fails_alone_and_exit_code_is_1(batch_env):
+    tmp, yml, code, run_dir = batch_env
+    assert code == 1
+    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    st = {k: r["status"] for k, r in man["reports"].items()}
+    assert st == {"province": "ok", "193": "ok", BROKEN: "failed"}
+    assert "deliberately broken unit" in man["reports"][BROKEN]["error"]
+    assert man["status"] == "failed" and man["started_at"] and man["finished_at"]
+    assert {i["path"].split("/")[-1] for i in man["inputs"]} >= {"observations.csv", "targets.csv", "t.yaml"}
+    assert all(len(i["sha256"]) == 64 for i in man["inputs"]) and man["packages"]["pandas"]
+    # the failed notebook is kept with the error visible, in the notebook and in its HTML
+    nb = nbformat.read(str(run_dir / "notebooks" / f"unit_{BROKEN}.ipynb"), as_version=4)
+    assert ERROR_BANNER_TAG in nb.cells[0].metadata["tags"]
+    assert any(o.get("ename") == "RuntimeError" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "deliberately broken unit" in (run_dir / "html" / f"unit_{BROKEN}.html").read_text(encoding="utf-8")
+    # every report has its notebook and HTML; index links them; nothing half-written is left
+    for stem in ("unit_193", f"unit_{BROKEN}", "province_summary"):
+        assert (run_dir / "notebooks" / f"{stem}.ipynb").is_file()
+        assert f"html/{stem}.html" in (run_dir / "index.html").read_text(encoding="utf-8")
+    assert not list(run_dir.rglob(".tmp-ctxh-*"))
+
+
+def test_reports_show_illustrative_label_and_no_code(batch_env):
+    _, _, _, run_dir = batch_env
+    page = (run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
+    assert "Dữ liệu minh họa" in page and "Đánh giá thực hiện chỉ tiêu 2021–2025" in page
+    assert "check_params" not in page and "build_unit_report" not in page  # input cells excluded
+    assert page.count("data:image/png;base64") >= 2  # one chart per key indicator
+    nb = nbformat.read(str(run_dir / "notebooks" / "unit_193.ipynb"), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.outputs:
+            if out["output_type"] == "display_data" and "text/html" in out["data"]:
+                assert "Dữ liệu minh họa" in out["data"]["text/html"], cell.source
+
+
+def test_rerun_gives_identical_outputs_and_resume_only_redoes_missing(batch_env):
+    tmp, yml, _, run_dir = batch_env
+    files = sorted(p.relative_to(run_dir) for p in run_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
+    before = {p: (run_dir / p).read_bytes() for p in files}
+    mtimes = {p: (run_dir / p).stat().st_mtime_ns for p in files}
+    (run_dir / "html" / "unit_193.html").unlink()  # something missing
+    res = run_batch(yml, resume=True, progress=False)
+    assert res.run_dir == run_dir
+    assert sorted(res.skipped) == ["province"]  # 193 lost its HTML, 194 had failed
+    assert (run_dir / "notebooks" / "province_summary.ipynb").stat().st_mtime_ns == \
+        mtimes[Path("notebooks/province_summary.ipynb")]
+    after = {p: (run_dir / p).read_bytes() for p in files}
+    changed = [str(p) for p in files if before[p] != after[p]]
+    assert changed == [], f"re-run changed outputs: {changed}"
+    assert res.exit_code == 1 and res.statuses[BROKEN] == "failed"
+
+
+def test_unknown_unit_code_is_a_clear_error(batch_env, capsys):
+    _, yml, _, _ = batch_env
+    assert cli_main(["batch", str(yml), "--units", "193,999"]) == 1
+    err = capsys.readouterr().err
+    assert "999" in err and "units" in err and "fix:" in err and "Traceback" not in err
+
+
+def test_fresh_kernels_give_the_same_files_as_reused_kernels(batch_env):
+    tmp, yml, _, run_dir = batch_env
+    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    workers = [r["worker"] for r in man["reports"].values()]
+    assert len(workers) > len(set(workers))  # some kernel ran more than one notebook
+    res = run_batch(yml, output=tmp / "fresh", progress=False, reuse_kernels=False)
+    assert res.run_id == run_dir.name
+    for sub in ("notebooks", "html", "figures"):
+        for p in sorted((run_dir / sub).iterdir()):
+            mine = (res.run_dir / sub / p.name).read_text(encoding="utf-8").replace(str(tmp / "fresh"), "OUT")
+            assert mine == p.read_text(encoding="utf-8").replace(str(tmp / "out"), "OUT"), f"{sub}/{p.name} differs"
