@@ -128,11 +128,9 @@ def pick_lang(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
 
-#: JupyterLab/nbconvert CSS lays tables out with fixed column widths, and the evaluation Styler's
-#: ``td {white-space: nowrap}`` outranks its own wrapping rule for the indicator column, so long
-#: indicator names overflow into the next column; the reports ask for automatic widths and wrapping
-TABLE_CSS = ("<style>.jp-RenderedHTMLCommon table{table-layout:auto}"
-             "table[id^='T_ev'] td.col0{white-space:normal !important;text-align:left}</style>")
+#: JupyterLab/nbconvert CSS lays tables out with fixed column widths; the reports ask for automatic
+#: widths so the evaluation table's indicator column can wrap
+TABLE_CSS = "<style>.jp-RenderedHTMLCommon table{table-layout:auto}</style>"
 
 
 def illustrative_banner(lang: str = "vi") -> str:

@@ -113,8 +113,13 @@ def style_evaluation(frame: Any, lang: str = "vi") -> Any:
     styler = styler.set_table_styles([
         {"selector": "table", "props": "border-collapse: collapse; font-size: 0.9em; width: 100%;"},
         {"selector": "th", "props": "text-align: left; padding: 2px 6px; border-bottom: 1px solid #888;"},
-        {"selector": "td", "props": "padding: 2px 6px; vertical-align: top; white-space: nowrap;"},
-    ]).set_properties(subset=[h["indicator"]], **{"white-space": "normal", "max-width": "28em"})
+        {"selector": "td", "props": "padding: 2px 6px; vertical-align: top;"},
+    ])
+    # numbers and labels stay on one line; only the indicator name wraps (30 rows fit without scrolling)
+    others = [c for c in view.columns if c != h["indicator"]]
+    styler = styler.set_properties(subset=others, **{"white-space": "nowrap"})
+    styler = styler.set_properties(subset=[h["indicator"]], **{"white-space": "normal", "max-width": "28em",
+                                                               "text-align": "left"})
     if "illustrative" in frame and bool(frame["illustrative"].fillna(False).astype(bool).any()):
         styler = styler.set_caption(f"{h['illustrative']} / dữ liệu minh họa" if lang == "en" else h["illustrative"])
     return styler
