@@ -29,6 +29,7 @@ __all__ = [
     "check_levels",
     "count_floor_half_widths",
     "apply_count_floor",
+    "count_predictive_quantiles",
 ]
 
 #: levels (%) at which calibration quantiles are stored
@@ -209,24 +210,59 @@ def count_floor_half_widths(mean_z: Any, n_obs: Any, levels: Sequence[float]) ->
     import numpy as np
 
     mean_z = np.asarray(mean_z, dtype=float)
-    n = np.maximum(np.asarray(n_obs, dtype=float), 1.0)[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
         mu = np.maximum(np.expm1(mean_z), 0.0)
     ok = np.isfinite(mu)
-    r = np.where(ok, n * np.where(ok, mu, 0.0) + 0.5, 0.5)
-    p = np.broadcast_to(n / (n + 1.0), r.shape)
+    n = np.asarray(n_obs, dtype=float)[:, None]
+    qs = count_predictive_quantiles(np.where(ok, mu, 0.0), n, levels)
+    out = {}
+    for lv in levels:
+        qlo, qhi = qs[lv]
+        hw = np.maximum(np.maximum(mean_z - np.log1p(qlo), np.log1p(qhi) - mean_z), 0.0)
+        out[lv] = np.where(ok, hw, 0.0)
+    return out
+
+
+def count_predictive_quantiles(mu: Any, n_obs: Any, levels: Sequence[float]) -> dict[float, tuple[Any, Any]]:
+    """Central ``level``% interval of the next count when the expected count is ``mu``.
+
+    The count is Poisson with a rate known from ``n`` years (Jeffreys prior
+    ``λ ~ Gamma(n·μ + ½, n)``), so it is negative binomial with ``r = n·μ + ½`` and
+    ``p = n/(n + 1)``. Bounds are exact quantiles (smallest ``k`` with
+    ``CDF(k) >= prob``, as ``scipy.stats.nbinom.ppf``) for means up to 200, a normal
+    approximation rounded outwards above. Example: ``μ = 1``, ``n = 7`` → 0–3 at 80%,
+    0–4 at 95% (a pure Poisson(1) would give 0–3 at 95%).
+
+    Parameters
+    ----------
+    mu : array_like
+        Expected counts (events per year, >= 0); non-finite or negative values are
+        treated as 0 by the caller's choice — pass finite values.
+    n_obs : array_like
+        Observed years behind ``mu`` (broadcast against ``mu``; values below 1 count as 1).
+    levels : sequence of float
+        Interval levels in percent.
+
+    Returns
+    -------
+    dict level → (lower count, upper count), arrays shaped like ``mu`` (whole numbers
+    >= 0); nested across levels.
+    """
+    import numpy as np
+
+    mu = np.maximum(np.asarray(mu, dtype=float), 0.0)
+    n = np.maximum(np.asarray(n_obs, dtype=float), 1.0)
+    mu, n = np.broadcast_arrays(mu, n)
+    r = n * mu + 0.5
+    p = n / (n + 1.0)
     probs: list[float] = []
     for lv in levels:
         a = (1 - float(lv) / 100.0) / 2
         probs += [a, 1 - a]
+    if r.size == 0:
+        return {lv: (np.zeros(r.shape), np.zeros(r.shape)) for lv in levels}
     qs = _negbin_quantiles(r.ravel(), p.ravel(), probs)
-    out = {}
-    for i, lv in enumerate(levels):
-        qlo = qs[2 * i].reshape(r.shape)
-        qhi = qs[2 * i + 1].reshape(r.shape)
-        hw = np.maximum(np.maximum(mean_z - np.log1p(qlo), np.log1p(qhi) - mean_z), 0.0)
-        out[lv] = np.where(ok, hw, 0.0)
-    return out
+    return {lv: (qs[2 * i].reshape(r.shape), qs[2 * i + 1].reshape(r.shape)) for i, lv in enumerate(levels)}
 
 
 def apply_count_floor(hw: dict[float, Any], mean_z: Any, n_obs: Any) -> dict[float, Any]:

@@ -8,6 +8,7 @@ Public API::
     apply_scenario(forecasts, scenario, catalog, *, observations=None)
     allocate_target(target, units, *, method="population", kind="count")
     load_scenario(name_or_path), list_scenarios(), load_settings(path=None, **overrides)
+    widen_small_count_intervals(forecasts, observations, catalog, *, levels=(80, 95), base_year=None)
 
 See docs/TARGETS.md.
 """
@@ -19,6 +20,7 @@ from .projection import Projection, compare_scenarios, forecast_observations, pr
 from .propose import propose_targets
 from .scenarios import Scenario, apply_scenario, list_scenarios, load_scenario
 from .settings import ProjectionSettings, load_settings
+from .small_counts import widen_small_count_intervals
 from .terms import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
 
 __all__ = [
@@ -26,4 +28,5 @@ __all__ = [
     "propose_targets", "apply_scenario", "load_scenario", "list_scenarios", "Scenario",
     "allocate_target", "write_projection", "ProjectionSettings", "load_settings",
     "TargetMethod", "Binding", "MilestonePath", "AllocationMethod", "ScenarioOperation",
+    "widen_small_count_intervals",
 ]

@@ -68,10 +68,13 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     ``forecast_frame`` is called once per (indicator kind, last observed year) with
     ``horizon = settings.horizon − last year``, so a series whose last value is from 2024
     is forecast for 2025 too (the proposals then take the 2025 level from the forecast,
-    and say so). yes/no indicators are not forecast.
+    and say so). yes/no indicators are not forecast. Rates and percentages built on
+    counts (observations with numerator and denominator) get intervals at least as wide
+    as the Poisson interval of their count (:func:`.small_counts.widen_small_count_intervals`).
     """
     from ..forecast import forecast_frame
     from .floors import full_year
+    from .small_counts import widen_small_count_intervals
 
     B, H = settings.base_year, settings.horizon
     obs = full_year(observations)
@@ -99,7 +102,8 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     if not parts:
         return pd.DataFrame(columns=FORECAST_COLUMNS[1:])
     fc = pd.concat(parts, ignore_index=True)
-    return fc.sort_values(["unit_code", "indicator_code", "year"], kind="stable").reset_index(drop=True)
+    fc = fc.sort_values(["unit_code", "indicator_code", "year"], kind="stable").reset_index(drop=True)
+    return widen_small_count_intervals(fc, obs, catalog, levels=settings.levels, base_year=B)
 
 
 def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog, horizon: int = 2030) -> pd.DataFrame:

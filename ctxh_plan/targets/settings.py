@@ -100,8 +100,11 @@ def validate_settings(raw: dict[str, Any], source: str | None = None) -> Project
     s = replace(ProjectionSettings(), **{k: v for k, v in raw.items() if k != "levels"})
     if "levels" in raw:
         lv = raw["levels"]
-        _check(isinstance(lv, (list, tuple)) and {80, 95} <= {int(x) for x in lv}, "levels", lv,
-               "must list the interval levels and include 80 and 95", "levels: [80, 95]", source)
+        numbers = isinstance(lv, (list, tuple)) and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and float(x).is_integer() and 0 < x < 100
+            for x in lv)
+        _check(numbers and {80, 95} <= {int(x) for x in lv}, "levels", lv,
+               "must list the interval levels (whole percentages) and include 80 and 95", "levels: [80, 95]", source)
         s = replace(s, levels=tuple(int(x) for x in lv))
     for key in ("base_year", "horizon", "history_from"):
         v = getattr(s, key)
