@@ -6,7 +6,8 @@ Three timings, each in a fresh process so that imports are counted the same way:
 
 1. **in-process**: one Python process imports ctxh_plan and does exactly what the
    notebooks do (``ctxh_plan.report``: load, evaluate, project, charts rendered to
-   PNG, tables to HTML) for every unit and the province summary;
+   PNG, tables to HTML, the plan appendices written to a temporary folder) for every
+   unit and the province summary;
 2. **batch**: ``python -m ctxh_plan batch PARAMS --output <tmp>`` (warm kernels,
    executed notebooks, HTML export, manifest, index);
 3. **papermill loop**: ``papermill.execute_notebook`` once per notebook, one after
@@ -40,15 +41,21 @@ units = cfg.units or report.report_units(ds)
 common = dict(dataset=str(cfg.dataset), scenario=cfg.scenario, lang=cfg.lang, rebase_to=cfg.rebase_to,
               output_dir="", suppress_threshold=cfg.suppress_threshold)
 sink = io.StringIO()
+import tempfile
+apx = tempfile.mkdtemp(prefix="ctxh-bench-apx-") if cfg.appendices else ""
 with contextlib.redirect_stdout(sink):   # display() outside IPython prints reprs: discard them
     for u in units:
         rep = report.build_unit_report(dict(common, unit_code=u, key_indicators=cfg.key_indicators))
         report.unit_summary_line(rep)
+        report.appendix_line(rep, report.write_report_appendices(rep, apx, cfg.appendices), apx)
         report.show_unit_report(rep)
         report.unit_figures(rep)
     s = report.build_province_summary(dict(common, units=list(units)))
+    report.appendix_line(s, report.write_report_appendices(s, apx, cfg.appendices), apx)
     report.show_province_summary(s)
     report.province_figures(s)
+if apx:
+    import shutil; shutil.rmtree(apx)
 print(json.dumps({"seconds": time.perf_counter() - t0, "units": len(units)}))
 """
 

@@ -15,6 +15,8 @@ Layout of a run folder::
     notebooks/unit_<code>.ipynb  notebooks/province_summary.ipynb   executed notebooks
     html/unit_<code>.html        html/province_summary.html         reports without code cells
     figures/<code>.json          figures/province.json              key figures (for tests/checks)
+    appendices/phu_luc_<code>.docx|.xlsx  appendices/phu_luc_<province>.docx|.xlsx  plan appendices
+    appendices/charts/<province>/*.png|.svg                         charts of the province appendix
     index.html  manifest.json
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 from .errors import EXIT_BAD_INPUT, EXIT_OK, InputError, ParameterError, UsageError
 
 __all__ = ["BatchConfig", "BatchResult", "load_batch_config", "run_batch", "BATCH_KEYS", "list_batch_units",
-           "export_html", "PROVINCE_KEY"]
+           "export_html", "appendix_files", "PROVINCE_KEY"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ BATCH_KEYS: dict[str, dict[str, str]] = {
     "suppress_threshold": {"unit_report": "suppress_threshold", "province_summary": "suppress_threshold"},
     "rebase": {"unit_report": "rebase_to", "province_summary": "rebase_to"},  # {to: "2025-07-01"}
     "key_indicators": {"unit_report": "key_indicators"},
+    "appendices": {"unit_report": "appendix_formats", "province_summary": "appendix_formats"},  # [] = none
     "output": {},                 # outputs folder (a run folder is created inside)
     "jobs": {},                   # kernels running at the same time
     "notebooks": {},              # optional {unit: path, summary: path} templates
@@ -66,6 +69,7 @@ class BatchConfig:
     suppress_threshold: int = 0
     rebase_to: str = ""
     key_indicators: list[str] = field(default_factory=list)
+    appendices: list[str] = field(default_factory=lambda: ["docx", "xlsx"])
     output: Path = field(default_factory=lambda: Path("outputs"))
     jobs: int = 2
     unit_notebook: Path = field(default_factory=Path)
@@ -76,7 +80,7 @@ class BatchConfig:
         return {"name": self.name, "dataset": _rel(self.dataset), "units": self.units or "all",
                 "scenario": self.scenario, "lang": self.lang, "suppress_threshold": self.suppress_threshold,
                 "rebase_to": self.rebase_to, "key_indicators": self.key_indicators,
-                "unit_notebook": _rel(self.unit_notebook),
+                "appendices": self.appendices, "unit_notebook": _rel(self.unit_notebook),
                 "summary_notebook": _rel(self.summary_notebook)}
 
 
@@ -207,6 +211,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     keys = get("key_indicators", (list,), [], "a list of quoted indicator codes, e.g. [\"CT11b\", \"CT16\"]")
     if not all(isinstance(k, str) for k in keys):
         raise _fail(src, "key_indicators", "every code must be quoted text", "e.g. [\"CT11b\", \"CT16\"]", keys)
+    appendices = _check_appendices(src, doc.get("appendices", ["docx", "xlsx"]))
     output_s = get("output", (str,), "outputs", "a folder, e.g. outputs")
     output = Path(output_s) if Path(output_s).is_absolute() else project_root() / output_s
     jobs = get("jobs", (int,), 2, "a whole number of parallel kernels, e.g. 2")
@@ -224,8 +229,33 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
             raise _fail(src, "notebooks", f"{k} notebook not found", "give the path of an .ipynb file", str(p))
         templates[k] = p
     return BatchConfig(source=src, name=name, dataset=dataset.resolve(), units=units, scenario=scenario,
-                       lang=lang, suppress_threshold=threshold, rebase_to=rebase_to, key_indicators=keys, output=output,
+                       lang=lang, suppress_threshold=threshold, rebase_to=rebase_to, key_indicators=keys,
+                       appendices=appendices, output=output,
                        jobs=jobs, unit_notebook=templates["unit"], summary_notebook=templates["summary"])
+
+
+def _check_appendices(src: Path, value: Any) -> list[str]:
+    """The ``appendices`` key: a list of formats among docx/xlsx, each once (``[]`` = no appendix)."""
+    from .nbparams import APPENDIX_FORMATS
+
+    fix = f"a list of formats among {list(APPENDIX_FORMATS)}, e.g. appendices: [\"docx\", \"xlsx\"] ([] = none)"
+    if not isinstance(value, list):
+        raise _fail(src, "appendices", f"must be a list, got {type(value).__name__}", fix, value)
+    seen: list[str] = []
+    for v in value:
+        if not isinstance(v, str) or v not in APPENDIX_FORMATS:
+            raise _fail(src, "appendices", f"unknown appendix format {v!r}", fix, v)
+        if v in seen:
+            raise _fail(src, "appendices", f"format {v!r} is listed twice", "list each format once", v)
+        seen.append(v)
+    return seen
+
+
+def appendix_files(cfg: BatchConfig, code: str) -> list[str]:
+    """Appendix documents a report writes, relative to the run folder (``appendices/phu_luc_<code>.docx`` …)."""
+    from .present.appendices import appendix_stem
+
+    return [f"appendices/{appendix_stem(code, cfg.lang)}.{fmt}" for fmt in cfg.appendices]
 
 
 def _load(cfg: BatchConfig) -> tuple[Any, list[str]]:
@@ -363,22 +393,29 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     if resume and previous is None:
         log.warning("--resume: no earlier run %s; running everything", run_id)
     reports: dict[str, dict[str, Any]] = {}
+    province_code = str(getattr(ds, "province_code", "") or "")
+    expected = {key: appendix_files(cfg, province_code if key == PROVINCE_KEY else key)
+                for key in [PROVINCE_KEY] + selected}
     for key in [PROVINCE_KEY] + selected:
         stem = "province_summary" if key == PROVINCE_KEY else f"unit_{key}"
         reports[key] = {"key": key, "name": _province_name(ds) if key == PROVINCE_KEY else names[key],
                         "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
-                        "figures": f"figures/{key}.json", "seconds": None, "error": None, "worker": None}
+                        "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
+                        "worker": None}
     skipped: list[str] = []
     if previous:
         for key, old in (previous.get("reports") or {}).items():
             if key in reports and old.get("status") == "ok" and all(
-                    (run_dir / old[f]).is_file() for f in ("notebook", "html")):
+                    (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
+                    (run_dir / f).is_file() for f in expected[key]):
                 reports[key].update(old)
                 skipped.append(key)
 
     params_common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
                      "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
-                     "suppress_threshold": cfg.suppress_threshold}
+                     "suppress_threshold": cfg.suppress_threshold,
+                     "appendix_dir": str(run_dir / "appendices") if cfg.appendices else "",
+                     "appendix_formats": list(cfg.appendices)}
     jobs_list = []
     for key, rep in reports.items():
         if key in skipped:
@@ -413,6 +450,10 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         title = f"{rep['key']} {rep['name']}".strip()
         exporter[0] = export_html(res.nb, run_dir / rep["html"], title, exporter[0])
         rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker)
+        rep["appendices"] = [f for f in expected[res.key] if (run_dir / f).is_file()]
+        if res.status == "ok" and len(rep["appendices"]) < len(expected[res.key]):
+            missing = sorted(set(expected[res.key]) - set(rep["appendices"]))
+            rep.update(status="failed", error=f"appendix file(s) not written: {', '.join(missing)}")
         write_manifest(run_dir, manifest)
         if bar is not None:
             bar.update(1)

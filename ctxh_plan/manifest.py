@@ -81,12 +81,14 @@ def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, ill
     Parameters
     ----------
     entries : list of dict
-        ``key, name, status, html, notebook`` (paths relative to ``run_dir``), ``error``.
+        ``key, name, status, html, notebook`` (paths relative to ``run_dir``), ``error``, and
+        ``appendices`` (appendix documents relative to ``run_dir``, linked in the "Phụ lục" column).
     illustrative : bool
         Adds the "dữ liệu minh họa" banner.
     """
     vi = lang == "vi"
-    head = ("Báo cáo", "Đơn vị", "Trạng thái", "Sổ tay (notebook)") if vi else ("Report", "Unit", "Status", "Notebook")
+    head = (("Báo cáo", "Đơn vị", "Trạng thái", "Sổ tay (notebook)", "Phụ lục / Appendices") if vi
+            else ("Report", "Unit", "Status", "Notebook", "Phụ lục / Appendices"))
     rows = []
     for e in entries:
         label_vi, label_en, colour = _STATUS.get(e["status"], (e["status"], e["status"], "#555"))
@@ -96,8 +98,10 @@ def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, ill
         link = (f'<a href="{html.escape(e["html"])}">{html.escape(e["key"])}</a>'
                 if e.get("html") and e["status"] != "pending" else html.escape(e["key"]))
         nb = f'<a href="{html.escape(e["notebook"])}">.ipynb</a>' if e.get("notebook") and e["status"] != "pending" else ""
+        apx = " ".join(f'<a href="{html.escape(a)}">{html.escape(a.rsplit(".", 1)[-1])}</a>'
+                       for a in e.get("appendices") or [])
         rows.append(f"<tr><td>{link}</td><td>{html.escape(e.get('name', ''))}</td>"
-                    f"<td style=\"color:{colour}\">{status}</td><td>{nb}</td></tr>")
+                    f"<td style=\"color:{colour}\">{status}</td><td>{nb}</td><td>{apx}</td></tr>")
     banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong> — illustrative data, '
               'not official statistics.</p>' if illustrative else "")
     doc = f"""<!DOCTYPE html>

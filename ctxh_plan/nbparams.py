@@ -17,10 +17,12 @@ from typing import Any, Mapping
 
 from .errors import ParameterError
 
-__all__ = ["Param", "NOTEBOOK_PARAMS", "LANGS", "check_params", "check_value", "declared_defaults",
-           "notebook_params"]
+__all__ = ["Param", "NOTEBOOK_PARAMS", "LANGS", "APPENDIX_FORMATS", "check_params", "check_value",
+           "declared_defaults", "notebook_params"]
 
 LANGS = ("vi", "en")
+#: file formats of the plan appendices (same as ``ctxh_plan.present.appendices.FORMATS``, tested)
+APPENDIX_FORMATS = ("docx", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Param:
         For list parameters: the type of every element.
     choices : tuple or None
         Allowed values (for strings such as the language).
+    item_choices : tuple or None
+        For list parameters: allowed values of every element (each at most once).
     """
 
     name: str
@@ -46,6 +50,7 @@ class Param:
     doc: str
     item_type: type | None = None
     choices: tuple[Any, ...] | None = None
+    item_choices: tuple[Any, ...] | None = None
 
     def type_name(self) -> str:
         names = [t.__name__ for t in self.types]
@@ -64,18 +69,23 @@ _OUTPUT = (
     Param("output_dir", (str,), "absolute folder for this run's recorded figures ('' = write nothing)"),
     Param("suppress_threshold", (int,), "hide sensitive counts below this value in tables (0 = no suppression)"),
 )
+_APPENDIX = (
+    Param("appendix_dir", (str,), "absolute folder for the plan appendix files ('' = write no appendix)"),
+    Param("appendix_formats", (list,), "appendix formats, e.g. ['docx', 'xlsx'] ([] = none)", item_type=str,
+          item_choices=APPENDIX_FORMATS),
+)
 
 #: notebook stem → declared parameters (order = order in the parameters cell)
 NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
     "unit_report": (
         Param("unit_code", (str,), "official unit code, quoted, e.g. '193'"),
-        *_COMMON, *_OUTPUT,
+        *_COMMON, *_OUTPUT, *_APPENDIX,
         Param("key_indicators", (list,), "indicator codes charted ([] = the default key indicators)",
               item_type=str),
     ),
     "province_summary": (
         Param("units", (list,), "unit codes to show (empty list = all units of the dataset)", item_type=str),
-        *_COMMON, *_OUTPUT,
+        *_COMMON, *_OUTPUT, *_APPENDIX,
     ),
     "scenario_explorer": (
         Param("unit_code", (str,), "official unit code to start with ('' = first unit)"),
@@ -117,6 +127,12 @@ def check_value(param: Param, value: Any, *, source: str | None = None) -> Any:
                 raise ParameterError(param.name, f"every item must be {param.item_type.__name__}, "
                                      f"got {type(item).__name__} {item!r}",
                                      fix="quote every code, e.g. ['193', '194']", source=source, value=value)
+    if param.item_choices is not None:
+        bad = [v for v in value if v not in param.item_choices]
+        if bad or len(set(value)) != len(value):
+            raise ParameterError(param.name, f"unknown or repeated value {bad[0] if bad else value!r}; "
+                                 f"allowed: {list(param.item_choices)}, each once",
+                                 fix=param.doc, source=source, value=value)
     if param.choices is not None and value not in param.choices:
         raise ParameterError(param.name, f"must be one of {list(param.choices)}", fix=param.doc,
                              source=source, value=value)

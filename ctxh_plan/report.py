@@ -23,7 +23,8 @@ __all__ = ["UnitReport", "ProvinceSummary", "load_report_dataset", "report_units
            "unit_figures", "province_figures", "unit_chart", "show_province_summary", "record_figures",
            "figure_png", "illustrative_banner", "collect_messages", "KEY_INDICATORS",
            "pick_lang", "format_value", "notes_html", "unit_name", "styled_table", "unit_problems",
-           "evaluate_all", "published_evaluation", "published_proposals", "PROPOSAL_COLUMNS"]
+           "evaluate_all", "published_evaluation", "published_proposals", "PROPOSAL_COLUMNS",
+           "project_all", "write_report_appendices", "appendix_line", "deterministic_charts"]
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ class UnitReport:
     notes: list[str] = field(default_factory=list)
     key_indicators: tuple[str, ...] = KEY_INDICATORS
     other_problems: int = 0
+    scenario: str = ""
 
 
 def unit_problems(ds: Any, unit: str) -> tuple[Any, int]:
@@ -301,7 +303,7 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
                              fix="use codes of params/indicators.yaml")
     problems, other = unit_problems(ds, unit)
     return UnitReport(unit, str(ds.units.name(unit)), params["lang"], bool(ds.illustrative), ds, ev, fc, pr,
-                      problems, params["suppress_threshold"], notes, keys, other)
+                      problems, params["suppress_threshold"], notes, keys, other, params["scenario"])
 
 
 def show_header(rep: UnitReport) -> None:
@@ -560,6 +562,7 @@ class ProvinceSummary:
     evaluation: Any = field(repr=False)
     suppress_threshold: int = 0
     notes: list[str] = field(default_factory=list)
+    scenario: str = ""
 
 
 def build_province_summary(params: dict[str, Any]) -> ProvinceSummary:
@@ -582,7 +585,7 @@ def build_province_summary(params: dict[str, Any]) -> ProvinceSummary:
     if "unit_name" not in evaluation.columns:
         evaluation = evaluation.assign(unit_name=[unit_name(ds, c) for c in evaluation["unit_code"].astype(str)])
     return ProvinceSummary(province, unit_name(ds, province), params["lang"], bool(ds.illustrative), list(units),
-                           ds, evaluation, params["suppress_threshold"], notes)
+                           ds, evaluation, params["suppress_threshold"], notes, params["scenario"])
 
 
 def unit_name(ds: Any, code: str) -> str:
@@ -641,3 +644,110 @@ def province_figures(s: ProvinceSummary) -> dict[str, Any]:
         per[u][a] = per[u].get(a, 0) + 1
     return {"province_code": s.province_code, "illustrative": s.illustrative, "units": s.units,
             "attainment_counts": {u: dict(sorted(c.items())) for u, c in sorted(per.items())}}
+
+
+# --------------------------------------------------------------------------- plan appendices
+
+def project_all(ds: Any, scenario: str = "") -> Any:
+    """Projection (forecasts, 2030 proposals) of every unit of ``ds`` and the province, computed once per
+    dataset, scenario and process. The appendices need all units: small-cell suppression of the proposals
+    is joint across units and their parent. The warnings raised while computing are logged again on
+    every call, so a reused kernel reports the same notes as a fresh one."""
+
+    def make() -> Any:
+        notes: list[str] = []
+        with collect_messages(notes, "projection"):
+            proj = _project(ds, scenario, evaluate_all(ds))
+        return proj, notes
+
+    proj, notes = _derived(ds, f"projection:{scenario}", 0, make)
+    for note in notes:
+        log.warning("%s", note)
+    return proj
+
+
+@contextlib.contextmanager
+def deterministic_charts() -> Iterator[None]:
+    """Make matplotlib's SVG output depend only on the figure: fixed ``svg.hashsalt`` (element ids) and
+    ``SOURCE_DATE_EPOCH`` = 2000-01-01 (the date in the SVG metadata); both restored afterwards.
+    PNG files carry no date already."""
+    import matplotlib
+
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "946684800"
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": "ctxh_plan"}):
+            yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def write_report_appendices(rep: "UnitReport | ProvinceSummary", appendix_dir: str,
+                            formats: Any = ("docx", "xlsx")) -> list[Path]:
+    """Write the plan appendix of a report: a unit's Biểu 1–2 without charts, or the province's Biểu 1–3
+    with charts (``present.write_appendices``), into ``appendix_dir``.
+
+    Suppression uses the evaluation and the projection of **all** units, so a unit's file hides exactly
+    what the province file hides. The files are byte-identical for the same inputs. Notes raised while
+    computing are added to the report's notes (prefixed "Phụ lục" / "Appendix").
+
+    Parameters
+    ----------
+    rep : UnitReport or ProvinceSummary
+    appendix_dir : str
+        Absolute folder; ``""`` writes nothing.
+    formats : list of str
+        ``"docx"`` and/or ``"xlsx"``; empty writes nothing.
+
+    Returns
+    -------
+    list of Path
+        The documents and charts written (empty when nothing was asked).
+
+    Raises
+    ------
+    ParameterError
+        An unknown format.
+    """
+    from .errors import ParameterError
+    from .nbparams import APPENDIX_FORMATS
+
+    formats = list(formats)
+    bad = [f for f in formats if f not in APPENDIX_FORMATS]
+    if bad:
+        raise ParameterError("appendix_formats", f"unknown appendix format {bad[0]!r}", value=bad[0],
+                             fix=f"use {list(APPENDIX_FORMATS)}")
+    if not appendix_dir or not formats:
+        return []
+    from .present import write_appendices
+
+    province = isinstance(rep, ProvinceSummary)
+    code = rep.province_code if province else rep.unit_code
+    notes: list[str] = []
+    with collect_messages(notes, f"appendix {code}"), deterministic_charts():
+        evaluation = evaluate_all(rep.ds)
+        paths = write_appendices(rep.ds, evaluation, project_all(rep.ds, rep.scenario), appendix_dir, units=[code],
+                                 formats=formats, lang=rep.lang, charts=province)
+    prefix = pick_lang(rep.lang, "Phụ lục", "Appendix")
+    for note in notes:
+        if f"{prefix}: {note}" not in rep.notes:
+            rep.notes.append(f"{prefix}: {note}")
+    return paths
+
+
+def appendix_line(rep: "UnitReport | ProvinceSummary", paths: list[Path], appendix_dir: str) -> str:
+    """One text line naming the appendix documents written, relative to the run folder
+    (``appendices/phu_luc_193.docx``), or saying that none was asked for."""
+    mark = " [dữ liệu minh họa]" if rep.illustrative else ""
+    docs = [p for p in paths if p.suffix in (".docx", ".xlsx")]
+    if not docs:
+        return pick_lang(rep.lang, "Phụ lục kế hoạch: không ghi (appendix_dir rỗng)",
+                         "Plan appendix: not written (appendix_dir is empty)") + mark
+    base = Path(appendix_dir).parent
+    names = ", ".join(p.relative_to(base).as_posix() if p.is_relative_to(base) else p.name for p in docs)
+    charts = len(paths) - len(docs)
+    extra = (pick_lang(rep.lang, f" (+ {charts} tệp biểu đồ)", f" (+ {charts} chart files)") if charts else "")
+    return pick_lang(rep.lang, "Phụ lục kế hoạch: ", "Plan appendix: ") + names + extra + mark

@@ -273,7 +273,12 @@ class WarmKernel:
         from nbclient.exceptions import CellExecutionError
 
         if self.used:
-            await self._run_silent(RESET_CODE)
+            try:
+                await self._run_silent(RESET_CODE)
+            except CellExecutionError:
+                if self.stopping:  # interrupted between two notebooks: nothing of this one ran
+                    return "interrupted before the notebook started"
+                raise
         self.used += 1
         nb.metadata["language_info"] = self.language_info
         client = self._client(nb)

@@ -115,6 +115,9 @@ def _write(tmp_path, text):
     ("units: all\n", "dataset", "missing"),
     ("dataset: {ds}\nrebase: 2025-07-01\n", "rebase", "mapping"),
     ("dataset: {ds}\nsuppress_threshold: yes\n", "suppress_threshold", "must be int"),
+    ("dataset: {ds}\nappendices: [docx, pdf]\n", "appendices", "unknown appendix format 'pdf'"),
+    ("dataset: {ds}\nappendices: [docx, docx]\n", "appendices", "twice"),
+    ("dataset: {ds}\nappendices: docx\n", "appendices", "must be a list"),
 ])
 def test_batch_file_errors_name_file_key_value_and_fix(tmp_path, body, key, match):
     p = _write(tmp_path, body.format(ds=tmp_path))
@@ -132,3 +135,22 @@ def test_valid_batch_file_is_read_with_absolute_paths(tmp_path):
     assert cfg.units == ["07", "193"] and cfg.rebase_to == "2025-07-01" and cfg.jobs == 3
     assert cfg.dataset.is_absolute() and cfg.output == tmp_path / "out"
     assert cfg.unit_notebook == NB / "unit_report.ipynb"
+
+
+def test_appendix_formats_parameter_refuses_unknown_or_repeated_formats():
+    from ctxh_plan.nbparams import APPENDIX_FORMATS
+    from ctxh_plan.present.appendices import FORMATS
+
+    assert APPENDIX_FORMATS == FORMATS
+    for bad in (["pdf"], ["docx", "docx"], ["docx", 1]):
+        with pytest.raises(ParameterError) as ei:
+            check_params("unit_report", _ns(appendix_formats=bad))
+        assert ei.value.key == "appendix_formats"
+    assert check_params("unit_report", _ns(appendix_formats=[]))["appendix_formats"] == []
+
+
+def test_appendices_key_defaults_to_both_formats_and_accepts_none(tmp_path):
+    cfg = load_batch_config(_write(tmp_path, f"dataset: {tmp_path}\n"))
+    assert cfg.appendices == ["docx", "xlsx"]
+    cfg = load_batch_config(_write(tmp_path, f"dataset: {tmp_path}\nappendices: []\n"))
+    assert cfg.appendices == [] and cfg.public()["appendices"] == []

@@ -18,7 +18,8 @@ from .labels import table_title, text
 if TYPE_CHECKING:  # pragma: no cover
     from .tables import AppendixTable
 
-__all__ = ["DocxHeader", "write_docx", "format_cell", "FONT", "MARGINS_MM", "TABLE_FONT_PT", "BODY_FONT_PT"]
+__all__ = ["DocxHeader", "write_docx", "format_cell", "normalize_ooxml", "FIXED_DATE", "FONT", "MARGINS_MM",
+           "TABLE_FONT_PT", "BODY_FONT_PT"]
 
 FONT = "Times New Roman"
 #: page margins in mm (Nghị định 30/2020/NĐ-CP: top 20–25, bottom 20–25, left 30–35, right 15–20)
@@ -26,6 +27,9 @@ MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
 BODY_FONT_PT = 13
 TABLE_FONT_PT = 10
 A4_MM = (210.0, 297.0)
+#: creation/modification date written into every Word/Excel appendix (core properties and zip entries), so that
+#: the same inputs give byte-identical files; the real run time is in the batch manifest
+FIXED_DATE = (2000, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -330,6 +334,57 @@ def write_docx(tables: Sequence["AppendixTable"], path: str | Path, header: Docx
             _para(doc, f"{number} {k}. {caption}", italic=True, size=11, space_after=6)
         if header.illustrative:
             _para(doc, text("illustrative_note", lang), italic=True, size=11)
+    import datetime as dt
+
+    stamp = dt.datetime(*FIXED_DATE, tzinfo=dt.timezone.utc)
+    doc.core_properties.created = stamp
+    doc.core_properties.modified = stamp
     with atomic_path(path) as tmp:
         doc.save(str(tmp))
+        normalize_ooxml(tmp)
     return Path(path)
+
+
+def _ooxml_order(name: str) -> tuple[int, str]:
+    """``[Content_Types].xml`` first, then the package relationships, then every part by name."""
+    return ({"[Content_Types].xml": 0, "_rels/.rels": 1}.get(name, 2), name)
+
+
+def normalize_ooxml(path: str | Path, when: tuple[int, int, int, int, int, int] = FIXED_DATE) -> Path:
+    """Rewrite an Office Open XML file (.docx, .xlsx) in place so that it depends only on its content.
+
+    Zip entries get the fixed time ``when`` (local-time fields, no time zone), fixed permissions and a
+    canonical order (content types, package relationships, then parts sorted by name); the
+    ``dcterms:created`` / ``dcterms:modified`` dates of ``docProps/core.xml`` are set to ``when`` (UTC).
+    Writers stamp the current time in both places, so without this two runs on the same inputs
+    give different bytes. Call it on the temporary file inside ``atomic_path`` (the rename stays atomic).
+
+    Parameters
+    ----------
+    path : path of the file (rewritten in place).
+    when : (year, month, day, hour, minute, second), year >= 1980 (zip dates start then).
+    """
+    import io
+    import re
+    import zipfile
+
+    p = Path(path)
+    with zipfile.ZipFile(p) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    iso = "%04d-%02d-%02dT%02d:%02d:%02dZ" % when
+    core = parts.get("docProps/core.xml")
+    if core is not None:
+        for tag in ("created", "modified"):
+            core = re.sub(rb"(<dcterms:%s\b[^>]*>)[^<]*(</dcterms:%s>)" % (tag.encode(), tag.encode()),
+                          rb"\g<1>" + iso.encode() + rb"\g<2>", core)
+        parts["docProps/core.xml"] = core
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for name in sorted(parts, key=_ooxml_order):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            zout.writestr(info, parts[name])
+    p.write_bytes(buf.getvalue())
+    return p

@@ -159,7 +159,11 @@ def _table_sheet(wb, table: "AppendixTable", lang: str, illustrative: bool) -> N
 
 def write_xlsx(tables: Sequence["AppendixTable"], path: str | Path, *, lang: str = "vi",
                sources: dict | None = None) -> Path:
-    """Write the Excel appendix (atomic write). ``sources``: ``{"illustrative": bool, "items": [(key, text)]}``."""
+    """Write the Excel appendix (atomic write). ``sources``: ``{"illustrative": bool, "items": [(key, text)]}``.
+
+    The file is deterministic: fixed core-properties dates and zip entry times
+    (:func:`~ctxh_plan.present.docx_writer.normalize_ooxml`).
+    """
     from openpyxl import Workbook
 
     from ..io.atomic import atomic_path
@@ -169,6 +173,12 @@ def write_xlsx(tables: Sequence["AppendixTable"], path: str | Path, *, lang: str
     _sources_sheet(wb, lang, sources)
     for table in tables:
         _table_sheet(wb, table, lang, bool(sources.get("illustrative")))
+    import datetime as dt
+
+    from .docx_writer import FIXED_DATE, normalize_ooxml
+
+    wb.properties.created = dt.datetime(*FIXED_DATE)
     with atomic_path(path) as tmp:
-        wb.save(str(tmp))
+        wb.save(str(tmp))  # openpyxl stamps `modified` with the current time: normalize_ooxml fixes it
+        normalize_ooxml(tmp)
     return Path(path)
