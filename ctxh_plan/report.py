@@ -23,7 +23,7 @@ __all__ = ["UnitReport", "ProvinceSummary", "load_report_dataset", "report_units
            "unit_figures", "province_figures", "unit_chart", "show_province_summary", "record_figures",
            "figure_png", "illustrative_banner", "collect_messages", "KEY_INDICATORS",
            "pick_lang", "format_value", "notes_html", "unit_name", "styled_table", "unit_problems",
-           "evaluate_all", "published_evaluation", "published_proposals", "PROPOSAL_COLUMNS",
+           "evaluate_all", "published_evaluation", "published_proposals", "display_proposals", "PROPOSAL_COLUMNS",
            "project_all", "write_report_appendices", "appendix_line", "deterministic_charts"]
 
 log = logging.getLogger(__name__)
@@ -322,7 +322,10 @@ def show_quality(rep: UnitReport) -> None:
         body = pick_lang(rep.lang, "<p>Không phát hiện vấn đề về số liệu.</p>", "<p>No data problems found.</p>")
     else:
         cols = [c for c in ("file", "row", "column", "value", "problem", "fix", "severity") if c in rep.problems]
-        body = styled_table(rep.problems[cols], f"q{rep.unit_code}", "", rep.lang)
+        shown = rep.problems[cols].copy()
+        if "severity" in shown and rep.lang == "vi":
+            shown["severity"] = shown["severity"].replace({"error": "lỗi", "warning": "cảnh báo"})
+        body = styled_table(shown, f"q{rep.unit_code}", "", rep.lang)
     if rep.other_problems:
         body += pick_lang(rep.lang, f"<p>{rep.other_problems} vấn đề khác của bộ dữ liệu liên quan đến đơn vị khác "
                              "(xem <code>ctxh-plan validate</code>).</p>",
@@ -400,8 +403,41 @@ def show_proposals(rep: UnitReport) -> None:
         _block(title, pick_lang(rep.lang, "<p>Không có đề xuất.</p>", "<p>No proposal.</p>"), rep.illustrative, rep.lang)
         return
     with collect_messages(rep.notes, f"unit {rep.unit_code}"):
-        table = published_proposals(rep)
+        table = display_proposals(published_proposals(rep), rep.ds.catalog, rep.lang)
     _block(title, styled_table(table, f"pr{rep.unit_code}", "", rep.lang), rep.illustrative, rep.lang)
+
+
+def display_proposals(table: Any, catalog: Any, lang: str) -> Any:
+    """Proposals as text for display: each indicator's own decimals (counts whole), Vietnamese
+    (or English) number style, method and deciding rule as labels. Suppression marks stay."""
+    from .numbers import format_number
+    from .targets.terms import Binding, TargetMethod
+
+    style = "vi" if lang == "vi" else "en"
+    out = table.astype(object).copy()
+    nums = [c for c in ("value_2025", *(f"milestone_{y}" for y in range(2026, 2031)), "target_2030",
+                        "national_floor") if c in out.columns]
+    for i, code in enumerate(out["indicator_code"]):
+        ind = catalog[code] if code in catalog else None
+        dec = 0 if ind is None or ind.kind.value in ("count", "yes_no") else int(ind.decimals)
+        for c in nums:
+            v = out.at[i, c]
+            if isinstance(v, (int, float)):
+                out.at[i, c] = format_number(v, dec, style=style, missing="–")
+    if "feasibility" in out.columns:
+        out["feasibility"] = [format_number(v, 0, style=style, missing="–") if isinstance(v, (int, float))
+                              else "–" for v in out["feasibility"]]
+    for col, enum in (("target_method", TargetMethod), ("binding", Binding)):
+        if col in out.columns:
+            out[col] = [_enum_label(enum, v, lang) for v in out[col]]
+    return out
+
+
+def _enum_label(enum: Any, value: Any, lang: str) -> Any:
+    try:
+        return enum(value).label(lang)
+    except ValueError:
+        return value
 
 
 #: proposal columns shown in the unit report (the forecast itself is in the charts)

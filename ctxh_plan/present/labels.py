@@ -68,6 +68,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "national_floor": ("Mức tối thiểu quốc gia", "National floor"),
     "target_method": ("Phương pháp", "Method"),
     "feasibility": ("Khả năng đạt (%)", "Feasibility (%)"),
+    "binding": ("Căn cứ quyết định", "Decided by"),
+    "indicator_name": ("Chỉ tiêu", "Indicator"),
     "stretch": ("Thách thức", "Stretch"),
     # forecasts frame
     "method": ("Phương pháp", "Method"),
@@ -88,6 +90,14 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "budget_total": ("Tổng", "Total"),
     "budget_state": ("Ngân sách nhà nước", "State budget"),
     "budget_private": ("Xã hội hóa", "Private contributions"),
+    # problems table (validation)
+    "file": ("Tệp", "File"),
+    "sheet": ("Trang tính", "Sheet"),
+    "row": ("Dòng", "Row"),
+    "column": ("Cột", "Column"),
+    "problem": ("Vấn đề", "Problem"),
+    "fix": ("Cách sửa", "Fix"),
+    "severity": ("Mức độ", "Severity"),
     # observations
     "value": ("Giá trị", "Value"),
     "flag": ("Ghi chú số liệu", "Data flag"),
