@@ -195,10 +195,22 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
         raise _fail(src, "units", "must be \"all\" or a non-empty list of quoted codes",
                     "e.g. units: all  or  units: [\"193\", \"194\"]", raw_units)
     scenario = get("scenario", (str,), "", "a scenario name from params/scenarios/ or \"\" for the baseline")
+    if scenario:  # checked now, not by every notebook: a wrong name fails before any kernel starts
+        from .targets import load_scenario
+
+        try:
+            load_scenario(scenario)
+        except InputError as exc:
+            raise _fail(src, "scenario", exc.problem, exc.fix, scenario) from None
     lang = get("lang", (str,), "vi", "vi or en")
     if lang not in LANGS:
         raise _fail(src, "lang", f"must be one of {list(LANGS)}", "vi or en", lang)
-    threshold = get("suppress_threshold", (int,), 0, "a whole number, 0 for no suppression")
+    if "suppress_threshold" in doc:
+        threshold = get("suppress_threshold", (int,), 0, "a whole number, 0 for no suppression")
+    else:  # the published threshold lives in params/publish.yaml
+        from .present import load_publish_settings
+
+        threshold = load_publish_settings().threshold
     if threshold < 0:
         raise _fail(src, "suppress_threshold", "must be 0 or more", "0 turns suppression off", threshold)
     rebase = doc.get("rebase")

@@ -9,13 +9,17 @@ shows tracebacks.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import logging
 import sys
 from typing import Sequence
 
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_USAGE, CtxhError
 
-__all__ = ["main", "build_parser", "VERBS"]
+__all__ = ["main", "build_parser", "describe_os_error", "VERBS"]
+
+log = logging.getLogger(__name__)
 
 #: verb → module under ctxh_plan.commands (order = order in --help)
 VERBS = ("validate", "evaluate", "forecast", "project", "rebase", "appendix", "batch")
@@ -78,12 +82,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _report(exc, args.lang)
         return exc.exit_code
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+    except OSError as exc:  # a path that does not exist, a folder where a file is expected, a full disk…
         if debug:
             raise
-        fix = "check the path" if isinstance(exc, FileNotFoundError) else "check permissions"
-        _report(f"{exc.strerror}: {exc.filename} — fix: {fix}", args.lang)  # type: ignore[arg-type]
+        _report(describe_os_error(exc), args.lang)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the traceback for --debug
+        if debug:
+            raise
+        log.debug("internal error in `%s`", args.verb, exc_info=True)
+        _report(f"lỗi nội bộ / internal error in `{args.verb}`: {type(exc).__name__}: {exc} — fix: run again "
+                f"with --debug and report the traceback (no output file was left half-written)", args.lang)
+        return EXIT_BAD_INPUT
+
+
+#: errno → how to fix it, for the one-line message of :func:`describe_os_error`
+_OS_FIXES = {
+    errno.ENOENT: "check the path / kiểm tra đường dẫn",
+    errno.EACCES: "check permissions, or choose a folder you can write to / kiểm tra quyền ghi",
+    errno.EPERM: "check permissions, or choose a folder you can write to / kiểm tra quyền ghi",
+    errno.EISDIR: "give a file name, not a folder / đưa tên tệp, không phải thư mục",
+    errno.ENOTDIR: "a part of the path is a file, not a folder — choose another output folder / "
+                   "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.ENOSPC: "free some disk space / giải phóng dung lượng đĩa",
+    errno.EROFS: "the disk is read-only — choose another output folder / ổ đĩa chỉ đọc",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an OS error: what, which path, how to fix (no traceback)."""
+    what = exc.strerror or type(exc).__name__
+    where = f": {exc.filename}" if exc.filename else ""
+    if getattr(exc, "filename2", None):
+        where += f" → {exc.filename2}"
+    fix = _OS_FIXES.get(exc.errno or -1, "check the path and permissions / kiểm tra đường dẫn và quyền")
+    return f"{what}{where} — fix: {fix}"
 
 
 def console_main() -> None:  # pragma: no cover - entry point

@@ -446,6 +446,43 @@ PROPOSAL_COLUMNS = ("indicator_code", "value_2025", "milestone_2026", "milestone
                     "national_floor", "feasibility")
 
 
+def _proposal_pattern(rep: UnitReport) -> set[tuple[str, str]]:
+    """(indicator, column) cells of ``rep``'s unit that the appendices hide: the all-units pattern of
+    ``present.tables.published_proposals`` (complementary cells included), computed once per dataset,
+    scenario and threshold, silently (a warning printed only on the first call in a kernel would make
+    re-runs differ)."""
+    scenario = ""
+    if "scenario" in rep.proposals.columns and len(rep.proposals):
+        scenario = str(rep.proposals["scenario"].iloc[0])
+    scenario = "" if scenario in ("", "baseline", "nan") else scenario
+
+    def make() -> Any:
+        import dataclasses
+        import warnings
+
+        from .present import load_publish_settings
+        from .present.tables import published_proposals as all_units_pattern
+        from .targets import project_dataset
+
+        settings = dataclasses.replace(load_publish_settings(), threshold=rep.suppress_threshold)
+        previous = logging.root.manager.disable
+        logging.disable(logging.WARNING)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                proj = project_dataset(rep.ds, horizon=2030, scenario=scenario or None,
+                                       evaluation=evaluate_all(rep.ds))
+        finally:
+            logging.disable(previous)
+        pp = all_units_pattern(rep.ds, proj.proposals, settings)
+        flags = [c for c in pp.columns if str(c).startswith("suppressed__")]
+        return {(str(u), str(i), c[len("suppressed__"):]) for c in flags
+                for u, i, f in zip(pp["unit_code"], pp["indicator_code"], pp[c]) if bool(f)}
+
+    cells = _derived(rep.ds, f"proposal_pattern:{scenario}", rep.suppress_threshold, make)
+    return {(i, c) for u, i, c in cells if u == rep.unit_code}
+
+
 def published_proposals(rep: UnitReport) -> Any:
     """The unit's proposals as published: small counts of sensitive indicators, and every number of a
     sensitive rate resting on a small count, shown as ``<threshold``; a row whose 2025 level is hidden
@@ -473,8 +510,10 @@ def published_proposals(rep: UnitReport) -> Any:
     out = suppress_small_cells(work, rep.ds.catalog, rep.suppress_threshold, value_cols=nums, count_col="_count")
     mark = f"<{rep.suppress_threshold}"
     shown = table.astype({c: object for c in nums})
+    pattern = _proposal_pattern(rep)
     for i in range(len(out)):
         hidden = {c for c in nums if bool(out[suppressed_flag_column(c)].iloc[i])}
+        hidden |= {c for c in nums if (str(table["indicator_code"].iloc[i]), c) in pattern}
         if "value_2025" in hidden:
             hidden = set(nums)
         for c in hidden:

@@ -56,7 +56,8 @@ def default_publish_path() -> Path:
 
 def _number(section: dict, key: str, default: Any, source: str, *, minimum: float = 0) -> Any:
     value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value == value \
+            or abs(value) == float("inf") or value < minimum:  # NaN and infinity are not settings
         raise ParameterError(key, f"must be a number >= {minimum}", value=value, source=source,
                              fix=f"write e.g. `{key}: {default}`")
     return value
@@ -84,6 +85,13 @@ def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", file=str(p), fix="check indentation and quotes") from None
     src = str(p)
+    if not isinstance(doc, dict):
+        raise InputError("publishing settings must be a mapping of sections (suppression, price_index, document, "
+                         "charts)", file=src, fix="see params/publish.yaml for the layout")
+    for section in ("suppression", "price_index", "document", "charts"):
+        if doc.get(section) is not None and not isinstance(doc[section], dict):
+            raise ParameterError(section, "must be a mapping of keys to values", value=doc[section], source=src,
+                                 fix=f"write `{section}:` followed by indented keys, as in params/publish.yaml")
     sup = doc.get("suppression") or {}
     price = doc.get("price_index") or {}
     charts = doc.get("charts") or {}

@@ -428,6 +428,9 @@ def build_bieu2(ds: Any, proposals: "pd.DataFrame", values: "pd.DataFrame", unit
             rec[key] = float(r[key]) if key in r.index and not _isnan(r[key]) else float("nan")
             fc = suppressed_flag_column(key)
             s_row[key] = bool(r[fc]) if fc in r.index else False
+        if s and ind is not None and ind.sensitive:  # a path from a hidden 2025 level gives it away
+            for key in (*(f"milestone_{y}" for y in PLAN_YEARS), "target_2030"):
+                s_row[key], rec[key] = True, float("nan")
         rec["target_method"] = _label(r.get("target_method"), lang)
         if _truthy(r.get("stretch", False)):
             rec["target_method"] = f"{rec['target_method']} ({column_label('stretch', lang).lower()})".strip()
