@@ -19,6 +19,11 @@ __all__ = [
     "Flag",
     "Level",
     "Lang",
+    "TargetMethod",
+    "Binding",
+    "MilestonePath",
+    "AllocationMethod",
+    "ScenarioOperation",
     "label",
 ]
 
@@ -162,6 +167,43 @@ class Level(_Labelled):
     PROVINCE = "province", "Tỉnh", "Province"
     DISTRICT = "district", "Huyện (cũ)", "Former district"
     COMMUNE = "commune", "Xã", "Commune"
+
+
+class TargetMethod(_Labelled):
+    """How a 2030 target was set (the ``target_method`` column)."""
+
+    AUTO = "auto", "Tự động", "Automatic"
+    TREND = "trend", "Theo xu hướng dự báo", "Forecast trend"
+    REQUIRED = "required", "Mức cần đạt theo chỉ tiêu sàn", "Required to reach the floor"
+    MAINTAIN = "maintain", "Duy trì", "Maintain"
+    STRETCH = "stretch", "Phấn đấu (mức cao của dự báo)", "Stretch (good-side quantile)"
+
+
+class Binding(_Labelled):
+    """Which rule decided the final value (``binding`` column)."""
+
+    METHOD = "method", "Theo phương pháp", "The method itself"
+    FLOOR = "floor", "Chỉ tiêu sàn (quốc gia/tỉnh)", "National/provincial floor"
+    NO_BACKSLIDING = "no_backsliding", "Không thấp hơn mức 2025", "No backsliding below 2025"
+    LIMIT = "limit", "Giới hạn tự nhiên", "Natural limit"
+
+
+class MilestonePath(_Labelled):
+    GEOMETRIC = "geometric", "Tăng/giảm đều theo tỷ lệ", "Geometric (constant rate)"
+    LINEAR = "linear", "Tăng/giảm đều theo mức", "Linear (constant step)"
+
+
+class AllocationMethod(_Labelled):
+    POPULATION = "population", "Theo tỷ trọng dân số", "By population share"
+    GAP = "gap", "Theo khoảng cách đến mục tiêu", "By gap to target"
+    EQUAL_EFFORT = "equal_effort", "Cùng mức nỗ lực (cùng tỷ lệ thay đổi)", "Equal effort (same relative change)"
+
+
+class ScenarioOperation(_Labelled):
+    ANNUAL_PCT = "annual_pct", "Thay đổi % mỗi năm", "Percent change per year"
+    ANNUAL_POINTS = "annual_points", "Thay đổi điểm mỗi năm", "Points per year"
+    SET = "set", "Đặt giá trị", "Set value"
+    MULTIPLY = "multiply", "Nhân với hệ số", "Multiply"
 
 
 def label(member: _Labelled | str, lang: str = "vi") -> str:
