@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EXIT_BAD_INPUT, EXIT_OK, InputError, ParameterError, UsageError
+from .io.yamlfile import read_yaml
 
 __all__ = ["BatchConfig", "BatchResult", "load_batch_config", "run_batch", "BATCH_KEYS", "list_batch_units",
            "export_html", "appendix_files", "PROVINCE_KEY"]
@@ -137,20 +138,13 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     InputError
         The file is missing or not valid YAML.
     """
-    import yaml
-
     from .nbparams import LANGS
     from .paths import notebooks_dir, project_root, resolve
 
     src = resolve(path)
     if not src.is_file():
         raise InputError("batch file not found", file=str(src), fix="give the path of a YAML file such as params/quang_ninh.yaml")
-    try:
-        doc = yaml.safe_load(src.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(src),
-                         row=(mark.line + 1) if mark else None, fix="check indentation and quotes") from None
+    doc = read_yaml(src)
     if not isinstance(doc, dict):
         raise InputError("a batch file must be a mapping of keys to values", file=str(src),
                          fix="see params/quang_ninh.yaml for the layout")

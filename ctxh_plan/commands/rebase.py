@@ -76,22 +76,16 @@ def format_cell(value: Any) -> str:
 
 
 def _read_source(data_dir: Path, catalog_path: str | None) -> dict:
-    """Observations, targets, catalogue and metadata of a dataset folder."""
-    try:
-        from ..dataset import load_dataset  # type: ignore[attr-defined]
-    except ModuleNotFoundError as exc:
-        if exc.name != "ctxh_plan.dataset":
-            raise
-        load_dataset = None
-    if load_dataset is not None:
-        from ..catalog import load_catalog
+    """Observations, targets, catalogue and metadata of a dataset folder (validated by load_dataset)."""
+    from ..catalog import load_catalog
+    from ..dataset import load_dataset
+    from ..io.layout import read_dataset_meta
 
-        kw = {"catalog": load_catalog(catalog_path)} if catalog_path else {}
-        ds = load_dataset(data_dir, **kw)
-        return {"observations": ds.observations, "targets": _read_own_targets(data_dir), "catalog": ds.catalog,
-                "province": str(ds.province_code), "illustrative": bool(ds.illustrative), "meta": _read_meta(data_dir),
-                "dataset": ds}
-    return _read_source_plain(data_dir, catalog_path)
+    kw = {"catalog": load_catalog(catalog_path)} if catalog_path else {}
+    ds = load_dataset(data_dir, **kw)
+    return {"observations": ds.observations, "targets": _read_own_targets(data_dir), "catalog": ds.catalog,
+            "province": str(ds.province_code), "illustrative": bool(ds.illustrative),
+            "meta": read_dataset_meta(data_dir), "dataset": ds}
 
 
 def _read_own_targets(data_dir: Path) -> Any:
@@ -104,61 +98,6 @@ def _read_own_targets(data_dir: Path) -> Any:
     head = p.read_text(encoding="utf-8-sig").splitlines()[0]
     sep = ";" if head.count(";") > head.count(",") else ","
     return pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-
-
-def _read_meta(data_dir: Path) -> dict:
-    import yaml
-
-    p = data_dir / "dataset.yaml"
-    if not p.exists():
-        return {}
-    doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    return doc if isinstance(doc, dict) else {}
-
-
-def _read_source_plain(data_dir: Path, catalog_path: str | None) -> dict:
-    """Fallback reader (tidy observations.csv via pandas) used while dataset.py is missing."""
-    import pandas as pd
-
-    from ..catalog import load_catalog
-    from ..errors import InputError
-
-    log.warning("ctxh_plan.dataset is not available: reading %s/observations.csv directly", data_dir)
-    obs_path = data_dir / "observations.csv"
-    if not obs_path.exists():
-        raise InputError("observations.csv not found in the dataset folder", file=str(obs_path),
-                         fix="point --data at a folder holding observations.csv (tidy format)")
-    head = obs_path.read_text(encoding="utf-8-sig").splitlines()[0]
-    sep = ";" if head.count(";") > head.count(",") else ","
-    obs = pd.read_csv(obs_path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    obs = _parse_numbers(obs, obs_path)
-    meta = _read_meta(data_dir)
-    targets = _read_own_targets(data_dir)
-    province = str(meta.get("province_code") or meta.get("province") or "22")
-    illustrative = bool(meta.get("illustrative", False)) or obs.get("flag", pd.Series(dtype=str)).str.contains(
-        "illustrative").any()
-    return {"observations": obs, "targets": targets, "catalog": load_catalog(catalog_path), "province": province,
-            "illustrative": illustrative, "meta": meta, "dataset": None}
-
-
-def _parse_numbers(obs: Any, path: Path) -> Any:
-    """Numbers written the Vietnamese or English way → floats (``49.980`` is 49980)."""
-    from ..errors import InputError
-    from ..numbers import detect_number_style, parse_number
-
-    cols = [c for c in ("value", "numerator", "denominator") if c in obs.columns]
-    style = detect_number_style(v for c in cols for v in obs[c]) or "auto"
-    obs = obs.copy()
-    for c in cols:
-        vals = []
-        for i, text in enumerate(obs[c]):
-            parsed = parse_number(text, style=style, errors="return")
-            if parsed.problem:
-                raise InputError(parsed.problem, file=str(path), row=i + 2, column=c, value=text,
-                                 fix="write a number (e.g. 49.980 or 12,5)")
-            vals.append(math.nan if parsed.value is None else parsed.value)
-        obs[c] = vals
-    return obs
 
 
 def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dict, source: Path,

@@ -46,15 +46,9 @@ def read_dataset_meta(folder: Path) -> dict[str, Any]:
     p = Path(folder) / "dataset.yaml"
     if not p.exists():
         return {}
-    import yaml
+    from .yamlfile import read_yaml
 
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"dataset.yaml không phải YAML hợp lệ / not valid YAML: {getattr(exc, 'problem', exc)}",
-                         file=str(p), row=(mark.line + 1) if mark else None,
-                         fix="kiểm tra thụt lề và dấu ngoặc kép / check indentation and quotes") from None
+    doc = read_yaml(p) or {}
     if not isinstance(doc, dict):
         raise InputError("dataset.yaml phải là các cặp khóa: giá trị / must be a mapping of keys", file=str(p),
                          fix="ví dụ / e.g. `province: \"22\"`")

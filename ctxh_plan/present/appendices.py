@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError, UsageError
+from ..io.yamlfile import read_yaml
 from .labels import text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,15 +48,10 @@ def _models_frame(ds: Any, settings: "PublishSettings", unit_code: str, province
 
 def _find_models_file(province: str) -> Path | None:
     """``params/models/*.yaml`` whose ``province_code`` is ``province`` (first match by name)."""
-    import yaml
-
     from ..paths import params_dir
 
     for p in sorted((params_dir() / "models").glob("*.yaml")):
-        try:
-            doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"not valid YAML: {exc}", file=str(p), fix="check indentation and quotes") from None
+        doc = read_yaml(p) or {}
         if str(doc.get("province_code", "")) == province:
             return p
     return None

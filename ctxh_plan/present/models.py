@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import InputError
+from ..io.yamlfile import read_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -121,15 +122,10 @@ def load_models(path: str | Path | None = None) -> tuple[list[InterventionModel]
     InputError
         File missing, invalid YAML, or a model with an incomplete cost basis.
     """
-    import yaml
-
     p = Path(path) if path else default_models_path()
     if not p.exists():
         raise InputError("models file not found", file=str(p), fix="check the path (params/models/<province>.yaml)")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=str(p), fix="check indentation and quotes") from None
+    doc = read_yaml(p) or {}
     raw_models = doc.get("models")
     if not isinstance(raw_models, list):
         raise InputError("the models file needs a top-level `models:` list", file=str(p),

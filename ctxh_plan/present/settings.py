@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, ParameterError
+from ..io.yamlfile import read_yaml
 
 __all__ = ["PublishSettings", "load_publish_settings", "default_publish_path"]
 
@@ -73,17 +74,12 @@ def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
     ParameterError
         A value has the wrong type or is out of range (threshold < 1, negative rate…).
     """
-    import yaml
-
     p = Path(path) if path else default_publish_path()
     if not p.exists():
         if path is not None:
             raise InputError("publishing settings file not found", file=str(p), fix="check the path")
         return PublishSettings()
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=str(p), fix="check indentation and quotes") from None
+    doc = read_yaml(p) or {}
     src = str(p)
     if not isinstance(doc, dict):
         raise InputError("publishing settings must be a mapping of sections (suppression, price_index, document, "

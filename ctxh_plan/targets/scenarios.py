@@ -184,7 +184,7 @@ def load_scenario(name_or_path: str | Path, folder: str | Path | None = None) ->
 
     ``baseline`` without a file is the plain forecast (no adjustments).
     """
-    from .settings import read_yaml
+    from ..io.yamlfile import read_yaml
 
     p = Path(name_or_path)
     if p.suffix.lower() not in (".yaml", ".yml"):

@@ -9,10 +9,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
+from ..io.yamlfile import read_yaml
 from .terms import MilestonePath, TargetMethod
 
-__all__ = ["ProjectionSettings", "load_settings", "default_settings_path", "read_yaml"]
+__all__ = ["ProjectionSettings", "load_settings", "default_settings_path"]
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,6 @@ class ProjectionSettings:
     def with_(self, **changes: Any) -> "ProjectionSettings":
         """A copy with some values changed (validated)."""
         return validate_settings({**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file; a syntax error becomes an InputError with the file and line."""
-    import yaml
-
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                         row=(mark.line + 1) if mark else None, fix="check indentation and quotes") from None
 
 
 def default_settings_path() -> Path:
