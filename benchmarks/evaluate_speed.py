@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=None, help="dataset folder (default: the embedded data/quang_ninh)")
     args = ap.parse_args(argv)
 
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.evaluate import evaluate_dataset
     from ctxh_plan.paths import default_dataset
 

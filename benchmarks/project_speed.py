@@ -28,7 +28,7 @@ def synthetic(n_units: int, n_ind: int, seed: int = 7):
     import numpy as np
     import pandas as pd
 
-    from ctxh_plan.catalog import Catalog, Indicator
+    from ctxh_plan.data.catalog import Catalog, Indicator
     from ctxh_plan.vocab import Aggregation, Direction, Kind
 
     rng = np.random.default_rng(seed)
@@ -88,7 +88,7 @@ def timed(label: str, prepare, project) -> float:
 
 
 def run_province() -> float:
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.paths import default_dataset
     from ctxh_plan.targets import project_dataset
 

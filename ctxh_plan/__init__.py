@@ -20,16 +20,16 @@ __version__ = "0.1.0"
 #: public name → module (relative to this package) that defines it
 _LAZY: dict[str, str] = {
     # data in
-    "load_dataset": "dataset",
-    "Dataset": "dataset",
-    "load_catalog": "catalog",
-    "Catalog": "catalog",
-    "Indicator": "catalog",
-    "load_units": "units",
-    "UnitRegistry": "units",
-    "parse_number": "numbers",
-    "format_number": "numbers",
-    "validate_paths": "validation",
+    "load_dataset": "data.dataset",
+    "Dataset": "data.dataset",
+    "load_catalog": "data.catalog",
+    "Catalog": "data.catalog",
+    "Indicator": "data.catalog",
+    "load_units": "data.units",
+    "UnitRegistry": "data.units",
+    "parse_number": "data.numbers",
+    "format_number": "data.numbers",
+    "validate_paths": "data.validation",
     # evaluation 2021–2025
     "evaluate_dataset": "evaluate",
     "evaluate_frames": "evaluate",

@@ -15,7 +15,7 @@ import logging
 import sys
 from typing import Sequence
 
-from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_USAGE, CtxhError
+from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_USAGE, CtxhError
 
 __all__ = ["main", "build_parser", "describe_os_error", "VERBS"]
 

@@ -5,8 +5,8 @@ import math
 
 import pandas as pd
 
-from ctxh_plan.catalog import load_catalog
-from ctxh_plan.report import display_proposals
+from ctxh_plan.data.catalog import load_catalog
+from ctxh_plan.reports.core import display_proposals
 
 
 def test_counts_whole_rates_with_decimals_labels_translated_marks_kept():

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ctxh_plan.runner import ERROR_BANNER_TAG, NotebookJob, run_jobs
+from ctxh_plan.batch.kernels import ERROR_BANNER_TAG, NotebookJob, run_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("notebooks")
@@ -116,7 +116,7 @@ def test_parameter_values_never_execute_code_and_unknown_names_fail(tmp_path):
 def test_kernel_start_is_retried_once_with_a_longer_timeout(monkeypatch):
     import asyncio
 
-    from ctxh_plan import runner
+    from ctxh_plan.batch import kernels as runner
 
     calls: list[float] = []
 
@@ -141,7 +141,7 @@ def test_kernel_start_is_retried_once_with_a_longer_timeout(monkeypatch):
 
 
 def test_a_kernel_that_cannot_start_fails_its_job_visibly(tmp_path, monkeypatch):
-    from ctxh_plan import runner
+    from ctxh_plan.batch import kernels as runner
 
     async def never(self, timeout):
         raise RuntimeError("no kernel today")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctxh_plan.catalog import load_catalog
+from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ctxh_plan.catalog import load_catalog
+from ctxh_plan.data.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_COLUMNS = ["scope", "indicator_code", "target_year", "operator", "value", "value_hi", "kind",

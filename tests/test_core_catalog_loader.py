@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctxh_plan.catalog import load_catalog
+from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.errors import InputError
 from ctxh_plan.vocab import Aggregation, Kind
 

@@ -18,6 +18,6 @@ def test_package_import_is_light():
 
 
 def test_data_in_modules_import_light():
-    code = ("import ctxh_plan.numbers, ctxh_plan.privacy, ctxh_plan.io.readers, ctxh_plan.io.problems, "
-            "ctxh_plan.io.layout, ctxh_plan.validation, ctxh_plan.dataset, ctxh_plan.commands.validate")
+    code = ("import ctxh_plan.data.numbers, ctxh_plan.data.privacy, ctxh_plan.io.readers, ctxh_plan.io.problems, "
+            "ctxh_plan.io.layout, ctxh_plan.data.validation, ctxh_plan.data.dataset, ctxh_plan.commands.validate")
     assert _loaded_after(code) == set()

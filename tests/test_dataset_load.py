@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import ctxh_plan.io.layout as layout
-from ctxh_plan.catalog import load_catalog
-from ctxh_plan.dataset import Dataset, load_dataset
+from ctxh_plan.data.catalog import load_catalog
+from ctxh_plan.data.dataset import Dataset, load_dataset
 from ctxh_plan.errors import InputError, PersonLevelDataError, ValidationFailed
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"

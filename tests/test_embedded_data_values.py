@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctxh_plan.catalog import load_catalog
+from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.vocab import Kind
 
 ROOT = Path(__file__).resolve().parent.parent

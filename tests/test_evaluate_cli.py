@@ -71,7 +71,7 @@ def test_evaluate_dataset_wrapper_matches_frames():
 
 @pytest.mark.skipif(not (EMBEDDED / "observations.csv").exists(), reason="embedded dataset not built yet")
 def test_embedded_dataset_full_evaluation():
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
 
     ds = load_dataset(EMBEDDED)
     ev = evaluate_dataset(ds)

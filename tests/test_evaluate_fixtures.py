@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from ctxh_plan.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
 NAN = math.nan

@@ -4,9 +4,9 @@ from __future__ import annotations
 import IPython.display
 import pytest
 
-from ctxh_plan.explorer import build_explorer
+from ctxh_plan.reports.explorer import build_explorer
 from ctxh_plan.errors import ParameterError
-from ctxh_plan.nbparams import check_params
+from ctxh_plan.batch.nbparams import check_params
 
 PARAMS = {"unit_code": "193", "indicator_code": "CT11b", "target_method": "stretch", "dataset": "",
           "scenario": "baseline", "lang": "vi", "rebase_to": ""}

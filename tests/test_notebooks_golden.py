@@ -53,7 +53,7 @@ def test_recorded_latest_values_are_the_observed_values(golden):
 def test_recorded_attainment_agrees_with_the_target_operator(golden):
     _, _, figures = golden
     decided = 0
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
 
     cat = load_catalog()
     for code, f in figures["indicators"].items():

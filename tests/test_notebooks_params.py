@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ctxh_plan.batch import BATCH_KEYS, load_batch_config
+from ctxh_plan.batch.run import BATCH_KEYS, load_batch_config
 from ctxh_plan.errors import ParameterError
-from ctxh_plan.nbparams import NOTEBOOK_PARAMS, check_params, declared_defaults
+from ctxh_plan.batch.nbparams import NOTEBOOK_PARAMS, check_params, declared_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = ROOT / "notebooks"
@@ -138,7 +138,7 @@ def test_valid_batch_file_is_read_with_absolute_paths(tmp_path):
 
 
 def test_appendix_formats_parameter_refuses_unknown_or_repeated_formats():
-    from ctxh_plan.nbparams import APPENDIX_FORMATS
+    from ctxh_plan.batch.nbparams import APPENDIX_FORMATS
     from ctxh_plan.present.appendices import FORMATS
 
     assert APPENDIX_FORMATS == FORMATS

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from ctxh_plan.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
 DISTRICTS = ("193", "194", "195")
@@ -92,7 +92,7 @@ def make_projection(obs: pd.DataFrame) -> SimpleNamespace:
 
 
 def make_dataset(illustrative: bool = True) -> SimpleNamespace:
-    from ctxh_plan.units import load_units
+    from ctxh_plan.data.units import load_units
 
     obs = make_observations()
     return SimpleNamespace(observations=obs, catalog=make_catalog(), units=load_units("22"), province_code="22",

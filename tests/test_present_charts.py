@@ -8,7 +8,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from ctxh_plan.catalog import Indicator
+from ctxh_plan.data.catalog import Indicator
 from ctxh_plan.vocab import Direction, Kind
 
 VI_IND = Indicator("CT01", "Tỷ lệ xã, phường, thị trấn đạt tiêu chuẩn phù hợp với trẻ em — ưu tiên đặc khu",

@@ -17,7 +17,7 @@ def test_appendix_usage_errors(tmp_path, capsys):
 def test_appendix_cli_embedded_dataset(tmp_path, capsys):
     import openpyxl
 
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
 
     out = tmp_path / "pl"
     code = main(["appendix", "--units", "22,194", "--no-charts", "-o", str(out)])

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def inputs():
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.evaluate import evaluate_dataset
     from ctxh_plan.targets import project_dataset
 

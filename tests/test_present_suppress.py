@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctxh_plan.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.errors import ParameterError, UsageError
 from ctxh_plan.present import render_suppressed, suppress_small_cells
 from ctxh_plan.vocab import Direction, Kind

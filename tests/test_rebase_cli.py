@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ctxh_plan.cli import main
-from ctxh_plan.units import load_units
+from ctxh_plan.data.units import load_units
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = load_units("22").codes("district")
@@ -111,7 +111,7 @@ def test_rebase_command_usage(tmp_path, capsys):
 
 
 def test_rebased_folder_loads_as_a_dataset(tmp_path):
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
 
     src, out = _dataset(tmp_path / "src"), tmp_path / "out"
     assert main(["rebase", "--data", str(src), "-o", str(out)]) == 0
@@ -133,7 +133,7 @@ def test_embedded_dataset_rebases_to_54_units(tmp_path):
     assert (obs["unit_code"] == "22").sum() == (src["unit_code"] == "22").sum()
     skipped = _read(out / "rebase_skipped.csv")
     # every (count indicator, year, period) without skipped units keeps its province total exactly
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
 
     counts = [i.code for i in load_catalog() if i.aggregation.value == "sum" and i.kind.value == "count"]
     o = obs[obs["indicator_code"].isin(counts) & (obs["unit_code"] != "22")]
@@ -149,7 +149,7 @@ def test_embedded_dataset_rebases_to_54_units(tmp_path):
         assert after[k] == before[k], k
     # the folder is a dataset the other commands accept: validation passes and it loads
     assert main(["validate", str(out)]) == 0
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
 
     ds = load_dataset(out)
     assert len(ds.units.codes(level="commune")) == 54 and ds.illustrative
@@ -157,8 +157,8 @@ def test_embedded_dataset_rebases_to_54_units(tmp_path):
 
 @pytest.mark.slow
 def test_rebase_dataset_on_the_embedded_dataset():
-    from ctxh_plan.dataset import load_dataset
-    from ctxh_plan.rebase import rebase_dataset
+    from ctxh_plan.data.dataset import load_dataset
+    from ctxh_plan.rebase.core import rebase_dataset
 
     emb = ROOT / "data" / "quang_ninh"
     if not (emb / "observations.csv").exists():

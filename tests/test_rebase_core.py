@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ctxh_plan.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.errors import InputError, ParameterError
-from ctxh_plan.rebase import (allocate_fractional, allocate_integer, build_crosswalk, rebase_dataset,
+from ctxh_plan.rebase.core import (allocate_fractional, allocate_integer, build_crosswalk, rebase_dataset,
                               rebase_frames, read_weights)
-from ctxh_plan.units import load_conversion, load_units
+from ctxh_plan.data.units import load_conversion, load_units
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
 DISTRICTS = load_units("22").codes("district")
@@ -294,7 +294,7 @@ def test_province_rows_pass_through_and_errors():
 
 def test_rebase_dataset_returns_a_new_dataset():
     @dataclasses.dataclass(frozen=True)
-    class FakeDataset:  # the fields rebase_dataset relies on (ctxh_plan.dataset.Dataset has more)
+    class FakeDataset:  # the fields rebase_dataset relies on (ctxh_plan.data.dataset.Dataset has more)
         observations: pd.DataFrame
         targets: pd.DataFrame
         units: object

@@ -298,7 +298,7 @@ def test_html_reports_show_no_small_sensitive_count(interrupted_batch):
     and a hidden 2025 level is not repeated by the milestones or the 2030 target of its row."""
     import pandas as pd
 
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
     from ctxh_plan.present import load_publish_settings
 
     threshold = load_publish_settings().threshold
@@ -355,7 +355,7 @@ def test_html_reports_hide_what_the_appendices_hide(interrupted_batch):
     """Consistency across published outputs: every cell hidden in the appendices' all-units pattern
     (present.tables.published_values / published_proposals, complementary cells included) is hidden in
     the HTML reports too — otherwise a count hidden in one output is recovered by subtraction from another."""
-    from ctxh_plan.dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.evaluate import evaluate_dataset
     from ctxh_plan.present import load_publish_settings
     from ctxh_plan.present.tables import published_proposals, published_values

@@ -7,7 +7,7 @@ also asserts that no traceback is shown. Entry points:
 * ``cli`` — ``ctxh_plan.cli.main([...])`` in-process (argparse errors end in ``SystemExit(2)``);
 * ``cli-subprocess`` — ``python -m ctxh_plan …`` (the console entry point, real stderr);
 * ``notebook`` — the notebook's parameters cell defaults plus the case's changes, checked with
-  ``ctxh_plan.nbparams.check_params`` as the notebooks do right after papermill's injected cell.
+  ``ctxh_plan.batch.nbparams.check_params`` as the notebooks do right after papermill's injected cell.
 
 Placeholders in ``args``: {REL} this corpus, {BAD} data-in's corpus, {SMALL} the small illustrative
 dataset, {ROOT} the project, {TMP} a fresh temporary folder, {FILE} a regular file in it (so that
@@ -28,7 +28,7 @@ import pytest
 
 from ctxh_plan.cli import main
 from ctxh_plan.errors import EXIT_BAD_INPUT, CtxhError, ParameterError
-from ctxh_plan.nbparams import check_params, declared_defaults
+from ctxh_plan.batch.nbparams import check_params, declared_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 REL = ROOT / "tests" / "data" / "reliability"

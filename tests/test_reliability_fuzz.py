@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxh_plan.errors import CtxhError, InputError
-from ctxh_plan.numbers import detect_number_style, format_number, parse_number
+from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -128,7 +128,7 @@ def test_random_cells_through_validation(rows):
     import csv
     import io
 
-    from ctxh_plan.validation import validate_paths
+    from ctxh_plan.data.validation import validate_paths
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -211,7 +211,7 @@ def _yaml_file(doc, tmp: str, name: str) -> Path:
 def test_random_batch_files(doc):
     """Random batch YAML (right and wrong keys, any value types, broken YAML): read or refused with a
     ParameterError/InputError naming the key; never another exception."""
-    from ctxh_plan.batch import load_batch_config
+    from ctxh_plan.batch.run import load_batch_config
 
     with tempfile.TemporaryDirectory() as tmp:
         path = _yaml_file(doc, tmp, "batch.yaml")

@@ -1,7 +1,7 @@
 """Notebook safety: injected parameters are literals and are validated before use; code-looking values
 never run; a notebook writes only into its run folder and reads data only from the dataset and params.
 
-The kernel test runs the real ``unit_report`` notebook on warm kernels (ctxh_plan.runner) with an
+The kernel test runs the real ``unit_report`` notebook on warm kernels (ctxh_plan.batch.kernels) with an
 audit hook (``sys.addaudithook``) installed in the kernel at warm-up: every file opened for writing,
 renamed, removed or created as a folder is logged, as is every data file (.csv/.xlsx/.yaml/.json)
 opened for reading. HOME points at an empty folder so that nothing of the user's is touched.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ctxh_plan.runner import WARMUP_MODULES, NotebookJob, prepare_notebook, run_jobs
+from ctxh_plan.batch.kernels import WARMUP_MODULES, NotebookJob, prepare_notebook, run_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT_NB = ROOT / "notebooks" / "unit_report.ipynb"

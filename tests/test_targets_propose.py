@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctxh_plan.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.targets import apply_scenario, load_settings, propose_targets
 from ctxh_plan.targets.scenarios import list_scenarios, load_scenario, parse_scenario
@@ -271,7 +271,7 @@ def test_scenario_unknown_indicator_and_unknown_name(tmp_path):
 
 
 def test_shipped_scenarios_load_and_match_the_catalogue():
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
 
     cat = load_catalog()
     names = list_scenarios()

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctxh_plan.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.targets import project_frames
 from ctxh_plan.targets.settings import ProjectionSettings
 from ctxh_plan.targets.small_counts import SMALL_COUNT_NOTE, count_basis, widen_small_count_intervals

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from ctxh_plan.catalog import load_catalog
+from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.io.problems import PROBLEM_COLUMNS
-from ctxh_plan.units import load_units
-from ctxh_plan.validation import check_files, validate_paths
+from ctxh_plan.data.units import load_units
+from ctxh_plan.data.validation import check_files, validate_paths
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 H = "unit_code,indicator_code,year,value,numerator,denominator\n"
@@ -75,7 +75,7 @@ def test_tidy_excel_and_years_option(tmp_path, ctx):
 
 
 def test_problems_frame_satisfies_schema(tmp_path, ctx):
-    from ctxh_plan.schema import problems_schema
+    from ctxh_plan.data.frames import problems_schema
 
     res = _check(tmp_path, ctx, H + "22,TNTT_DEATHS,2020,abc,,\n22,TNTT_DEATHS,2022,3,,\n22,TNTT_DEATHS,2020,4,,\n")
     problems_schema().validate(res.problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import UsageError
+from ctxh_plan.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -58,8 +58,8 @@ def _split(raw: list[str] | str | None) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..paths import default_dataset, resolve
-    from ..present.appendices import FORMATS
+    from ctxh_plan.paths import default_dataset, resolve
+    from ctxh_plan.present.appendices import FORMATS
 
     formats = _split(args.format)
     bad = [f for f in formats if f not in FORMATS]
@@ -69,17 +69,17 @@ def run(args: argparse.Namespace) -> int:
     path = resolve(args.data) if args.data else default_dataset()
     if not path.exists():
         raise UsageError(f"--data {path}: folder not found — fix: give the folder holding observations and targets")
-    from ..dataset import load_dataset
-    from ..evaluate import evaluate_dataset
-    from ..present import load_publish_settings, write_appendices
-    from ..targets import project_dataset
+    from ctxh_plan.data.dataset import load_dataset
+    from ctxh_plan.evaluate import evaluate_dataset
+    from ctxh_plan.present import load_publish_settings, write_appendices
+    from ctxh_plan.targets import project_dataset
 
     settings = load_publish_settings(args.publish)
     ds = load_dataset(path)
     if units:
         unknown = [u for u in units if u not in ds.units]
         if unknown:
-            from ..errors import InputError
+            from ctxh_plan.errors import InputError
 
             raise InputError(f"mã đơn vị không có / unknown unit code(s) {unknown}", column="--units",
                              value=unknown[0], fix=f"dùng / use one of {ds.units.codes()[:15]}")

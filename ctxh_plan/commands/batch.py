@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import EXIT_OK, UsageError
+from ctxh_plan.errors import EXIT_OK, UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -47,7 +47,7 @@ def _parse_units(text: str | None) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import run_batch
+    from ctxh_plan.batch.run import run_batch
 
     result = run_batch(args.params, jobs=args.jobs, units=_parse_units(args.units), resume=args.resume,
                        output=args.output, progress=not args.no_progress)

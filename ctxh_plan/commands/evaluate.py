@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import CtxhError, ParameterError, UsageError
+from ctxh_plan.errors import CtxhError, ParameterError, UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -43,13 +43,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def _load(data: str | None):
     try:
-        from ..dataset import load_dataset
+        from ctxh_plan.data.dataset import load_dataset
     except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith("ctxh_plan.dataset"):
-            raise CtxhError("the dataset loader (ctxh_plan.dataset) is not installed in this version — "
+        if exc.name and exc.name.endswith("ctxh_plan.data.dataset"):
+            raise CtxhError("the dataset loader (ctxh_plan.data.dataset) is not installed in this version — "
                             "fix: update ctxh_plan") from None
         raise
-    from ..paths import default_dataset, resolve
+    from ctxh_plan.paths import default_dataset, resolve
 
     path = resolve(data) if data else default_dataset()
     if not path.exists():
@@ -69,8 +69,8 @@ def _write_xlsx(frame, tmp: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evaluate import evaluate_dataset, parse_period
-    from ..io.atomic import write_frame
+    from ctxh_plan.evaluate import evaluate_dataset, parse_period
+    from ctxh_plan.io.atomic import write_frame
 
     out = Path(args.output)
     if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     write_frame(frame, out, sheet_name="danh_gia", excel_writer=_write_xlsx)
     counts = frame["attainment"].value_counts().to_dict()
     lang = getattr(args, "lang", "vi")
-    from ..vocab import Attainment
+    from ctxh_plan.vocab import Attainment
 
     summary = ", ".join(f"{Attainment(k).label(lang)}: {v}" for k, v in counts.items())
     illus = " (dữ liệu minh họa)" if bool(frame["illustrative"].any()) else ""

@@ -35,7 +35,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _parse_levels(text: str) -> tuple[float, ...]:
-    from ..errors import UsageError
+    from ctxh_plan.errors import UsageError
 
     try:
         vals = tuple(float(x) for x in str(text).replace(";", ",").split(",") if x.strip())
@@ -52,7 +52,7 @@ def read_series_csv(path: str) -> Any:
 
     import pandas as pd
 
-    from ..errors import InputError
+    from ctxh_plan.errors import InputError
 
     try:
         frame = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding="utf-8-sig",
@@ -68,9 +68,9 @@ def read_series_csv(path: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import ParameterError, UsageError
-    from ..forecast import forecast_frame
-    from ..io.atomic import write_frame
+    from ctxh_plan.errors import ParameterError, UsageError
+    from ctxh_plan.forecast import forecast_frame
+    from ctxh_plan.io.atomic import write_frame
 
     levels = _parse_levels(args.levels)
     frame = read_series_csv(args.input)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import UsageError
+from ctxh_plan.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -61,9 +61,9 @@ def _units(raw: list[str] | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..paths import default_dataset, resolve
-    from ..targets import load_scenario, load_settings, project_dataset
-    from ..targets.output import output_paths
+    from ctxh_plan.paths import default_dataset, resolve
+    from ctxh_plan.targets import load_scenario, load_settings, project_dataset
+    from ctxh_plan.targets.output import output_paths
 
     out = Path(args.output)
     output_paths(out)  # raises UsageError for an unknown format before any work
@@ -73,13 +73,13 @@ def run(args: argparse.Namespace) -> int:
     path = resolve(args.data) if args.data else default_dataset()
     if not path.exists():
         raise UsageError(f"--data {path}: folder not found — fix: give the folder holding observations and targets")
-    from ..dataset import load_dataset
+    from ctxh_plan.data.dataset import load_dataset
 
     ds = load_dataset(path)
     units = _units(args.units)
     unknown = [c for c in units or () if c not in ds.units]
     if unknown:
-        from ..errors import InputError
+        from ctxh_plan.errors import InputError
 
         raise InputError(f"mã đơn vị không có / unknown unit code(s) {unknown}", column="--units", value=unknown[0],
                          fix=f"dùng / use one of {ds.units.codes()[:15]}")

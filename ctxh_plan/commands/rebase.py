@@ -77,9 +77,9 @@ def format_cell(value: Any) -> str:
 
 def _read_source(data_dir: Path, catalog_path: str | None) -> dict:
     """Observations, targets, catalogue and metadata of a dataset folder (validated by load_dataset)."""
-    from ..catalog import load_catalog
-    from ..dataset import load_dataset
-    from ..io.layout import read_dataset_meta
+    from ctxh_plan.data.catalog import load_catalog
+    from ctxh_plan.data.dataset import load_dataset
+    from ctxh_plan.io.layout import read_dataset_meta
 
     kw = {"catalog": load_catalog(catalog_path)} if catalog_path else {}
     ds = load_dataset(data_dir, **kw)
@@ -105,8 +105,8 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
     """Write the re-based dataset folder atomically; returns the files written."""
     import yaml
 
-    from ..io.atomic import write_frame, write_text
-    from .. import rebase as rb
+    from ctxh_plan.io.atomic import write_frame, write_text
+    import ctxh_plan.rebase.core as rb
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -154,17 +154,17 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..paths import default_dataset, resolve
-    from ..rebase import rebase_frames
+    from ctxh_plan.paths import default_dataset, resolve
+    from ctxh_plan.rebase.core import rebase_frames
 
     data_dir = resolve(args.data) if args.data else default_dataset()
     if not data_dir.is_dir():
-        from ..errors import UsageError
+        from ctxh_plan.errors import UsageError
 
         raise UsageError(f"--data {args.data}: not a folder — fix: give the dataset folder (e.g. data/quang_ninh)")
     out_dir = resolve(args.out, base=Path.cwd())
     if out_dir.resolve() == data_dir.resolve():
-        from ..errors import UsageError
+        from ctxh_plan.errors import UsageError
 
         raise UsageError("-o must differ from --data — fix: write the re-based dataset to a new folder")
     src = _read_source(data_dir, args.catalog)

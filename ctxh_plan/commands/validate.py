@@ -51,7 +51,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def render_problems(problems: Any, lang: str = "vi", max_rows: int | None = None) -> str:
     """The problems table as text with headers and severities in ``lang``."""
-    from ..io.problems import PROBLEM_COLUMNS, PROBLEM_HEADERS, SEVERITY_LABELS
+    from ctxh_plan.io.problems import PROBLEM_COLUMNS, PROBLEM_HEADERS, SEVERITY_LABELS
 
     df = problems.copy()
     df["severity"] = df["severity"].map(SEVERITY_LABELS[lang])
@@ -73,9 +73,9 @@ def render_problems(problems: Any, lang: str = "vi", max_rows: int | None = None
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
-    from ..io.atomic import write_frame
-    from ..validation import DEFAULT_YEARS, validate_paths
+    from ctxh_plan.errors import UsageError
+    from ctxh_plan.io.atomic import write_frame
+    from ctxh_plan.data.validation import DEFAULT_YEARS, validate_paths
 
     lang = getattr(args, "lang", "vi") or "vi"
     if args.report and not args.report.lower().endswith((".csv", ".xlsx")):

@@ -2,7 +2,7 @@
 
 Works on frames (observations, targets, units, catalogue; columns in
 docs/ARCHITECTURE.md). :func:`evaluate_dataset` is the thin wrapper over a
-:class:`~ctxh_plan.dataset.Dataset`. Methods and thresholds: docs/EVALUATION.md.
+:class:`~ctxh_plan.data.dataset.Dataset`. Methods and thresholds: docs/EVALUATION.md.
 """
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import logging
 import math
 from typing import Any, Iterable, Sequence
 
-from ..errors import InputError, ParameterError
-from ..vocab import Aggregation, Attainment, Direction, Kind
-from . import methods as m
-from .frames import join_notes
-from .nowcast import estimate_year_end
-from .poisson import POISSON_METHOD, garwood_interval, pooled_interval, rate_interval
-from .rollup import compare_reported, fill_components, registry_frame, rollup_observations
-from .target_rules import find_target, index_targets, resolve_target_value
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.vocab import Aggregation, Attainment, Direction, Kind
+from ctxh_plan.evaluate import methods as m
+from ctxh_plan.evaluate.frames import join_notes
+from ctxh_plan.evaluate.nowcast import estimate_year_end
+from ctxh_plan.evaluate.poisson import POISSON_METHOD, garwood_interval, pooled_interval, rate_interval
+from ctxh_plan.evaluate.rollup import compare_reported, fill_components, registry_frame, rollup_observations
+from ctxh_plan.evaluate.target_rules import find_target, index_targets, resolve_target_value
 
 __all__ = ["evaluate_frames", "evaluate_dataset", "parse_period", "EVALUATION_COLUMNS", "METHOD_NAMES"]
 
@@ -384,7 +384,7 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
 
 def evaluate_dataset(ds: Any, *, period: Any = (2021, 2025), baseline_year: int = 2020,
                      units: Iterable[str] | None = None, pool: int | None = None, **kwargs: Any) -> Any:
-    """Evaluate a :class:`~ctxh_plan.dataset.Dataset` (thin wrapper over :func:`evaluate_frames`).
+    """Evaluate a :class:`~ctxh_plan.data.dataset.Dataset` (thin wrapper over :func:`evaluate_frames`).
 
     ``units`` restricts the units evaluated (codes); other keywords go to :func:`evaluate_frames`.
     """

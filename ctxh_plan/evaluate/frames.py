@@ -22,7 +22,7 @@ def normalize_observations(obs: Any) -> Any:
         return obs.copy()  # already normalised (extra columns such as estimate_method are kept)
     missing = [c for c in ("unit_code", "indicator_code", "year", "value") if c not in obs.columns]
     if missing:
-        from ..errors import InputError
+        from ctxh_plan.errors import InputError
 
         raise InputError(f"observations frame lacks column(s) {missing}",
                          fix="build it with ctxh_plan.load_dataset or add the columns", column=missing[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from ..vocab import Attainment, Direction, Operator, ProgressCategory, UnsdCategory
+from ctxh_plan.vocab import Attainment, Direction, Operator, ProgressCategory, UnsdCategory
 
 __all__ = [
     "ZERO_REPLACEMENT",

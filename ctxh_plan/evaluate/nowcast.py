@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .frames import add_flag, indicator_map, join_notes, normalize_observations
+from ctxh_plan.evaluate.frames import add_flag, indicator_map, join_notes, normalize_observations
 
 __all__ = ["PERIOD_FRACTION", "estimate_year_end"]
 

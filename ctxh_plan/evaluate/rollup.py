@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .frames import OBS_COLUMNS, indicator_map, join_notes, normalize_observations
+from ctxh_plan.evaluate.frames import OBS_COLUMNS, indicator_map, join_notes, normalize_observations
 
 __all__ = ["fill_components", "rollup_observations", "compare_reported", "registry_frame"]
 
@@ -28,7 +28,7 @@ _KEYS = ["unit_code", "indicator_code", "year", "period"]
 
 
 def registry_frame(units: Any) -> Any:
-    """The units frame of a :class:`~ctxh_plan.units.UnitRegistry` (or a units frame itself)."""
+    """The units frame of a :class:`~ctxh_plan.data.units.UnitRegistry` (or a units frame itself)."""
     frame = getattr(units, "frame", units)
     out = frame[["unit_code", "parent_code"] + [c for c in ("name", "level") if c in frame.columns]].copy()
     out["unit_code"] = out["unit_code"].astype(str)

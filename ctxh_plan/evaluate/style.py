@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..vocab import Attainment, Operator, ProgressCategory
+from ctxh_plan.vocab import Attainment, Operator, ProgressCategory
 
 __all__ = ["ATTAINMENT_COLOURS", "style_evaluation", "compact_evaluation"]
 
@@ -28,7 +28,7 @@ _HEAD = {
 
 
 def _fmt(x: Any, lang: str, decimals: int = 1) -> str:
-    from ..numbers import format_number
+    from ctxh_plan.data.numbers import format_number
 
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"

@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..vocab import Direction, TargetKind
-from .methods import is_missing
+from ctxh_plan.vocab import Direction, TargetKind
+from ctxh_plan.evaluate.methods import is_missing
 
 __all__ = ["ResolvedTarget", "normalize_targets", "index_targets", "find_target", "resolve_target_value"]
 

@@ -14,7 +14,7 @@ interval calibration.
 """
 from __future__ import annotations
 
-from .base import ForecastResult, Forecaster, get_forecaster, list_forecasters
-from .frame import forecast_frame
+from ctxh_plan.forecast.base import ForecastResult, Forecaster, get_forecaster, list_forecasters
+from ctxh_plan.forecast.frame import forecast_frame
 
 __all__ = ["get_forecaster", "list_forecasters", "forecast_frame", "Forecaster", "ForecastResult"]

@@ -98,7 +98,7 @@ def predict_transformed(forecaster: Any, fits: Sequence[Any], kind: str, h: int)
     """
     import numpy as np
 
-    from .transforms import get_transform
+    from ctxh_plan.forecast.transforms import get_transform
 
     tr = get_transform(kind)
     mean = np.full((len(fits), h), np.nan)
@@ -134,7 +134,7 @@ def calibrate_method(forecaster: Any, fits: Sequence[Any], actual: Any, kind: st
     """
     import numpy as np
 
-    from .intervals import LEVEL_GRID
+    from ctxh_plan.forecast.intervals import LEVEL_GRID
 
     e = np.abs(standardized_errors(forecaster, fits, actual, kind))
     q, counts = [], []

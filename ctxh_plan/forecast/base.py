@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
-from .transforms import Transform, get_transform
+from ctxh_plan.forecast.transforms import Transform, get_transform
 
 __all__ = [
     "ForecastResult",
@@ -54,7 +54,7 @@ def register(cls: type["Forecaster"]) -> type["Forecaster"]:
 
 
 def _load_all() -> None:
-    from . import combination, methods  # noqa: F401  (registers the classes)
+    from ctxh_plan.forecast import combination, methods  # noqa: F401  (registers the classes)
 
 
 def list_forecasters() -> list[str]:
@@ -81,7 +81,7 @@ def get_forecaster(name: str = "default", **settings: Any) -> "Forecaster":
     ParameterError
         Unknown name or setting.
     """
-    from ..errors import ParameterError
+    from ctxh_plan.errors import ParameterError
 
     _load_all()
     cls = _REGISTRY.get(str(name))
@@ -150,7 +150,7 @@ class PreparedSeries:
 
 
 def _series_error(problem: str, fix: str, value: Any = None) -> Exception:
-    from ..errors import InputError
+    from ctxh_plan.errors import InputError
 
     return InputError(problem, fix=fix, value=value)
 
@@ -268,7 +268,7 @@ class Forecaster:
     def predict(self, h: int, levels: Sequence[float] = (80, 95)) -> ForecastResult:
         """Forecast ``h`` steps with central intervals at ``levels`` percent."""
         if self._prepared is None:
-            from ..errors import UsageError
+            from ctxh_plan.errors import UsageError
 
             raise UsageError("predict() called before fit() — fix: call fit(y, years=..., kind=...) first")
         return forecast_prepared(self, [self._prepared], h, levels)[0]
@@ -293,7 +293,7 @@ class Forecaster:
 
 
 def _check_h(h: Any) -> int:
-    from ..errors import ParameterError
+    from ctxh_plan.errors import ParameterError
 
     try:
         hi = int(h)
@@ -314,7 +314,7 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
     """
     import numpy as np
 
-    from .intervals import apply_count_floor, check_levels, half_widths
+    from ctxh_plan.forecast.intervals import apply_count_floor, check_levels, half_widths
 
     h = _check_h(h)
     levels = check_levels(levels)
@@ -327,7 +327,7 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
         model = forecaster
         extra: list[str] = []
         if short:
-            from .methods import Naive
+            from ctxh_plan.forecast.methods import Naive
 
             model = Naive()
             msg = (f"only {n} observed point(s) (< {MIN_POINTS}): {forecaster.name} not used, "

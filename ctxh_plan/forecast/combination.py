@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .base import Forecaster, register
+from ctxh_plan.forecast.base import Forecaster, register
 
 __all__ = ["Combination", "CombinationMedian", "Select", "Default", "DEFAULT_METHOD"]
 
@@ -29,7 +29,7 @@ DEFAULT_METHOD = "theta_damped"
 
 def _component(spec: Any) -> Forecaster:
     """A component forecaster from a name (``"theta"``) or ``(name, settings)`` pair."""
-    from .base import get_forecaster
+    from ctxh_plan.forecast.base import get_forecaster
 
     if isinstance(spec, (tuple, list)):
         name, settings = spec

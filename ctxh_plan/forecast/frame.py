@@ -16,14 +16,14 @@ __all__ = ["forecast_frame", "level_columns"]
 
 def level_columns(levels: Sequence[float]) -> list[str]:
     """Output column names for ``levels``: ``[lo80, hi80, lo95, hi95]`` for (80, 95)."""
-    from .base import _fmt_level
+    from ctxh_plan.forecast.base import _fmt_level
 
     return [f"{side}{_fmt_level(lv)}" for lv in levels for side in ("lo", "hi")]
 
 
 def _err(problem: str, *, fix: str = "", source: str | None = None, pos: int | None = None,
          column: str | None = None, value: Any = None) -> Exception:
-    from ..errors import InputError
+    from ctxh_plan.errors import InputError
 
     row = None if pos is None else int(pos) + 2  # header is row 1 of the file
     if hasattr(value, "item"):
@@ -41,8 +41,8 @@ def _resolve_kinds(frame: Any, kind: Any, keys: Any, first_pos: Any, sid_rows: A
     import numpy as np
     import pandas as pd
 
-    from ..errors import ParameterError
-    from .transforms import KIND_TRANSFORMS, transform_name_for_kind
+    from ctxh_plan.errors import ParameterError
+    from ctxh_plan.forecast.transforms import KIND_TRANSFORMS, transform_name_for_kind
 
     S = len(first_pos)
     if isinstance(kind, Mapping):
@@ -120,8 +120,8 @@ def _per_series(forecaster: Any, sid_s: Any, yr_s: Any, val_s: Any, kinds: Any, 
     """The one-series path (statsmodels methods): prepare_series + forecast_prepared."""
     import numpy as np
 
-    from .base import forecast_prepared, prepare_series
-    from .matrix import MatrixForecast
+    from ctxh_plan.forecast.base import forecast_prepared, prepare_series
+    from ctxh_plan.forecast.matrix import MatrixForecast
 
     S = len(kinds)
     bounds = np.searchsorted(sid_s, np.arange(S + 1))
@@ -184,11 +184,11 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     import numpy as np
     import pandas as pd
 
-    from ..errors import ParameterError
-    from .base import _check_h, get_forecaster
-    from .intervals import check_levels
-    from .matrix import forecast_long
-    from .transforms import get_transform
+    from ctxh_plan.errors import ParameterError
+    from ctxh_plan.forecast.base import _check_h, get_forecaster
+    from ctxh_plan.forecast.intervals import check_levels
+    from ctxh_plan.forecast.matrix import forecast_long
+    from ctxh_plan.forecast.transforms import get_transform
 
     id_cols = [id_cols] if isinstance(id_cols, str) else list(id_cols)
     levels = check_levels(levels)

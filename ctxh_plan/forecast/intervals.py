@@ -49,7 +49,7 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     ParameterError
         A level outside (0, 100) or a repeated level.
     """
-    from ..errors import ParameterError
+    from ctxh_plan.errors import ParameterError
 
     out = []
     for lv in levels:
@@ -69,7 +69,7 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
 
 def calibration_for(method: str) -> dict[str, Any] | None:
     """Measured calibration of ``method`` (dict with ``q`` [horizon][level grid]) or None."""
-    from .calibration_table import CALIBRATION
+    from ctxh_plan.forecast.calibration_table import CALIBRATION
 
     return CALIBRATION.get(method)
 

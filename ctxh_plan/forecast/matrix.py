@@ -54,7 +54,7 @@ def clean_matrix(Y: Any, transform: Any) -> dict[str, Any]:
     """
     import numpy as np
 
-    from .transforms import logit_eps
+    from ctxh_plan.forecast.transforms import logit_eps
 
     m, L = Y.shape
     eps = logit_eps(Y, axis=1)[:, None] if transform.name == "logit" else None
@@ -115,9 +115,9 @@ def forecast_long(forecaster: Any, sid: Any, years: Any, values: Any, transforms
     """
     import numpy as np
 
-    from .base import MIN_POINTS
-    from .intervals import apply_count_floor, half_widths
-    from .methods import Naive
+    from ctxh_plan.forecast.base import MIN_POINTS
+    from ctxh_plan.forecast.intervals import apply_count_floor, half_widths
+    from ctxh_plan.forecast.methods import Naive
 
     S = int(transform_of.shape[0])
     starts = np.searchsorted(sid, np.arange(S))

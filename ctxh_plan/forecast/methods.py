@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from .base import Forecaster, register
+from ctxh_plan.forecast.base import Forecaster, register
 
 __all__ = [
     "Naive", "Drift", "SES", "Damped", "Theta", "ThetaDamped", "RobustTrend", "THETA_DAMPED_PHI",

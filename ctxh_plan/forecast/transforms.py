@@ -62,7 +62,7 @@ def transform_name_for_kind(kind: Any) -> str:
     try:
         return KIND_TRANSFORMS[key]
     except KeyError:
-        from ..errors import ParameterError
+        from ctxh_plan.errors import ParameterError
 
         raise ParameterError("kind", "unknown series kind", value=kind,
                              fix="use one of: " + ", ".join(sorted(KIND_TRANSFORMS))) from None

@@ -94,7 +94,7 @@ def write_frame(frame: Any, path: str | os.PathLike[str], *, sheet_name: str = "
             else:
                 frame.to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
         else:
-            from ..errors import UsageError
+            from ctxh_plan.errors import UsageError
 
             raise UsageError(f"output {p}: unknown format {suffix!r} — fix: use a .csv or .xlsx file name")
     return p

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, UsageError
-from ..paths import params_dir
+from ctxh_plan.errors import InputError, UsageError
+from ctxh_plan.paths import params_dir
 
 __all__ = ["DatasetFiles", "find_dataset_files", "read_dataset_meta", "national_targets_path", "classify_path"]
 
@@ -46,7 +46,7 @@ def read_dataset_meta(folder: Path) -> dict[str, Any]:
     p = Path(folder) / "dataset.yaml"
     if not p.exists():
         return {}
-    from .yamlfile import read_yaml
+    from ctxh_plan.io.yamlfile import read_yaml
 
     doc = read_yaml(p) or {}
     if not isinstance(doc, dict):

@@ -27,8 +27,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..privacy import check_person_level, fold_text
+from ctxh_plan.errors import InputError
+from ctxh_plan.data.privacy import check_person_level, fold_text
 
 __all__ = [
     "read_observations",

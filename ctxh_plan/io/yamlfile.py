@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ctxh_plan.errors import InputError
 
 __all__ = ["read_yaml"]
 

@@ -10,14 +10,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..errors import InputError, UsageError
-from ..io.yamlfile import read_yaml
-from .labels import text
+from ctxh_plan.errors import InputError, UsageError
+from ctxh_plan.io.yamlfile import read_yaml
+from ctxh_plan.present.labels import text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .settings import PublishSettings
+    from ctxh_plan.present.settings import PublishSettings
 
 __all__ = ["write_appendices", "appendix_stem", "FORMATS"]
 
@@ -34,7 +34,7 @@ def appendix_stem(unit_code: str, lang: str = "vi") -> str:
 def _models_frame(ds: Any, settings: "PublishSettings", unit_code: str, province: str, lang: str,
                   models_path: str | Path | None) -> "pd.DataFrame | None":
     """Biểu 3 rows for a unit (province: province-wide models), or None when no models file applies."""
-    from .models import build_models_table, load_models
+    from ctxh_plan.present.models import build_models_table, load_models
 
     path = Path(models_path) if models_path else _find_models_file(province)
     if path is None:
@@ -48,7 +48,7 @@ def _models_frame(ds: Any, settings: "PublishSettings", unit_code: str, province
 
 def _find_models_file(province: str) -> Path | None:
     """``params/models/*.yaml`` whose ``province_code`` is ``province`` (first match by name)."""
-    from ..paths import params_dir
+    from ctxh_plan.paths import params_dir
 
     for p in sorted((params_dir() / "models").glob("*.yaml")):
         doc = read_yaml(p) or {}
@@ -60,8 +60,8 @@ def _find_models_file(province: str) -> Path | None:
 def _chart_paths(ds: Any, evaluation: "pd.DataFrame", projection: Any, unit_code: str, values: "pd.DataFrame",
                  settings: "PublishSettings", out_dir: Path, lang: str, is_province: bool) -> list[tuple[Path, str, list[Path]]]:
     """Draw and save the charts of one unit; returns [(png, caption, all files written)]."""
-    from .charts import plot_indicator, plot_ranking, plot_status_heatmap, save_figure
-    from .suppress import suppressed_flag_column
+    from ctxh_plan.present.charts import plot_indicator, plot_ranking, plot_status_heatmap, save_figure
+    from ctxh_plan.present.suppress import suppressed_flag_column
 
     illustrative = bool(getattr(ds, "illustrative", False))
     chart_dir = out_dir / "charts" / unit_code
@@ -157,10 +157,10 @@ def write_appendices(ds: Any, evaluation: "pd.DataFrame", projection: Any, out_d
     list of Path
         Every file written (documents and charts), in order.
     """
-    from .docx_writer import DocxHeader, write_docx
-    from .settings import load_publish_settings
-    from .tables import build_appendix_tables, published_proposals, published_values, unit_name
-    from .xlsx_writer import write_xlsx
+    from ctxh_plan.present.docx_writer import DocxHeader, write_docx
+    from ctxh_plan.present.settings import load_publish_settings
+    from ctxh_plan.present.tables import build_appendix_tables, published_proposals, published_values, unit_name
+    from ctxh_plan.present.xlsx_writer import write_xlsx
 
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:

@@ -11,13 +11,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from .labels import text
+from ctxh_plan.present.labels import text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from ..catalog import Indicator
+    from ctxh_plan.data.catalog import Indicator
 
 __all__ = ["plot_indicator", "plot_status_heatmap", "plot_ranking", "save_figure", "FONT_FAMILY",
            "STATUS_COLORS"]
@@ -79,7 +79,7 @@ def _as_year_series(history: Any) -> "pd.Series":
 
     if isinstance(history, pd.DataFrame):
         if not {"year", "value"} <= set(history.columns):
-            from ..errors import UsageError
+            from ctxh_plan.errors import UsageError
 
             raise UsageError("plot_indicator: history frame needs columns 'year' and 'value'")
         s = history.set_index("year")["value"]
@@ -190,7 +190,7 @@ def _status_column(evaluation: "pd.DataFrame", status: str | None) -> str:
     for col in ([status] if status else ["progress_category", "attainment", "unsd_category"]):
         if col in evaluation.columns:
             return col
-    from ..errors import UsageError
+    from ctxh_plan.errors import UsageError
 
     raise UsageError("the evaluation frame has no progress_category / attainment column to colour by")
 
@@ -232,7 +232,7 @@ def plot_status_heatmap(evaluation: "pd.DataFrame", lang: str = "vi", *, status:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from ..vocab import label
+    from ctxh_plan.vocab import label
 
     col = _status_column(evaluation, status)
     units = list(dict.fromkeys(evaluation["unit_code"].astype(str)))
@@ -286,7 +286,7 @@ def plot_ranking(evaluation: "pd.DataFrame", lang: str = "vi", *, illustrative: 
     import pandas as pd
 
     if "attainment" not in evaluation.columns:
-        from ..errors import UsageError
+        from ctxh_plan.errors import UsageError
 
         raise UsageError("plot_ranking needs an 'attainment' column in the evaluation frame")
     ev = evaluation[~evaluation["unit_code"].astype(str).isin(set(exclude))]
@@ -319,7 +319,7 @@ def plot_ranking(evaluation: "pd.DataFrame", lang: str = "vi", *, illustrative: 
 def save_figure(fig: "Figure", stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
                 dpi: int = 150) -> list[Path]:
     """Write ``fig`` as ``stem.png`` / ``stem.svg`` (atomic writes); returns the paths written."""
-    from ..io.atomic import atomic_path
+    from ctxh_plan.io.atomic import atomic_path
 
     paths = []
     for fmt in formats:

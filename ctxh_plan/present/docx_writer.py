@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .labels import table_title, text
+from ctxh_plan.present.labels import table_title, text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .tables import AppendixTable
+    from ctxh_plan.present.tables import AppendixTable
 
 __all__ = ["DocxHeader", "write_docx", "format_cell", "normalize_ooxml", "FIXED_DATE", "FONT", "MARGINS_MM",
            "TABLE_FONT_PT", "BODY_FONT_PT"]
@@ -46,7 +46,7 @@ class DocxHeader:
 
 def format_cell(table: "AppendixTable", row: int, key: str, lang: str) -> str:
     """Text of one cell as printed: number in vi/en style, mark for suppressed, "(ư)" for estimates."""
-    from ..numbers import format_number
+    from ctxh_plan.data.numbers import format_number
 
     spec = next(c for c in table.columns if c.key == key)
     values, hidden, estimate = table.cells()[row]
@@ -276,7 +276,7 @@ def _png_size(path: str | Path) -> tuple[float, float]:
     with open(path, "rb") as fh:
         head = fh.read(24)
     if head[:8] != b"\x89PNG\r\n\x1a\n":
-        from ..errors import InputError
+        from ctxh_plan.errors import InputError
 
         raise InputError("chart file is not a PNG", file=str(path), fix="charts are embedded as PNG")
     w, h = struct.unpack(">II", head[16:24])
@@ -299,7 +299,7 @@ def write_docx(tables: Sequence["AppendixTable"], path: str | Path, header: Docx
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
-    from ..io.atomic import atomic_path
+    from ctxh_plan.io.atomic import atomic_path
 
     doc = docx.Document()
     _setup_styles(doc)

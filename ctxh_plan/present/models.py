@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from ..errors import InputError
-from ..io.yamlfile import read_yaml
+from ctxh_plan.errors import InputError
+from ctxh_plan.io.yamlfile import read_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -55,7 +55,7 @@ class InterventionModel:
 
 
 def default_models_path(province: str = "quang_ninh") -> Path:
-    from ..paths import params_dir
+    from ctxh_plan.paths import params_dir
 
     return params_dir() / "models" / f"{province}.yaml"
 

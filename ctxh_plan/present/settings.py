@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterError
-from ..io.yamlfile import read_yaml
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.io.yamlfile import read_yaml
 
 __all__ = ["PublishSettings", "load_publish_settings", "default_publish_path"]
 
@@ -50,7 +50,7 @@ class PublishSettings:
 
 
 def default_publish_path() -> Path:
-    from ..paths import params_dir
+    from ctxh_plan.paths import params_dir
 
     return params_dir() / "publish.yaml"
 

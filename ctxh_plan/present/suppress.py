@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..catalog import Catalog
+    from ctxh_plan.data.catalog import Catalog
 
 __all__ = ["suppress_small_cells", "suppress_evaluation", "render_suppressed", "suppressed_flag_column",
            "SUPPRESSED_PREFIX"]
@@ -43,7 +43,7 @@ def suppressed_flag_column(col: str) -> str:
 
 def _is_sensitive(catalog: "Catalog", code: Any) -> tuple[bool, bool]:
     """(sensitive, is_count) for an indicator code; unknown codes are not sensitive."""
-    from ..vocab import Kind
+    from ctxh_plan.vocab import Kind
 
     if code not in catalog:
         return False, False
@@ -120,18 +120,18 @@ def suppress_small_cells(frame: "pd.DataFrame", catalog: "Catalog", threshold: i
     import pandas as pd
 
     if threshold is None or mark is None:
-        from .settings import load_publish_settings
+        from ctxh_plan.present.settings import load_publish_settings
 
         settings = load_publish_settings()
         threshold = settings.threshold if threshold is None else threshold
         mark = mark if mark is not None else settings.mark_template.format(threshold=threshold)
     if threshold < 1:
-        from ..errors import ParameterError
+        from ctxh_plan.errors import ParameterError
 
         raise ParameterError("threshold", "must be at least 1", value=threshold, fix="e.g. 5")
     missing = [c for c in (*value_cols, indicator_col, *(group_keys or ())) if c not in frame.columns]
     if missing:
-        from ..errors import UsageError
+        from ctxh_plan.errors import UsageError
 
         raise UsageError(f"suppress_small_cells: columns {missing} are not in the frame "
                          f"(columns: {list(frame.columns)})")
@@ -146,7 +146,7 @@ def suppress_small_cells(frame: "pd.DataFrame", catalog: "Catalog", threshold: i
     else:
         is_total = np.asarray(total_rows, dtype=bool)
         if is_total.shape != (len(out),):
-            from ..errors import UsageError
+            from ctxh_plan.errors import UsageError
 
             raise UsageError("suppress_small_cells: total_rows must be a boolean mask with one entry per row")
 

@@ -12,14 +12,14 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..errors import InputError
-from .labels import column_label, table_title, text
-from .suppress import suppress_small_cells, suppressed_flag_column
+from ctxh_plan.errors import InputError
+from ctxh_plan.present.labels import column_label, table_title, text
+from ctxh_plan.present.suppress import suppress_small_cells, suppressed_flag_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .settings import PublishSettings
+    from ctxh_plan.present.settings import PublishSettings
 
 __all__ = ["AppendixTable", "ColumnSpec", "build_appendix_tables", "build_bieu1", "build_bieu2", "build_bieu3",
            "published_values", "published_proposals", "unit_name", "EVAL_YEARS", "PLAN_YEARS"]
@@ -163,7 +163,7 @@ def _rolled_up(ds: Any) -> dict[tuple[str, str, int], tuple[float, bool, float]]
     if reg is None or ds.observations is None or not len(ds.observations):
         return {}
     try:
-        from ..evaluate.rollup import rollup_observations
+        from ctxh_plan.evaluate.rollup import rollup_observations
     except ImportError as exc:  # pragma: no cover - evaluate is part of the package
         log.warning("no roll-up available (%s): parent units show only their own reported figures", exc)
         return {}
@@ -277,7 +277,7 @@ def _indicator_order(catalog: Any, codes: Sequence[str]) -> list[str]:
 
 
 def _op_symbol(op: Any) -> str:
-    from ..vocab import Operator
+    from ctxh_plan.vocab import Operator
 
     try:
         return Operator(str(op)).vi + " "
@@ -287,12 +287,12 @@ def _op_symbol(op: Any) -> str:
 
 def _label(value: Any, lang: str) -> str:
     """vi/en label of a vocabulary value (attainment, progress, target method…); unknown values pass through."""
-    from ..vocab import label
+    from ctxh_plan.vocab import label
 
     if _isnan(value) or value == "":
         return ""
     try:
-        from ..targets.terms import TargetMethod
+        from ctxh_plan.targets.terms import TargetMethod
 
         return TargetMethod(str(value)).label(lang)
     except (ImportError, ValueError):
@@ -476,7 +476,7 @@ def build_bieu3(models_frame: "pd.DataFrame", settings: "PublishSettings", *, la
     frame = frame.astype({k: object for k in keys if k in ("stt",)})
     s_mask, e_mask = _masks(frame, columns)
     base_years = sorted(set(models_frame["base_year"].astype(int))) if len(models_frame) else []
-    from ..numbers import format_number
+    from ctxh_plan.data.numbers import format_number
 
     note = text("method_note_bieu3", lang, rate=format_number(settings.annual_rate_percent, 1, lang),
                 base_year="/".join(map(str, base_years)) or "—")
@@ -508,7 +508,7 @@ def build_appendix_tables(ds: Any, evaluation: "pd.DataFrame", projection: Any, 
     models_frame : DataFrame, optional
         :func:`~ctxh_plan.present.models.build_models_table` output for Biểu 3 (None or empty → no Biểu 3).
     """
-    from .settings import load_publish_settings
+    from ctxh_plan.present.settings import load_publish_settings
 
     settings = settings or load_publish_settings()
     unit_code = str(unit_code)

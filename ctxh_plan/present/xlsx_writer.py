@@ -17,10 +17,10 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .labels import table_title, text
+from ctxh_plan.present.labels import table_title, text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .tables import AppendixTable
+    from ctxh_plan.present.tables import AppendixTable
 
 __all__ = ["write_xlsx", "number_format", "SHEET_NAMES", "HEADER_FIRST_ROW"]
 
@@ -166,7 +166,7 @@ def write_xlsx(tables: Sequence["AppendixTable"], path: str | Path, *, lang: str
     """
     from openpyxl import Workbook
 
-    from ..io.atomic import atomic_path
+    from ctxh_plan.io.atomic import atomic_path
 
     sources = sources or {}
     wb = Workbook()
@@ -175,7 +175,7 @@ def write_xlsx(tables: Sequence["AppendixTable"], path: str | Path, *, lang: str
         _table_sheet(wb, table, lang, bool(sources.get("illustrative")))
     import datetime as dt
 
-    from .docx_writer import FIXED_DATE, normalize_ooxml
+    from ctxh_plan.present.docx_writer import FIXED_DATE, normalize_ooxml
 
     wb.properties.created = dt.datetime(*FIXED_DATE)
     with atomic_path(path) as tmp:

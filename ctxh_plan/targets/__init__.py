@@ -14,14 +14,14 @@ See docs/TARGETS.md.
 """
 from __future__ import annotations
 
-from .allocation import allocate_target
-from .output import write_projection
-from .projection import Projection, compare_scenarios, forecast_observations, project_dataset, project_frames
-from .propose import propose_targets
-from .scenarios import Scenario, apply_scenario, list_scenarios, load_scenario
-from .settings import ProjectionSettings, load_settings
-from .small_counts import widen_small_count_intervals
-from .terms import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
+from ctxh_plan.targets.allocation import allocate_target
+from ctxh_plan.targets.output import write_projection
+from ctxh_plan.targets.projection import Projection, compare_scenarios, forecast_observations, project_dataset, project_frames
+from ctxh_plan.targets.propose import propose_targets
+from ctxh_plan.targets.scenarios import Scenario, apply_scenario, list_scenarios, load_scenario
+from ctxh_plan.targets.settings import ProjectionSettings, load_settings
+from ctxh_plan.targets.small_counts import widen_small_count_intervals
+from ctxh_plan.targets.terms import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
 
 __all__ = [
     "project_dataset", "project_frames", "Projection", "forecast_observations", "compare_scenarios",

@@ -26,9 +26,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from ..vocab import Kind
-from .terms import AllocationMethod
+from ctxh_plan.errors import ParameterError
+from ctxh_plan.vocab import Kind
+from ctxh_plan.targets.terms import AllocationMethod
 
 __all__ = ["allocate_target", "bounded_share"]
 
@@ -203,7 +203,7 @@ def allocate_target(target: float, units: pd.DataFrame, *, method: str = "popula
                "(units at their bounds; the rest shared by population)"
         log.warning("allocation %s: units reached their bounds; the rest shared by population", method)
     if kind == Kind.COUNT:
-        from ..rebase import allocate_integer  # largest remainder, shared with the re-basing of counts
+        from ctxh_plan.rebase.core import allocate_integer  # largest remainder, shared with the re-basing of counts
 
         # the quotas already sum to the total, so splitting the total by them reproduces them, rounded
         x = np.asarray(allocate_integer(int(total), np.maximum(x, 0.0).tolist()), dtype=float)

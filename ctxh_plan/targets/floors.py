@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..vocab import TargetKind
+from ctxh_plan.vocab import TargetKind
 
 __all__ = ["resolve_floors", "base_values", "full_year"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ParameterError
-from .space import from_work, to_work
-from .terms import MilestonePath
+from ctxh_plan.errors import ParameterError
+from ctxh_plan.targets.space import from_work, to_work
+from ctxh_plan.targets.terms import MilestonePath
 
 __all__ = ["milestone_matrix"]
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
-from ..io.atomic import atomic_path, write_frame
+from ctxh_plan.errors import UsageError
+from ctxh_plan.io.atomic import atomic_path, write_frame
 
 __all__ = ["write_projection", "output_paths"]
 
@@ -33,7 +33,7 @@ def write_projection(projection, path: str | Path) -> list[Path]:
     """
     import pandas as pd
 
-    from .propose import ILLUSTRATIVE_NOTE
+    from ctxh_plan.targets.propose import ILLUSTRATIVE_NOTE
 
     many = projection.scenarios["scenario"].nunique() > 1 if len(projection.scenarios) else False
     paths = output_paths(path, many)

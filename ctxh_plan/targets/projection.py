@@ -14,9 +14,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .propose import ILLUSTRATIVE_NOTE, propose_targets
-from .scenarios import BASELINE, Scenario, apply_scenario, load_scenario
-from .settings import ProjectionSettings, load_settings
+from ctxh_plan.targets.propose import ILLUSTRATIVE_NOTE, propose_targets
+from ctxh_plan.targets.scenarios import BASELINE, Scenario, apply_scenario, load_scenario
+from ctxh_plan.targets.settings import ProjectionSettings, load_settings
 
 __all__ = ["Projection", "project_frames", "project_dataset", "forecast_observations", "compare_scenarios",
            "prepare_observations", "dataset_targets", "FORECAST_COLUMNS"]
@@ -56,7 +56,7 @@ class Projection:
 
     def write(self, path: str | Path) -> list[Path]:
         """Write the projection (see :func:`ctxh_plan.targets.output.write_projection`)."""
-        from .output import write_projection
+        from ctxh_plan.targets.output import write_projection
 
         return write_projection(self, path)
 
@@ -72,9 +72,9 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     counts (observations with numerator and denominator) get intervals at least as wide
     as the Poisson interval of their count (:func:`.small_counts.widen_small_count_intervals`).
     """
-    from ..forecast import forecast_frame
-    from .floors import full_year
-    from .small_counts import widen_small_count_intervals
+    from ctxh_plan.forecast import forecast_frame
+    from ctxh_plan.targets.floors import full_year
+    from ctxh_plan.targets.small_counts import widen_small_count_intervals
 
     B, H = settings.base_year, settings.horizon
     obs = full_year(observations)
@@ -112,8 +112,8 @@ def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog,
     Returns ``unit_code, indicator_code, scenario, mean_<horizon>, target_<horizon>, feasibility``
     (probability 0–1 of meeting the proposed target under each scenario's forecast).
     """
-    from .feasibility import knots_of, probability_meeting
-    from .propose import indicator_attributes
+    from ctxh_plan.targets.feasibility import knots_of, probability_meeting
+    from ctxh_plan.targets.propose import indicator_attributes
 
     tcol = f"target_{horizon}"
     at = scenarios[scenarios["year"] == horizon]
@@ -187,7 +187,7 @@ def prepare_observations(ds) -> pd.DataFrame:
     (``evaluate.rollup_observations``: sums, ratio of sums) where they report no value
     themselves.
     """
-    from ..evaluate import estimate_year_end, rollup_observations
+    from ctxh_plan.evaluate import estimate_year_end, rollup_observations
 
     obs = estimate_year_end(ds.observations, ds.catalog)
     up = rollup_observations(obs, ds.units, ds.catalog)

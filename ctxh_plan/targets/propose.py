@@ -20,12 +20,12 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .feasibility import knots_of, probability_meeting, quantile_at
-from .floors import full_year, base_values, resolve_floors
-from .milestones import milestone_matrix
-from .settings import ProjectionSettings, load_settings
-from .space import annual_rate, clip_bounds, display_decimals, round_good, shortfall_mask, to_work
-from .terms import Binding, TargetMethod
+from ctxh_plan.targets.feasibility import knots_of, probability_meeting, quantile_at
+from ctxh_plan.targets.floors import full_year, base_values, resolve_floors
+from ctxh_plan.targets.milestones import milestone_matrix
+from ctxh_plan.targets.settings import ProjectionSettings, load_settings
+from ctxh_plan.targets.space import annual_rate, clip_bounds, display_decimals, round_good, shortfall_mask, to_work
+from ctxh_plan.targets.terms import Binding, TargetMethod
 
 __all__ = ["propose_targets", "indicator_attributes", "context_indicators", "ILLUSTRATIVE_NOTE"]
 
@@ -36,7 +36,7 @@ ILLUSTRATIVE_NOTE = "dữ liệu minh họa (illustrative data)"
 
 def indicator_attributes(catalog) -> pd.DataFrame:
     """One row per indicator: sign, bounds, decimals, kind, transform space."""
-    from ..forecast.transforms import transform_name_for_kind
+    from ctxh_plan.forecast.transforms import transform_name_for_kind
 
     rows = []
     for ind in catalog:

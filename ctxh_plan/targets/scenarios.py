@@ -34,9 +34,9 @@ from typing import Any
 
 import logging
 
-from ..errors import InputError
-from .space import clip_bounds
-from .terms import ScenarioOperation
+from ctxh_plan.errors import InputError
+from ctxh_plan.targets.space import clip_bounds
+from ctxh_plan.targets.terms import ScenarioOperation
 
 __all__ = ["Adjustment", "Scenario", "load_scenario", "list_scenarios", "parse_scenario", "apply_scenario",
            "BASELINE", "scenarios_dir"]
@@ -86,7 +86,7 @@ class Scenario:
 
 
 def scenarios_dir() -> Path:
-    from ..paths import params_dir
+    from ctxh_plan.paths import params_dir
 
     return params_dir() / "scenarios"
 
@@ -123,7 +123,7 @@ def parse_scenario(doc: Any, source: str = "<scenario>", name: str | None = None
     InputError
         Naming the file, the key (``adjustments[1].operation``), the value and the fix.
     """
-    from ..vocab import Direction, Kind
+    from ctxh_plan.vocab import Direction, Kind
 
     if doc is None:
         doc = {}
@@ -184,7 +184,7 @@ def load_scenario(name_or_path: str | Path, folder: str | Path | None = None) ->
 
     ``baseline`` without a file is the plain forecast (no adjustments).
     """
-    from ..io.yamlfile import read_yaml
+    from ctxh_plan.io.yamlfile import read_yaml
 
     p = Path(name_or_path)
     if p.suffix.lower() not in (".yaml", ".yml"):
@@ -242,7 +242,7 @@ def apply_scenario(forecasts, scenario: "Scenario | str", catalog, *, observatio
     import numpy as np
     import pandas as pd
 
-    from .floors import full_year
+    from ctxh_plan.targets.floors import full_year
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     out = forecasts.copy().reset_index(drop=True)

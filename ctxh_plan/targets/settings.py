@@ -9,9 +9,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError
-from ..io.yamlfile import read_yaml
-from .terms import MilestonePath, TargetMethod
+from ctxh_plan.errors import ParameterError
+from ctxh_plan.io.yamlfile import read_yaml
+from ctxh_plan.targets.terms import MilestonePath, TargetMethod
 
 __all__ = ["ProjectionSettings", "load_settings", "default_settings_path"]
 
@@ -70,7 +70,7 @@ class ProjectionSettings:
 
 
 def default_settings_path() -> Path:
-    from ..paths import params_dir
+    from ctxh_plan.paths import params_dir
 
     return params_dir() / "projection.yaml"
 

@@ -34,7 +34,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..vocab import Kind
+from ctxh_plan.vocab import Kind
 
 __all__ = ["SMALL_COUNT_NOTE", "WIDENED_KINDS", "count_basis", "widen_small_count_intervals"]
 
@@ -82,7 +82,7 @@ def count_basis(observations: pd.DataFrame, catalog, *, base_year: int | None = 
     indicator's denominator unit, e.g. children; ``denominator_code`` is the
     catalogue's denominator indicator or empty).
     """
-    from .floors import full_year
+    from ctxh_plan.targets.floors import full_year
 
     cols = ["unit_code", "indicator_code", "n_count_years", "last_denominator", "denominator_code"]
     inds = _ratio_indicators(catalog)
@@ -151,8 +151,8 @@ def widen_small_count_intervals(forecasts: pd.DataFrame, observations: pd.DataFr
         respected, and ``note`` extended on the rows that changed. Rows without an
         interval (NaN) stay without one.
     """
-    from ..forecast.intervals import count_predictive_quantiles
-    from .space import clip_bounds
+    from ctxh_plan.forecast.intervals import count_predictive_quantiles
+    from ctxh_plan.targets.space import clip_bounds
 
     out = forecasts.copy()
     levels = sorted(levels)

@@ -5,6 +5,6 @@ names importable from the targets package.
 """
 from __future__ import annotations
 
-from ..vocab import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
+from ctxh_plan.vocab import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
 
 __all__ = ["TargetMethod", "MilestonePath", "AllocationMethod", "ScenarioOperation", "Binding"]

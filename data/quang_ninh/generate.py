@@ -701,7 +701,7 @@ def build_observations(seed: int = SEED):
     import numpy as np
     import pandas as pd
 
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
 
     cat = load_catalog()
     b = _Builder(np.random.default_rng(seed), cat, load_districts(), load_seed_facts())
@@ -913,7 +913,7 @@ note: >-
 
 def write_dataset(out_dir: Path, seed: int = SEED) -> list[Path]:
     """Generate and write the four files into ``out_dir`` (atomically); returns their paths."""
-    from ctxh_plan.catalog import load_catalog
+    from ctxh_plan.data.catalog import load_catalog
     from ctxh_plan.io.atomic import write_frame, write_text
 
     out_dir = Path(out_dir)

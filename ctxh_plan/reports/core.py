@@ -1,6 +1,6 @@
 """What the notebooks show: assembly of one unit's report and of the province summary.
 
-The notebooks stay thin (parameters, :func:`ctxh_plan.nbparams.check_params`,
+The notebooks stay thin (parameters, :func:`ctxh_plan.batch.nbparams.check_params`,
 calls to this module, displays). Everything here only calls the library
 (``load_dataset``, ``evaluate_dataset``, ``project_dataset``, ``present``
 charts) and turns results into deterministic displays: no timings, no memory
@@ -51,8 +51,8 @@ def load_report_dataset(path: str, *, rebase_to: str = "") -> Any:
         ``""`` for the data as collected, or a date such as ``"2025-07-01"`` to move
         history onto the units valid then (``rebase_dataset``).
     """
-    from .dataset import load_dataset
-    from .paths import default_dataset
+    from ctxh_plan.data.dataset import load_dataset
+    from ctxh_plan.paths import default_dataset
 
     p = Path(path) if path else default_dataset()
     key = (str(p), rebase_to, _stat_key(p))
@@ -62,7 +62,7 @@ def load_report_dataset(path: str, *, rebase_to: str = "") -> Any:
         with collect_messages(notes, "dataset"):
             ds = load_dataset(p)
             if rebase_to:
-                from .rebase import rebase_dataset
+                from ctxh_plan.rebase.core import rebase_dataset
 
                 ds = rebase_dataset(ds, to=rebase_to)
         _CACHE.clear()
@@ -87,7 +87,7 @@ def _derived(ds: Any, what: str, threshold: int, make: Any) -> Any:
 
 def evaluate_all(ds: Any) -> Any:
     """Evaluation of every unit of ``ds`` (and the province), computed once per dataset and process."""
-    from .evaluate import evaluate_dataset
+    from ctxh_plan.evaluate import evaluate_dataset
 
     return _derived(ds, "evaluation", 0, lambda: evaluate_dataset(ds))
 
@@ -100,7 +100,7 @@ def published_evaluation(ds: Any, threshold: int) -> Any:
         return evaluate_all(ds)
 
     def make() -> Any:
-        from .present import suppress_evaluation
+        from ctxh_plan.present import suppress_evaluation
 
         ev = evaluate_all(ds)
         parents = {}
@@ -167,7 +167,7 @@ def format_value(v: Any, decimals: int = 1) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if isinstance(v, (int, float)):
-        from .numbers import format_number
+        from ctxh_plan.data.numbers import format_number
 
         try:
             return format_number(v, decimals=decimals)
@@ -178,7 +178,7 @@ def format_value(v: Any, decimals: int = 1) -> str:
 
 def styled_table(frame: Any, uid: str, caption: str, lang: str) -> str:
     """Deterministic HTML of a frame with labelled columns (fixed Styler uuid)."""
-    from .present import label_columns
+    from ctxh_plan.present import label_columns
 
     st = label_columns(frame, lang).style.hide(axis="index").set_uuid(uid).set_caption(caption)
     st = st.format(precision=2, na_rep="–", thousands=".", decimal=",")
@@ -261,7 +261,7 @@ def collect_messages(notes: list[str], where: str) -> Iterator[None]:
 
 
 def _project(ds: Any, scenario: str, evaluation: Any) -> Any:
-    from .targets import project_dataset
+    from ctxh_plan.targets import project_dataset
 
     return project_dataset(ds, horizon=2030, scenario=scenario or None, evaluation=evaluation)
 
@@ -280,7 +280,7 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
     ParameterError
         The unit code is not in the dataset.
     """
-    from .errors import ParameterError
+    from ctxh_plan.errors import ParameterError
 
     unit = params["unit_code"]
     notes: list[str] = []
@@ -336,7 +336,7 @@ def show_quality(rep: UnitReport) -> None:
 
 def show_evaluation(rep: UnitReport) -> None:
     """The 2021–2025 evaluation table, coloured by status (``style_evaluation``)."""
-    from .evaluate import style_evaluation
+    from ctxh_plan.evaluate import style_evaluation
 
     title = pick_lang(rep.lang, "2. Đánh giá thực hiện chỉ tiêu 2021–2025", "2. Evaluation of the 2021–2025 targets")
     if not len(rep.evaluation):
@@ -373,7 +373,7 @@ def _target_2025(rep: UnitReport, code: str) -> float | None:
 
 def unit_chart(rep: UnitReport, code: str) -> Any:
     """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones."""
-    from .present import plot_indicator
+    from ctxh_plan.present import plot_indicator
 
     hist = rep.ds.series(rep.unit_code, code)
     fc = rep.forecasts[rep.forecasts["indicator_code"].astype(str) == code]
@@ -410,8 +410,8 @@ def show_proposals(rep: UnitReport) -> None:
 def display_proposals(table: Any, catalog: Any, lang: str) -> Any:
     """Proposals as text for display: each indicator's own decimals (counts whole), Vietnamese
     (or English) number style, method and deciding rule as labels. Suppression marks stay."""
-    from .numbers import format_number
-    from .targets.terms import Binding, TargetMethod
+    from ctxh_plan.data.numbers import format_number
+    from ctxh_plan.targets.terms import Binding, TargetMethod
 
     style = "vi" if lang == "vi" else "en"
     out = table.astype(object).copy()
@@ -460,9 +460,9 @@ def _proposal_pattern(rep: UnitReport) -> set[tuple[str, str]]:
         import dataclasses
         import warnings
 
-        from .present import load_publish_settings
-        from .present.tables import published_proposals as all_units_pattern
-        from .targets import project_dataset
+        from ctxh_plan.present import load_publish_settings
+        from ctxh_plan.present.tables import published_proposals as all_units_pattern
+        from ctxh_plan.targets import project_dataset
 
         settings = dataclasses.replace(load_publish_settings(), threshold=rep.suppress_threshold)
         previous = logging.root.manager.disable
@@ -497,8 +497,8 @@ def published_proposals(rep: UnitReport) -> Any:
     table.insert(1, "indicator_name", [cat[c].name(rep.lang) if c in cat else "" for c in table["indicator_code"]])
     if not rep.suppress_threshold or not len(table):
         return table
-    from .present import suppress_small_cells
-    from .present.suppress import suppressed_flag_column
+    from ctxh_plan.present import suppress_small_cells
+    from ctxh_plan.present.suppress import suppressed_flag_column
 
     nums = [c for c in ("value_2025", *(f"milestone_{y}" for y in range(2026, 2031)), "target_2030")
             if c in table.columns]
@@ -561,7 +561,7 @@ def show_unit_report(rep: UnitReport) -> None:
 
 
 def _count_line(values: Any, lang: str) -> str:
-    from .vocab import label
+    from ctxh_plan.vocab import label
 
     counts: dict[str, int] = {}
     for a in values:
@@ -615,7 +615,7 @@ def record_figures(figures: dict[str, Any], output_dir: str, name: str) -> Path 
     """Write ``output_dir/<name>.json`` atomically (nothing when ``output_dir`` is ``""``)."""
     if not output_dir:
         return None
-    from .io.atomic import write_text
+    from ctxh_plan.io.atomic import write_text
 
     path = Path(output_dir) / f"{name}.json"
     write_text(path, json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
@@ -642,7 +642,7 @@ class ProvinceSummary:
 
 def build_province_summary(params: dict[str, Any]) -> ProvinceSummary:
     """Evaluate every selected unit (and the province) from validated notebook parameters."""
-    from .errors import ParameterError
+    from ctxh_plan.errors import ParameterError
 
     notes: list[str] = []
     with collect_messages(notes, "province summary"):
@@ -676,7 +676,7 @@ def show_province_summary(s: ProvinceSummary) -> None:
 
     from IPython.display import Image, display
 
-    from .present import plot_ranking, plot_status_heatmap
+    from ctxh_plan.present import plot_ranking, plot_status_heatmap
 
     lang = s.lang
     title = pick_lang(lang, "Tổng hợp toàn tỉnh", "Province summary") + f": {s.province_name} ({s.province_code})"
@@ -692,7 +692,7 @@ def show_province_summary(s: ProvinceSummary) -> None:
         pub = published_evaluation(s.ds, s.suppress_threshold)
     prov = pub[pub["unit_code"].astype(str) == s.province_code].reset_index(drop=True)
     if len(prov):
-        from .evaluate import style_evaluation
+        from ctxh_plan.evaluate import style_evaluation
 
         body = style_evaluation(prov, lang=lang).set_uuid("evprov").to_html()
     else:
@@ -787,8 +787,8 @@ def write_report_appendices(rep: "UnitReport | ProvinceSummary", appendix_dir: s
     ParameterError
         An unknown format.
     """
-    from .errors import ParameterError
-    from .nbparams import APPENDIX_FORMATS
+    from ctxh_plan.errors import ParameterError
+    from ctxh_plan.batch.nbparams import APPENDIX_FORMATS
 
     formats = list(formats)
     bad = [f for f in formats if f not in APPENDIX_FORMATS]
@@ -797,7 +797,7 @@ def write_report_appendices(rep: "UnitReport | ProvinceSummary", appendix_dir: s
                              fix=f"use {list(APPENDIX_FORMATS)}")
     if not appendix_dir or not formats:
         return []
-    from .present import write_appendices
+    from ctxh_plan.present import write_appendices
 
     province = isinstance(rep, ProvinceSummary)
     code = rep.province_code if province else rep.unit_code

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .errors import InputError
-from .io.yamlfile import read_yaml
-from .vocab import Aggregation, Direction, Kind
+from ctxh_plan.errors import InputError
+from ctxh_plan.io.yamlfile import read_yaml
+from ctxh_plan.vocab import Aggregation, Direction, Kind
 
 __all__ = ["Indicator", "Catalog", "load_catalog", "default_catalog_path"]
 
@@ -128,7 +128,7 @@ class Catalog:
 
 
 def default_catalog_path() -> Path:
-    from .paths import params_dir
+    from ctxh_plan.paths import params_dir
 
     return params_dir() / "indicators.yaml"
 

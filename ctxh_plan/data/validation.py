@@ -2,7 +2,7 @@
 
 Nothing stops at the first problem: each check adds rows to one problems table
 (``file, sheet, row, column, value, problem, fix, severity``). Rows with an
-error are left out of the typed frames; :func:`ctxh_plan.dataset.load_dataset`
+error are left out of the typed frames; :func:`ctxh_plan.data.dataset.load_dataset`
 refuses the dataset when there is any error (``strict=True``).
 
 Checks on observations: required columns, empty file / header only, unknown
@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .errors import InputError, PersonLevelDataError
-from .io.problems import Problems
-from .privacy import fold_text
-from .numbers import detect_number_style, format_number, parse_number
-from .vocab import Flag, Kind, Operator, TargetKind
+from ctxh_plan.errors import InputError, PersonLevelDataError
+from ctxh_plan.io.problems import Problems
+from ctxh_plan.data.privacy import fold_text
+from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
+from ctxh_plan.vocab import Flag, Kind, Operator, TargetKind
 
 __all__ = ["validate_paths", "check_observations", "check_targets", "check_files", "check_national_targets",
            "CheckResult",
@@ -501,7 +501,7 @@ def check_files(observation_files: Sequence[Path], target_files: Sequence[Path],
     """
     import pandas as pd
 
-    from .io.readers import read_observations, read_targets
+    from ctxh_plan.io.readers import read_observations, read_targets
 
     problems = Problems(lang)
     inputs = []
@@ -525,7 +525,7 @@ def check_files(observation_files: Sequence[Path], target_files: Sequence[Path],
     obs, _ = check_observations(raw, catalog, units, years=years, problems=problems)
     traw = pd.concat(traws, ignore_index=True) if traws else pd.DataFrame(columns=["_file"])
     tg, _ = check_targets(traw, catalog, units, years=years, problems=problems)
-    from .schema import observations_schema, schema_problems, targets_schema
+    from ctxh_plan.data.frames import observations_schema, schema_problems, targets_schema
 
     for frame, schema in ((obs, observations_schema), (tg, targets_schema)):
         if len(frame):  # an empty frame is built by the code above with fixed columns: nothing to check
@@ -541,7 +541,7 @@ def check_national_targets(*, catalog: Any, units: Any, years: tuple[int, int] =
     """
     import pandas as pd
 
-    from .io.layout import national_targets_path
+    from ctxh_plan.io.layout import national_targets_path
 
     path = national_targets_path()
     if path.exists():
@@ -558,7 +558,7 @@ def check_national_targets(*, catalog: Any, units: Any, years: tuple[int, int] =
 
 def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | None, str | None]:
     """(observation files, target files, province code, units_as_of) of the given paths."""
-    from .io.layout import classify_path, find_dataset_files
+    from ctxh_plan.io.layout import classify_path, find_dataset_files
 
     obs, tg, province, as_of = [], [], None, None
     for p in paths:
@@ -573,7 +573,7 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | 
         else:
             (tg if kind == "targets" else obs).append(p)
             if province is None and (p.parent / "dataset.yaml").exists():
-                from .io.layout import read_dataset_meta
+                from ctxh_plan.io.layout import read_dataset_meta
 
                 meta = read_dataset_meta(p.parent)
                 province, as_of = meta.get("province"), as_of or meta.get("units_as_of")
@@ -597,8 +597,8 @@ def validate_paths(paths: Iterable[str | Path], *, catalog: Any = None, province
     pandas.DataFrame
         ``file, sheet, row, column, value, problem, fix, severity``; empty when all is well.
     """
-    from .catalog import Catalog, load_catalog
-    from .units import load_units
+    from ctxh_plan.data.catalog import Catalog, load_catalog
+    from ctxh_plan.data.units import load_units
 
     import pandas as pd
 

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_BAD_INPUT, EXIT_OK, InputError, ParameterError, UsageError
-from .io.yamlfile import read_yaml
+from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, ParameterError, UsageError
+from ctxh_plan.io.yamlfile import read_yaml
 
 __all__ = ["BatchConfig", "BatchResult", "load_batch_config", "run_batch", "BATCH_KEYS", "list_batch_units",
            "export_html", "appendix_files", "PROVINCE_KEY"]
@@ -115,7 +115,7 @@ class BatchResult:
 
 
 def _rel(p: Path) -> str:
-    from .paths import project_root
+    from ctxh_plan.paths import project_root
 
     try:
         return Path(p).resolve().relative_to(project_root()).as_posix()
@@ -138,8 +138,8 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     InputError
         The file is missing or not valid YAML.
     """
-    from .nbparams import LANGS
-    from .paths import notebooks_dir, project_root, resolve
+    from ctxh_plan.batch.nbparams import LANGS
+    from ctxh_plan.paths import notebooks_dir, project_root, resolve
 
     src = resolve(path)
     if not src.is_file():
@@ -190,7 +190,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
                     "e.g. units: all  or  units: [\"193\", \"194\"]", raw_units)
     scenario = get("scenario", (str,), "", "a scenario name from params/scenarios/ or \"\" for the baseline")
     if scenario:  # checked now, not by every notebook: a wrong name fails before any kernel starts
-        from .targets import load_scenario
+        from ctxh_plan.targets import load_scenario
 
         try:
             load_scenario(scenario)
@@ -202,7 +202,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     if "suppress_threshold" in doc:
         threshold = get("suppress_threshold", (int,), 0, "a whole number, 0 for no suppression")
     else:  # the published threshold lives in params/publish.yaml
-        from .present import load_publish_settings
+        from ctxh_plan.present import load_publish_settings
 
         threshold = load_publish_settings().threshold
     if threshold < 0:
@@ -242,7 +242,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
 
 def _check_appendices(src: Path, value: Any) -> list[str]:
     """The ``appendices`` key: a list of formats among docx/xlsx, each once (``[]`` = no appendix)."""
-    from .nbparams import APPENDIX_FORMATS
+    from ctxh_plan.batch.nbparams import APPENDIX_FORMATS
 
     fix = f"a list of formats among {list(APPENDIX_FORMATS)}, e.g. appendices: [\"docx\", \"xlsx\"] ([] = none)"
     if not isinstance(value, list):
@@ -259,7 +259,7 @@ def _check_appendices(src: Path, value: Any) -> list[str]:
 
 def appendix_files(cfg: BatchConfig, code: str) -> list[str]:
     """Appendix documents a report writes, relative to the run folder (``appendices/phu_luc_<code>.docx`` …)."""
-    from .present.appendices import appendix_stem
+    from ctxh_plan.present.appendices import appendix_stem
 
     return [f"appendices/{appendix_stem(code, cfg.lang)}.{fmt}" for fmt in cfg.appendices]
 
@@ -268,7 +268,7 @@ def _load(cfg: BatchConfig) -> tuple[Any, list[str]]:
     """The dataset the notebooks will see (re-based when asked), and the warnings raised
     while loading it (recorded in the manifest and in every report's notes; one summary
     line on the terminal instead of hundreds)."""
-    from .report import collect_messages, load_report_dataset
+    from ctxh_plan.reports.core import collect_messages, load_report_dataset
 
     notes: list[str] = []
     with collect_messages(notes, "dataset"):
@@ -281,7 +281,7 @@ def _load(cfg: BatchConfig) -> tuple[Any, list[str]]:
 
 def list_batch_units(ds: Any) -> list[str]:
     """Units that get a report: every unit below the province with observations, sorted by code."""
-    from .report import report_units
+    from ctxh_plan.reports.core import report_units
 
     return report_units(ds)
 
@@ -302,8 +302,8 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
     import hashlib
     import json
 
-    from . import __version__
-    from .manifest import sha256_file
+    from ctxh_plan import __version__
+    from ctxh_plan.batch.manifest import sha256_file
 
     inputs = [{"path": _rel(Path(i["path"])), "sha256": i["sha256"]} for i in getattr(ds, "inputs", [])]
     extra = [cfg.source]
@@ -324,7 +324,7 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
 
 def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
     """Write ``nb`` as HTML without code cells (atomically); return the exporter for reuse."""
-    from .io.atomic import write_text
+    from ctxh_plan.io.atomic import write_text
 
     if exporter is None:
         from nbconvert import HTMLExporter
@@ -336,7 +336,7 @@ def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
 
 
 def _sweep_tmp(run_dir: Path) -> None:
-    from .io.atomic import TMP_PREFIX
+    from ctxh_plan.io.atomic import TMP_PREFIX
 
     for p in run_dir.rglob(f"{TMP_PREFIX}*"):
         try:
@@ -373,9 +373,9 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     KeyboardInterrupt
         On SIGINT/SIGTERM, after recording what finished; no partial files are left.
     """
-    from .manifest import (package_versions, point_latest, read_manifest, utc_now, write_index,
+    from ctxh_plan.batch.manifest import (package_versions, point_latest, read_manifest, utc_now, write_index,
                            write_manifest)
-    from .runner import NotebookJob, run_jobs
+    from ctxh_plan.batch.kernels import NotebookJob, run_jobs
 
     t0 = time.perf_counter()
     cfg = load_batch_config(params_file)
@@ -390,7 +390,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     selected = _select_units(cfg, available, units)
     run_id, inputs, templates = _run_id(cfg, ds, selected)
     run_dir = cfg.output / run_id
-    from .report import unit_name
+    from ctxh_plan.reports.core import unit_name
 
     names = {u: unit_name(ds, u) for u in selected}
     illustrative = bool(getattr(ds, "illustrative", False))
@@ -474,7 +474,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     if in_main:
         signal.signal(signal.SIGTERM, on_term)
     try:
-        from .paths import notebooks_dir
+        from ctxh_plan.paths import notebooks_dir
 
         run_jobs(jobs_list, workers=cfg.jobs, on_done=done, cwd=notebooks_dir(), reuse=reuse_kernels)
         manifest["status"] = "failed" if any(r["status"] != "ok" for r in reports.values()) else "ok"
@@ -505,7 +505,7 @@ def _in_main_thread() -> bool:
 
 
 def _province_name(ds: Any) -> str:
-    from .report import unit_name
+    from ctxh_plan.reports.core import unit_name
 
     code = getattr(ds, "province_code", None)
     return unit_name(ds, code) if code else ""

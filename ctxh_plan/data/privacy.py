@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Iterable, Sequence
 
-from .errors import PersonLevelDataError
+from ctxh_plan.errors import PersonLevelDataError
 
 __all__ = ["check_person_level", "person_level_reason", "fold_text"]
 

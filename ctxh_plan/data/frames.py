@@ -3,7 +3,7 @@
 Importing pandera costs about 0.8 s, so this module is only imported inside
 validation functions, never at package import. The schemas are the contract
 check run on the *typed* frames after the domain checks of
-:mod:`ctxh_plan.validation`; a failure here is a bug in the toolkit or an
+:mod:`ctxh_plan.data.validation`; a failure here is a bug in the toolkit or an
 unusual input that the domain checks missed, and is reported as an error row of
 the problems table (never silently dropped).
 """

@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 ERROR_BANNER_TAG = "ctxh-error-banner"
 
 #: executed once in each new kernel: the imports every notebook needs, then a snapshot of global state
-WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.report")
+WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.core")
 RESET_CODE = """\
-import ctxh_plan.runner as _ctxh_runner
+import ctxh_plan.batch.kernels as _ctxh_runner
 _ctxh_runner.kernel_reset()
 """
 
@@ -245,7 +245,7 @@ class WarmKernel:
         self.kc.allow_stdin = False
         reply = await self.kc.kernel_info(reply=True, timeout=timeout)
         self.language_info = reply["content"].get("language_info", {})
-        await self._run_silent("import ctxh_plan.runner as _ctxh_runner\n"
+        await self._run_silent("import ctxh_plan.batch.kernels as _ctxh_runner\n"
                                f"_ctxh_runner.kernel_warmup({tuple(self.warmup)!r})")
 
     async def _run_silent(self, code: str) -> None:
@@ -329,7 +329,7 @@ class WarmKernel:
 def _write_notebook(nb: Any, path: Path) -> None:
     import nbformat
 
-    from .io.atomic import atomic_open
+    from ctxh_plan.io.atomic import atomic_open
 
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
         nbformat.write(nb, fh)

@@ -36,7 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from .errors import InputError
+from ctxh_plan.errors import InputError
 
 __all__ = [
     "ParsedNumber",

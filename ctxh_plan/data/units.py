@@ -28,8 +28,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterable
 
-from .errors import InputError, ParameterError
-from .paths import reference_dir
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.paths import reference_dir
 
 __all__ = [
     "UnitRegistry",

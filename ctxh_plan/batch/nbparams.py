@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .errors import ParameterError
+from ctxh_plan.errors import ParameterError
 
 __all__ = ["Param", "NOTEBOOK_PARAMS", "LANGS", "APPENDIX_FORMATS", "check_params", "check_value",
            "declared_defaults", "notebook_params"]

@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .errors import InputError, ParameterError
-from .units import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Relation, UnitRegistry, load_units, parse_date
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.data.units import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Relation, UnitRegistry, load_units, parse_date
 
 __all__ = [
     "RebaseResult",
@@ -247,7 +247,7 @@ def build_crosswalk(conversion: Any, *, weights: Any = None) -> Any:
     Parameters
     ----------
     conversion : DataFrame
-        From :func:`ctxh_plan.units.load_conversion`.
+        From :func:`ctxh_plan.data.units.load_conversion`.
     weights : DataFrame, optional
         From :func:`read_weights`.
 
@@ -715,7 +715,7 @@ _METHOD_NOTE = {
 def _method(ind) -> str:
     """Re-basing method of an indicator: its aggregation, except that a share-of-units kind always
     re-allocates by count of former communes."""
-    from .vocab import Kind
+    from ctxh_plan.vocab import Kind
 
     return "share_of_units" if ind.kind is Kind.SHARE_OF_UNITS else ind.aggregation.value
 
@@ -851,7 +851,7 @@ def rebase_dataset(ds: Any, *, to: str = REFORM_DATE, weights: Any = None, count
             "fix": "", "severity": "warning"})
         changes["problems"] = pd.concat([problems, extra[[c for c in extra.columns if c in problems.columns
                                                           or not len(problems.columns)]]], ignore_index=True)
-    if callable(getattr(ds, "replace", None)):  # ctxh_plan.dataset.Dataset: frames behind properties
+    if callable(getattr(ds, "replace", None)):  # ctxh_plan.data.dataset.Dataset: frames behind properties
         return ds.replace(**changes)
     names = {f.name for f in dataclasses.fields(ds)}
     return dataclasses.replace(ds, **{k: v for k, v in changes.items() if k in names})
@@ -864,7 +864,7 @@ def _full_registry_cached(province: str, stamp: tuple) -> UnitRegistry:
 
 def _full_registry(province: str) -> UnitRegistry:
     """The full registry of the reference tables, cached while the files do not change."""
-    from .paths import reference_dir
+    from ctxh_plan.paths import reference_dir
 
     files = sorted(reference_dir().glob("admin_conversion_2025_*.csv")) + [reference_dir() /
                                                                           "district_units_2025-01.csv"]

@@ -3,7 +3,7 @@
 Only cells marked ``# NBVAL_CHECK_OUTPUT`` keep outputs (deterministic text lines);
 every other cell is cleared. Run after a change of the embedded data or methods::
 
-    .venv/bin/python -m ctxh_plan.nbstore            # all notebooks in notebooks/
+    .venv/bin/python -m ctxh_plan.batch.nbstore            # all notebooks in notebooks/
 
 then check with ``pytest --nbval-lax notebooks/``.
 """
@@ -34,7 +34,7 @@ def store_checked_outputs(paths: list[Path], *, workers: int = 2) -> list[Path]:
 
     import nbformat
 
-    from .runner import NotebookJob, _write_notebook, run_jobs
+    from ctxh_plan.batch.kernels import NotebookJob, _write_notebook, run_jobs
 
     with tempfile.TemporaryDirectory(prefix="ctxh-nbstore-") as tmp:
         jobs = [NotebookJob(p.stem, p, {}, Path(tmp) / p.name) for p in paths]
@@ -58,7 +58,7 @@ def store_checked_outputs(paths: list[Path], *, workers: int = 2) -> list[Path]:
 
 
 if __name__ == "__main__":  # pragma: no cover - maintenance command
-    from .paths import notebooks_dir
+    from ctxh_plan.paths import notebooks_dir
 
     targets = [Path(a) for a in sys.argv[1:]] or sorted(notebooks_dir().glob("*.ipynb"))
     for path in store_checked_outputs(targets):

@@ -3,7 +3,7 @@
 ``load_dataset(path)`` reads a dataset folder — ``observations.csv`` (or
 ``observations*.xlsx`` when there is no CSV), optional ``targets.csv`` and
 ``dataset.yaml`` — plus the national targets (``params/targets_national.csv``),
-checks everything (:mod:`ctxh_plan.validation`) and returns a :class:`Dataset`.
+checks everything (:mod:`ctxh_plan.data.validation`) and returns a :class:`Dataset`.
 The folder's targets override the national ones per (indicator, target year).
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import InputError, ValidationFailed
-from .validation import DEFAULT_YEARS
+from ctxh_plan.errors import InputError, ValidationFailed
+from ctxh_plan.data.validation import DEFAULT_YEARS
 
 __all__ = ["Dataset", "load_dataset"]
 
@@ -182,11 +182,11 @@ def load_dataset(path: str | Path | None = None, *, catalog: Any = None, strict:
     """
     import pandas as pd
 
-    from .catalog import Catalog, load_catalog
-    from .io.layout import find_dataset_files, read_dataset_meta
-    from .paths import default_dataset, resolve
-    from .units import load_units
-    from .validation import check_files, check_national_targets
+    from ctxh_plan.data.catalog import Catalog, load_catalog
+    from ctxh_plan.io.layout import find_dataset_files, read_dataset_meta
+    from ctxh_plan.paths import default_dataset, resolve
+    from ctxh_plan.data.units import load_units
+    from ctxh_plan.data.validation import check_files, check_national_targets
 
     p = resolve(path) if path is not None else default_dataset()
     if not p.exists():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .report import (UnitReport, collect_messages, evaluate_all, figure_png, format_value, illustrative_banner,
+from ctxh_plan.reports.core import (UnitReport, collect_messages, evaluate_all, figure_png, format_value, illustrative_banner,
                      load_report_dataset, notes_html, pick_lang, report_units, styled_table, unit_chart, unit_name,
                      unit_problems)
 
@@ -30,8 +30,8 @@ def build_explorer(params: dict[str, Any]) -> Any:
     import ipywidgets as w
     from IPython.display import HTML, Image, display
 
-    from .errors import ParameterError
-    from .targets import TargetMethod, list_scenarios, load_settings, project_dataset
+    from ctxh_plan.errors import ParameterError
+    from ctxh_plan.targets import TargetMethod, list_scenarios, load_settings, project_dataset
 
     ds = load_report_dataset(params["dataset"], rebase_to=params["rebase_to"])
     lang = params["lang"]

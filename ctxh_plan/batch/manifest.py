@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-from .io.atomic import write_text
+from ctxh_plan.io.atomic import write_text
 
 __all__ = ["sha256_file", "package_versions", "write_manifest", "read_manifest", "write_index",
            "point_latest", "utc_now", "PACKAGES"]
