@@ -40,8 +40,6 @@ def _fingerprint() -> str:
 
 
 def setup() -> None:
-    if sys.version_info[:2] < (3, 11):
-        sys.exit(f"ctxh_plan needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         _say(f"creating virtual environment {VENV}")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)

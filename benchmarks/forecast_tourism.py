@@ -100,7 +100,7 @@ def calibration(methods, trains):
 def write_table(table, n_windows, n_series):
     from ctxh_plan.io.atomic import write_text
 
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         '"""Measured interval calibration — GENERATED, do not edit by hand.',
         "",
@@ -178,7 +178,7 @@ def split_half(methods, names, trains, actual):
     out = {}
     try:
         for cal_name, cal_idx in halves.items():
-            ev_name, ev_idx = [(k, v) for k, v in halves.items() if k != cal_name][0]
+            ev_name, ev_idx = next((k, v) for k, v in halves.items() if k != cal_name)
             fits, act = rolling_windows([trains[i] for i in cal_idx], window=WINDOW, horizon=CAL_HORIZON)
             for m in methods:
                 f = get_forecaster(m)
@@ -278,7 +278,7 @@ def main(argv=None) -> int:
     chosen = min(cand, key=lambda c: c[1])[0]
     split = {} if args.no_split_half else split_half([DEFAULT_METHOD], names, trains, actual)
 
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = (f"{platform.node()} · {platform.machine()} · {os.cpu_count()} CPU · Python "
                f"{platform.python_version()} · numpy {np.__version__} · pandas {pd.__version__}")
     md = [

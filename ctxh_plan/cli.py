@@ -13,11 +13,11 @@ import errno
 import importlib
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_USAGE, CtxhError
 
-__all__ = ["main", "build_parser", "describe_os_error", "VERBS"]
+__all__ = ["VERBS", "build_parser", "describe_os_error", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _report(describe_os_error(exc), args.lang)
         return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the traceback for --debug
+    except Exception as exc:
         if debug:
             raise
         log.debug("internal error in `%s`", args.verb, exc_info=True)

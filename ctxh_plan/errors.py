@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "EXIT_OK",
     "EXIT_BAD_INPUT",
-    "EXIT_USAGE",
     "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
     "CtxhError",
     "InputError",
-    "ValidationFailed",
     "ParameterError",
     "PersonLevelDataError",
     "UsageError",
+    "ValidationFailed",
 ]
 
 EXIT_OK = 0

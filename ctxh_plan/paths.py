@@ -10,13 +10,13 @@ import os
 from pathlib import Path
 
 __all__ = [
-    "project_root",
     "data_dir",
-    "params_dir",
-    "outputs_dir",
-    "notebooks_dir",
-    "reference_dir",
     "default_dataset",
+    "notebooks_dir",
+    "outputs_dir",
+    "params_dir",
+    "project_root",
+    "reference_dir",
     "resolve",
 ]
 

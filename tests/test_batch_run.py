@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from ctxh_plan.batch.kernels import ERROR_BANNER_TAG
 from ctxh_plan.batch.run import run_batch
 from ctxh_plan.cli import main as cli_main
-from ctxh_plan.batch.kernels import ERROR_BANNER_TAG
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("notebooks")
@@ -45,7 +45,7 @@ def batch_env(tmp_path_factory):
 
 
 def test_broken_unit_fails_alone_and_exit_code_is_1(batch_env):
-    tmp, yml, code, run_dir = batch_env
+    _tmp, _yml, code, run_dir = batch_env
     assert code == 1
     man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     st = {k: r["status"] for k, r in man["reports"].items()}
@@ -86,7 +86,7 @@ def test_reports_show_illustrative_label_and_no_code(batch_env):
 
 
 def test_rerun_gives_identical_outputs_and_resume_only_redoes_missing(batch_env):
-    tmp, yml, _, run_dir = batch_env
+    _tmp, yml, _, run_dir = batch_env
     files = sorted(p.relative_to(run_dir) for p in run_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
     before = {p: (run_dir / p).read_bytes() for p in files}
     mtimes = {p: (run_dir / p).stat().st_mtime_ns for p in files}

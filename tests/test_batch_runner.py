@@ -79,7 +79,7 @@ def test_failing_notebook_is_kept_with_error_and_others_go_on(tmp_path):
     assert by["2"].error == "ValueError: unit 2 is broken"
     nb = nbformat.read(str(tmp_path / "o2.ipynb"), as_version=4)
     assert ERROR_BANNER_TAG in nb.cells[0].metadata["tags"]
-    failed_cell = [c for c in nb.cells if c.cell_type == "code" and "raise" in c.source][0]
+    failed_cell = next(c for c in nb.cells if c.cell_type == "code" and "raise" in c.source)
     assert failed_cell.outputs[-1]["output_type"] == "error" and failed_cell.outputs[-1]["ename"] == "ValueError"
     assert nb.cells[-1].outputs == []  # cells after the error did not run
     assert nb.metadata["ctxh_plan"]["status"] == "failed"

@@ -29,12 +29,12 @@ OWN = """scope,indicator_code,target_year,operator,value,kind,base_year,source
 """
 
 
-@pytest.fixture()
+@pytest.fixture
 def catalog():
     return load_catalog(BAD / "catalog.yaml")
 
 
-@pytest.fixture()
+@pytest.fixture
 def folder(tmp_path, monkeypatch):
     d = tmp_path / "ds"
     d.mkdir()

@@ -64,7 +64,7 @@ def test_wide_layout(embedded_data_dir):
         assert header[-3:] == ["2025 (6 tháng)", "2025 (ước)", "Ghi chú"]
         col_a = [c.value for c in ws["A"]]
         first_note = next(i for i, v in enumerate(col_a) if isinstance(v, str) and v.startswith("Ghi chú:"))
-        assert all(v is None or isinstance(v, str) and v.startswith(("Ghi chú", "Cột", "Ô ")) for v in
+        assert all(v is None or (isinstance(v, str) and v.startswith(("Ghi chú", "Cột", "Ô "))) for v in
                    col_a[first_note:])
         for row in ws.iter_rows(min_row=6, max_row=first_note - 1, min_col=4, max_col=len(header) - 1,
                                 values_only=True):

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from test_evaluate_fixtures import make_units, obs_frame, series, small_catalog, target_frame
 
 from ctxh_plan import cli
 from ctxh_plan.commands import evaluate as cmd
 from ctxh_plan.evaluate import EVALUATION_COLUMNS, evaluate_dataset
-from test_evaluate_fixtures import make_units, obs_frame, series, small_catalog, target_frame
 
 EMBEDDED = Path(__file__).resolve().parent.parent / "data" / "quang_ninh"
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_evaluate_fixtures import make_units, obs_frame, small_catalog
 
 from ctxh_plan.evaluate import compare_reported, estimate_year_end, fill_components, rollup_observations
-from test_evaluate_fixtures import make_units, obs_frame, small_catalog
 
 NAN = math.nan
 

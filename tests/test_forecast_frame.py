@@ -19,7 +19,7 @@ def _long(series: dict, id_col="series_id", start=2016):
     return pd.DataFrame(rows)
 
 
-@pytest.fixture()
+@pytest.fixture
 def two_id_frame():
     rows = []
     data = {("06655", "CT11b"): [12.0, 11.5, 10.2, 9.8, 9.1, 8.7],
@@ -47,7 +47,7 @@ def test_batch_path_equals_one_series_at_a_time():
 
 
 def test_two_id_columns_codes_stay_strings_and_kind_mapping(two_id_frame):
-    frame, data = two_id_frame
+    frame, _data = two_id_frame
     kinds = {("06655", "CT11b"): "rate_per_100000", ("06655", "CT03"): "percent",
              ("193", "CT11b"): "rate_per_100000"}
     out = forecast_frame(frame, 5, kind=kinds, id_cols=("unit_code", "indicator_code"), levels=(90,))

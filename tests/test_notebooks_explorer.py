@@ -4,9 +4,9 @@ from __future__ import annotations
 import IPython.display
 import pytest
 
-from ctxh_plan.reports.explorer import build_explorer
-from ctxh_plan.errors import ParameterError
 from ctxh_plan.batch.nbparams import check_params
+from ctxh_plan.errors import ParameterError
+from ctxh_plan.reports.explorer import build_explorer
 
 PARAMS = {"unit_code": "193", "indicator_code": "CT11b", "target_method": "stretch", "dataset": "",
           "scenario": "baseline", "lang": "vi", "rebase_to": ""}
@@ -29,8 +29,8 @@ def test_choices_update_chart_milestones_and_probability(shown):
     html = _html(first)
     assert "Dữ liệu minh họa" in html and "Xác suất đạt chỉ tiêu 2030" in html
     assert any(isinstance(o, IPython.display.Image) for o in first)
-    unit_w, ind_w = box.children[0].children
-    scen_w, meth_w = box.children[1].children
+    _unit_w, ind_w = box.children[0].children
+    _scen_w, meth_w = box.children[1].children
     shown.clear()
     meth_w.value = "maintain"
     assert "maintain" in _html(shown) or "Duy trì" in _html(shown)

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ctxh_plan.batch.nbparams import NOTEBOOK_PARAMS, check_params, declared_defaults
 from ctxh_plan.batch.run import BATCH_KEYS, load_batch_config
 from ctxh_plan.errors import ParameterError
-from ctxh_plan.batch.nbparams import NOTEBOOK_PARAMS, check_params, declared_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = ROOT / "notebooks"

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctxh_plan.errors import InputError
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
+from ctxh_plan.errors import InputError
 
 
 @pytest.mark.parametrize("text, value", [

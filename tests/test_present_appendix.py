@@ -5,7 +5,6 @@ hand-built catalogue, so the tests do not depend on the other modules' progress.
 """
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -188,7 +187,7 @@ def _docx_table_frame(table) -> list[list[str]]:
 def test_docx_values_match_frames_in_vietnamese_format(written, bundle):
     import docx
 
-    ds, ev, _ = bundle
+    _ds, ev, _ = bundle
     out, _ = written
     d = docx.Document(str(out / "phu_luc_193.docx"))
     rows = _docx_table_frame(d.tables[0])
@@ -222,7 +221,7 @@ def test_xlsx_structure_numbers_and_formats(written, bundle):
     wb = openpyxl.load_workbook(out / "phu_luc_193.xlsx")
     assert wb.sheetnames == ["Nguon_PhuongPhap", "Bieu1", "Bieu2"]
     src = wb["Nguon_PhuongPhap"]
-    assert any("DỮ LIỆU MINH HỌA" == str(c.value) for row in src.iter_rows() for c in row)
+    assert any(str(c.value) == "DỮ LIỆU MINH HỌA" for row in src.iter_rows() for c in row)
     ws = wb["Bieu1"]
     assert ws.freeze_panes == "C7"
     assert ws.page_setup.orientation == "landscape"

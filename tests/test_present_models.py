@@ -96,12 +96,11 @@ def test_publish_settings(tmp_path):
 
 
 def test_every_table_column_has_vi_and_en_labels():
-    from ctxh_plan.present.labels import COLUMN_LABELS, TABLE_LABELS, TEXTS
-    from ctxh_plan.present.tables import build_bieu3
-
     import pandas as pd
 
+    from ctxh_plan.present.labels import COLUMN_LABELS, TABLE_LABELS, TEXTS
     from ctxh_plan.present.settings import PublishSettings
+    from ctxh_plan.present.tables import build_bieu3
 
     keys = {c.key for c in build_bieu3(pd.DataFrame(columns=["base_year"]), PublishSettings()).columns}
     keys |= {"stt", "indicator", "unit_of_measure", "baseline_2020", "target_2025", "attainment",

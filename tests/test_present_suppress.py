@@ -147,7 +147,7 @@ def test_property_no_small_count_visible_and_none_recoverable(counts, threshold)
     """Random district counts + province total: nothing small is shown and no group has one hidden cell."""
     units = [str(193 + i) for i in range(len(counts))]
     vals = {"22": sum(counts), **dict(zip(units, counts))}
-    parents = {"22": None, **{u: "22" for u in units}}
+    parents = {"22": None, **dict.fromkeys(units, "22")}
     out = suppress_small_cells(long_frame(vals), catalog(), threshold, group_keys=["year"], parents=parents)
     shown = out.loc[~out[FLAG], "value"]
     assert not ((shown > 0) & (shown < threshold)).any()

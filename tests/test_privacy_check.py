@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from ctxh_plan.data.privacy import check_person_level, person_level_reason
 from ctxh_plan.errors import PersonLevelDataError
 from ctxh_plan.io.readers import read_observations
-from ctxh_plan.data.privacy import check_person_level, person_level_reason
 
 AGG = ["unit_code", "indicator_code", "year", "value", "note"]
 

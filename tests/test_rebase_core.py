@@ -10,10 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxh_plan.data.catalog import Catalog, Indicator
-from ctxh_plan.errors import InputError, ParameterError
-from ctxh_plan.rebase.core import (allocate_fractional, allocate_integer, build_crosswalk, rebase_dataset,
-                              rebase_frames, read_weights)
 from ctxh_plan.data.units import load_conversion, load_units
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.rebase.core import (
+    allocate_fractional,
+    allocate_integer,
+    build_crosswalk,
+    read_weights,
+    rebase_dataset,
+    rebase_frames,
+)
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
 DISTRICTS = load_units("22").codes("district")

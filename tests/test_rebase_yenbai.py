@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_rebase_core import make_catalog  # noqa: E402
+from test_rebase_core import make_catalog
 
-from ctxh_plan.rebase.core import rebase_frames  # noqa: E402
-from ctxh_plan.data.units import load_units  # noqa: E402
+from ctxh_plan.data.units import load_units
+from ctxh_plan.rebase.core import rebase_frames
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "REBASE.md"
 #: illustrative 2024 figures (dữ liệu minh họa): injury deaths, children under 16

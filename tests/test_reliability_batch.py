@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import pytest
+import contextlib
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.xdist_group("notebooks"),
@@ -93,10 +94,8 @@ class Batch:
         left = [pid for proc in self.started for pid in _procs(session=proc.pid)]
         left += [pid for pid, t in self.kernels.items() if _alive(pid, t) and pid not in left]
         for pid in left:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         return left
 
     def run_dir(self) -> Path | None:
@@ -216,7 +215,7 @@ def _drive(b: Batch) -> dict:
     _assert_complete(run_dir)
     ok_a = b.ok_keys()
     assert done_a <= ok_a and len(ok_a) < 1 + len(UNITS), "the batch finished before SIGINT"
-    files_a = {k: v for k, v in _digest(run_dir).items()}
+    files_a = dict(_digest(run_dir).items())
 
     # B. --resume, SIGTERM after it wrote one more report
     rc, err, _ = b.interrupt_after(b.start("--resume"), signal.SIGTERM, ok_a)
@@ -330,7 +329,7 @@ def test_html_reports_show_no_small_sensitive_count(interrupted_batch):
                     v = _vi_number(cell)
                     year = re.search(r"\((20\d\d)\)", cell)
                     yr = int(year.group(1)) if year else (int(col) if re.fullmatch(r"20\d\d", col) else None)
-                    if v is None or yr is None and "2030" not in col:
+                    if v is None or (yr is None and "2030" not in col):
                         continue
                     if code in counts and 0 < v < threshold:
                         problems.append(f"{page.name}: {code} {col}={cell} is a small count")

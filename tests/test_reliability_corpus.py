@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from ctxh_plan.batch.nbparams import check_params, declared_defaults
 from ctxh_plan.cli import main
 from ctxh_plan.errors import EXIT_BAD_INPUT, CtxhError, ParameterError
-from ctxh_plan.batch.nbparams import check_params, declared_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 REL = ROOT / "tests" / "data" / "reliability"

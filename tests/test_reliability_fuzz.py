@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ctxh_plan.errors import CtxhError, InputError
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
+from ctxh_plan.errors import CtxhError, InputError
+import contextlib
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -231,10 +232,8 @@ def test_random_projection_settings(doc):
     from ctxh_plan.targets import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        try:
+        with contextlib.suppress(CtxhError):
             load_settings(_yaml_file(doc, tmp, "projection.yaml"))
-        except CtxhError:
-            pass
 
 
 @FUZZ
@@ -261,7 +260,5 @@ def test_random_publish_settings(doc):
 def test_random_scenarios(doc):
     from ctxh_plan.targets.scenarios import parse_scenario
 
-    try:
+    with contextlib.suppress(CtxhError):
         parse_scenario(doc, "fuzz.yaml", name="fuzz")
-    except CtxhError:
-        pass

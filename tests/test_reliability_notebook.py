@@ -124,7 +124,7 @@ def test_notebook_writes_only_into_its_run_folder_and_code_in_parameters_never_r
     allowed_w = (str(run) + "/", str(home) + "/", "/dev/")
     outside = [p for p in writes if not (p + "/").startswith(allowed_w)]  # (the run folder itself is made too)
     assert not outside, f"the notebook wrote outside its run folder: {outside}"
-    assert not [p for p in writes if p.startswith(str(ROOT) + "/") or p.startswith(str(data) + "/")]
+    assert not [p for p in writes if p.startswith((str(ROOT) + "/", str(data) + "/"))]
     data_reads = [p for p in reads if not p.startswith(str(home) + "/")]
     allowed_r = (str(data) + "/", str(ROOT / "params") + "/", str(ROOT / "data" / "reference") + "/",
                  str(ROOT / "ctxh_plan") + "/", str(ROOT / "notebooks") + "/", str(run) + "/")

@@ -229,7 +229,7 @@ def test_appendices_show_no_small_sensitive_count(appendices, suffix):
 def test_hidden_value_is_not_repeated_elsewhere_in_its_row(appendices):
     """A hidden 2025 level must not be readable from the milestones or 2030 target of the same row
     (e.g. a 'maintain' target equal to the hidden level)."""
-    out, ds, threshold, mark = appendices
+    out, ds, _threshold, mark = appendices
     value, _ = _truth(ds)
     cells = _cells(out, ds, ".xlsx")
     problems = []
@@ -249,7 +249,7 @@ def test_no_hidden_count_recoverable_by_subtraction(appendices):
     units' appendices, never exactly one hidden cell (it would be the total minus the others)."""
     from ctxh_plan.vocab import Kind
 
-    out, ds, threshold, mark = appendices
+    out, ds, _threshold, mark = appendices
     cells = _cells(out, ds, ".xlsx")
     province = str(ds.province_code)
     units = {p.stem.removeprefix("phu_luc_") for p in out.glob("phu_luc_*.xlsx")} - {province}
@@ -291,11 +291,11 @@ def test_unit_reports_hide_the_complementary_cells_of_the_appendices(tmp_path):
     called in-process as the notebooks do) must hide every cell the appendices' all-units pattern hides."""
     import pandas as pd
 
-    from ctxh_plan.reports import core as report
     from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.evaluate import evaluate_dataset
     from ctxh_plan.present import load_publish_settings
     from ctxh_plan.present.tables import published_proposals
+    from ctxh_plan.reports import core as report
     from ctxh_plan.targets import project_dataset
 
     data = tmp_path / "ds"

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.cli import main
+from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.targets import project_frames, write_projection
 from ctxh_plan.targets.projection import compare_scenarios
 from ctxh_plan.targets.scenarios import parse_scenario

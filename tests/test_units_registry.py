@@ -5,9 +5,8 @@ import unicodedata
 
 import pytest
 
+from ctxh_plan.data.units import REFORM_DATE, Relation, load_conversion, load_units, normalize_text, unit_type_from_name
 from ctxh_plan.errors import InputError, ParameterError
-from ctxh_plan.data.units import (REFORM_DATE, Relation, load_conversion, load_units, normalize_text,
-                             unit_type_from_name)
 
 HEADER = "new_province,new_unit_name,new_unit_code,old_unit_name,old_unit_code,note,old_district,old_province\n"
 

@@ -25,12 +25,23 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+import contextlib
 
-__all__ = ["NotebookJob", "JobResult", "WarmKernel", "run_jobs", "run_fresh", "kernel_snapshot",
-           "kernel_reset", "prepare_notebook", "ERROR_BANNER_TAG"]
+__all__ = [
+    "ERROR_BANNER_TAG",
+    "JobResult",
+    "NotebookJob",
+    "WarmKernel",
+    "kernel_reset",
+    "kernel_snapshot",
+    "prepare_notebook",
+    "run_fresh",
+    "run_jobs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +231,7 @@ class WarmKernel:
         """Start (retry once with a doubled timeout: parallel starts occasionally clash on ports)."""
         try:
             await self._start(self.start_timeout)
-        except Exception as exc:  # noqa: BLE001 - retried once, then raised
+        except Exception as exc:
             log.warning("kernel %d failed to start (%s); retrying once", self.index, exc)
             await self.shutdown()
             await self._start(self.start_timeout * 2)
@@ -289,7 +300,7 @@ class WarmKernel:
             except CellExecutionError as exc:
                 error = _short_error(exc)
                 break
-            except Exception as exc:  # noqa: BLE001 - dead kernel / timeout: recorded, kernel replaced
+            except Exception as exc:
                 error = _short_error(exc)
                 if self.stopping:
                     break
@@ -308,15 +319,13 @@ class WarmKernel:
     async def shutdown(self) -> None:
         """Stop the kernel and its channels (ignores a kernel that is already gone)."""
         if self.kc is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.kc.stop_channels()
-            except Exception:  # noqa: BLE001 - best effort at shutdown
-                pass
             self.kc = None
         if self.km is not None:
             try:
                 await self.km.shutdown_kernel(now=True)
-            except Exception as exc:  # noqa: BLE001 - best effort at shutdown
+            except Exception as exc:
                 log.debug("kernel %d shutdown: %s", self.index, exc)
             self.km = None
         if getattr(self, "_ipc_dir", None):
@@ -387,7 +396,7 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                 if not started:
                     try:
                         await kernel.start()
-                    except Exception as exc:  # noqa: BLE001 - recorded on the job; this worker stops
+                    except Exception as exc:
                         error = f"kernel could not start: {_short_error(exc)}"
                         log.error("kernel %d: %s", kernel.index, error)
                         nb.cells.insert(0, _error_banner(error))

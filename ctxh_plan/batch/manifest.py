@@ -12,13 +12,23 @@ import html
 import json
 import os
 import sys
+from collections.abc import Iterable
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ctxh_plan.io.atomic import write_text
 
-__all__ = ["sha256_file", "package_versions", "write_manifest", "read_manifest", "write_index",
-           "point_latest", "utc_now", "PACKAGES"]
+__all__ = [
+    "PACKAGES",
+    "package_versions",
+    "point_latest",
+    "read_manifest",
+    "sha256_file",
+    "utc_now",
+    "write_index",
+    "write_manifest",
+]
 
 #: packages whose versions go into the manifest
 PACKAGES = ("ctxh_plan", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "papermill", "nbclient",
@@ -49,9 +59,9 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
 
 def utc_now() -> str:
     """Current UTC time as ISO 8601 with a ``Z`` (seconds)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> Path:

@@ -12,13 +12,22 @@ defaults of these types.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ctxh_plan.errors import ParameterError
 
-__all__ = ["Param", "NOTEBOOK_PARAMS", "LANGS", "APPENDIX_FORMATS", "check_params", "check_value",
-           "declared_defaults", "notebook_params"]
+__all__ = [
+    "APPENDIX_FORMATS",
+    "LANGS",
+    "NOTEBOOK_PARAMS",
+    "Param",
+    "check_params",
+    "check_value",
+    "declared_defaults",
+    "notebook_params",
+]
 
 LANGS = ("vi", "en")
 #: file formats of the plan appendices (same as ``ctxh_plan.present.appendices.FORMATS``, tested)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["store_checked_outputs", "CHECK_MARK"]
+__all__ = ["CHECK_MARK", "store_checked_outputs"]
 
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
 

@@ -33,8 +33,17 @@ from typing import Any
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, ParameterError, UsageError
 from ctxh_plan.io.yamlfile import read_yaml
 
-__all__ = ["BatchConfig", "BatchResult", "load_batch_config", "run_batch", "BATCH_KEYS", "list_batch_units",
-           "export_html", "appendix_files", "PROVINCE_KEY"]
+__all__ = [
+    "BATCH_KEYS",
+    "PROVINCE_KEY",
+    "BatchConfig",
+    "BatchResult",
+    "appendix_files",
+    "export_html",
+    "list_batch_units",
+    "load_batch_config",
+    "run_batch",
+]
 
 log = logging.getLogger(__name__)
 
@@ -373,9 +382,15 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     KeyboardInterrupt
         On SIGINT/SIGTERM, after recording what finished; no partial files are left.
     """
-    from ctxh_plan.batch.manifest import (package_versions, point_latest, read_manifest, utc_now, write_index,
-                           write_manifest)
     from ctxh_plan.batch.kernels import NotebookJob, run_jobs
+    from ctxh_plan.batch.manifest import (
+        package_versions,
+        point_latest,
+        read_manifest,
+        utc_now,
+        write_index,
+        write_manifest,
+    )
 
     t0 = time.perf_counter()
     cfg = load_batch_config(params_file)

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_parser", "run", "write_rebased_dataset", "format_cell"]
+__all__ = ["add_parser", "format_cell", "run", "write_rebased_dataset"]
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,8 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
     """Write the re-based dataset folder atomically; returns the files written."""
     import yaml
 
-    from ctxh_plan.io.atomic import write_frame, write_text
     import ctxh_plan.rebase.core as rb
+    from ctxh_plan.io.atomic import write_frame, write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -140,8 +140,8 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
             "crosswalk": "crosswalk.csv",
             "units": "units.csv",
             "new_units": len(result.units.codes(level="commune")),
-            "rows": int(len(result.observations)),
-            "skipped_rows": int(len(result.skipped)),
+            "rows": len(result.observations),
+            "skipped_rows": len(result.skipped),
             "skipped_file": "rebase_skipped.csv",
             "district_targets_dropped": dropped,
         },

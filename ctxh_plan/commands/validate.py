@@ -10,7 +10,7 @@ import re
 import sys
 from typing import Any
 
-__all__ = ["add_parser", "run", "render_problems"]
+__all__ = ["add_parser", "render_problems", "run"]
 
 _HELP = """\
 Kiểm tra tệp số liệu (CSV/Excel) hoặc thư mục bộ số liệu và liệt kê mọi vấn đề.
@@ -73,9 +73,9 @@ def render_problems(problems: Any, lang: str = "vi", max_rows: int | None = None
 
 
 def run(args: argparse.Namespace) -> int:
+    from ctxh_plan.data.validation import DEFAULT_YEARS, validate_paths
     from ctxh_plan.errors import UsageError
     from ctxh_plan.io.atomic import write_frame
-    from ctxh_plan.data.validation import DEFAULT_YEARS, validate_paths
 
     lang = getattr(args, "lang", "vi") or "vi"
     if args.report and not args.report.lower().endswith((".csv", ".xlsx")):

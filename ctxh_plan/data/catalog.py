@@ -6,15 +6,15 @@ catalogue decides bounds, direction, aggregation and which cells are sensitive.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from ctxh_plan.errors import InputError
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
-__all__ = ["Indicator", "Catalog", "load_catalog", "default_catalog_path"]
+__all__ = ["Catalog", "Indicator", "default_catalog_path", "load_catalog"]
 
 _REQUIRED = ("code", "name_vi", "name_en", "unit_vi", "kind", "direction")
 
@@ -104,6 +104,10 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.indicators)
+
+    def get(self, code: str, default: Indicator | None = None) -> Indicator | None:
+        """The indicator with this code, or ``default`` when the catalogue has none."""
+        return self.indicators.get(code, default)
 
     def codes(self) -> list[str]:
         return list(self._order or self.indicators)

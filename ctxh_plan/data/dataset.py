@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from ctxh_plan.errors import InputError, ValidationFailed
 from ctxh_plan.data.validation import DEFAULT_YEARS
+from ctxh_plan.errors import InputError, ValidationFailed
 
 __all__ = ["Dataset", "load_dataset"]
 
@@ -86,14 +87,14 @@ class Dataset:
     def problems(self):
         return self._problems.copy(deep=False)
 
-    def replace(self, **changes: Any) -> "Dataset":
+    def replace(self, **changes: Any) -> Dataset:
         """A new Dataset with some attributes changed (``observations=``, ``targets=``, ``units=`` …)."""
         for name in ("observations", "targets", "problems", "national_targets"):
             if name in changes:
                 changes["_" + name] = changes.pop(name).copy()
         return dataclasses.replace(self, **changes)
 
-    def for_units(self, codes: Iterable[str]) -> "Dataset":
+    def for_units(self, codes: Iterable[str]) -> Dataset:
         """The same dataset restricted to the observations of ``codes``.
 
         Raises
@@ -183,10 +184,10 @@ def load_dataset(path: str | Path | None = None, *, catalog: Any = None, strict:
     import pandas as pd
 
     from ctxh_plan.data.catalog import Catalog, load_catalog
-    from ctxh_plan.io.layout import find_dataset_files, read_dataset_meta
-    from ctxh_plan.paths import default_dataset, resolve
     from ctxh_plan.data.units import load_units
     from ctxh_plan.data.validation import check_files, check_national_targets
+    from ctxh_plan.io.layout import find_dataset_files, read_dataset_meta
+    from ctxh_plan.paths import default_dataset, resolve
 
     p = resolve(path) if path is not None else default_dataset()
     if not p.exists():

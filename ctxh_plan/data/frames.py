@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["observations_schema", "targets_schema", "problems_schema", "schema_problems"]
+__all__ = ["observations_schema", "problems_schema", "schema_problems", "targets_schema"]
 
 PERIODS = ("FY", "H1", "9M", "Q1", "Q2", "Q3", "Q4")
 

@@ -33,19 +33,20 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from ctxh_plan.errors import InputError
 
 __all__ = [
-    "ParsedNumber",
-    "NumberStyle",
-    "parse_number",
-    "format_number",
-    "detect_number_style",
-    "MISSING_TOKENS",
     "APPROXIMATE_WORDS",
+    "MISSING_TOKENS",
+    "NumberStyle",
+    "ParsedNumber",
+    "detect_number_style",
+    "format_number",
+    "parse_number",
 ]
 
 NumberStyle = Literal["auto", "vi", "en"]
@@ -278,10 +279,7 @@ def format_number(x: float | int | None, decimals: int | None = None, style: str
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return missing
     x = float(x)
-    if decimals is None:
-        text = f"{x:,.6f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{x:,.{int(decimals)}f}"
+    text = f"{x:,.6f}".rstrip("0").rstrip(".") if decimals is None else f"{x:,.{int(decimals)}f}"
     if text in ("-0", "-0.0") or re.fullmatch(r"-0(\.0*)?", text):
         text = text[1:]
     if style == "vi":

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ctxh_plan.errors import PersonLevelDataError
 
-__all__ = ["check_person_level", "person_level_reason", "fold_text"]
+__all__ = ["check_person_level", "fold_text", "person_level_reason"]
 
 # Column names are compared after folding (lower case, accents removed, đ → d,
 # punctuation → space). Each entry: (folded pattern, what it is, exact match only).
@@ -58,7 +58,7 @@ def _column_kind(name: object) -> str | None:
         return None
     for patterns, what in _KINDS:
         for p in patterns:
-            if folded == p or p not in _EXACT_ONLY and (folded.startswith(p + " ") or f" {p} " in f" {folded} "):
+            if folded == p or (p not in _EXACT_ONLY and (folded.startswith(p + " ") or f" {p} " in f" {folded} ")):
                 return what
     return None
 
@@ -88,7 +88,7 @@ def person_level_reason(columns: Sequence[object], rows: Iterable[Sequence[objec
     if not candidates:
         return None
     hits: dict[int, list[tuple[int, object]]] = {i: [] for i in candidates}
-    filled = {i: 0 for i in candidates}
+    filled = dict.fromkeys(candidates, 0)
     for r, row in enumerate(rows):
         for i in candidates:
             v = row[i] if i < len(row) else None

@@ -23,26 +23,26 @@ import datetime as _dt
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterable
 
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.paths import reference_dir
 
 __all__ = [
-    "UnitRegistry",
+    "CONVERSION_COLUMNS",
+    "LAST_DAY_BEFORE_REFORM",
+    "PROVINCE_NAMES",
+    "REFORM_DATE",
     "Relation",
-    "load_units",
+    "UnitRegistry",
     "load_conversion",
+    "load_units",
     "normalize_text",
     "parse_date",
     "unit_type_from_name",
-    "PROVINCE_NAMES",
-    "REFORM_DATE",
-    "LAST_DAY_BEFORE_REFORM",
-    "CONVERSION_COLUMNS",
 ]
 
 PROVINCE_NAMES = {"22": "Tỉnh Quảng Ninh", "15": "Tỉnh Yên Bái"}
@@ -151,10 +151,10 @@ class UnitRegistry:
     :func:`load_conversion`), or ``None``.
     """
 
-    frame: "object"  # pandas.DataFrame
+    frame: object  # pandas.DataFrame
     province_code: str
     as_of: str | None = None
-    conversion: "object" = None  # pandas.DataFrame or None
+    conversion: object = None  # pandas.DataFrame or None
     _by_code: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -231,7 +231,7 @@ class UnitRegistry:
         """Codes whose parent is ``code`` (valid on ``as_of`` when given)."""
         return [r["unit_code"] for r in self._rows(as_of) if r["parent_code"] == str(code)]
 
-    def at(self, as_of: str) -> "UnitRegistry":
+    def at(self, as_of: str) -> UnitRegistry:
         """The registry restricted to the units valid on ``as_of`` (unique codes)."""
         day = parse_date(as_of)
         mask = [_valid_on(r, day) for r in self.frame.to_dict("records")]

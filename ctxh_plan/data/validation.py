@@ -21,19 +21,27 @@ from __future__ import annotations
 import difflib
 import logging
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
+from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
+from ctxh_plan.data.privacy import fold_text
 from ctxh_plan.errors import InputError, PersonLevelDataError
 from ctxh_plan.io.problems import Problems
-from ctxh_plan.data.privacy import fold_text
-from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 from ctxh_plan.vocab import Flag, Kind, Operator, TargetKind
 
-__all__ = ["validate_paths", "check_observations", "check_targets", "check_files", "check_national_targets",
-           "CheckResult",
-           "DEFAULT_YEARS", "PERIOD_ALIASES"]
+__all__ = [
+    "DEFAULT_YEARS",
+    "PERIOD_ALIASES",
+    "CheckResult",
+    "check_files",
+    "check_national_targets",
+    "check_observations",
+    "check_targets",
+    "validate_paths",
+]
 
 log = logging.getLogger(__name__)
 
@@ -597,10 +605,10 @@ def validate_paths(paths: Iterable[str | Path], *, catalog: Any = None, province
     pandas.DataFrame
         ``file, sheet, row, column, value, problem, fix, severity``; empty when all is well.
     """
+    import pandas as pd
+
     from ctxh_plan.data.catalog import Catalog, load_catalog
     from ctxh_plan.data.units import load_units
-
-    import pandas as pd
 
     paths = list(paths)
     obs, tg, meta_province, as_of = _expand(paths)

@@ -11,13 +11,13 @@ from ctxh_plan.evaluate.style import compact_evaluation, style_evaluation
 
 __all__ = [
     "EVALUATION_COLUMNS",
+    "compact_evaluation",
+    "compare_reported",
+    "estimate_year_end",
     "evaluate_dataset",
     "evaluate_frames",
-    "parse_period",
-    "estimate_year_end",
-    "rollup_observations",
-    "compare_reported",
     "fill_components",
+    "parse_period",
+    "rollup_observations",
     "style_evaluation",
-    "compact_evaluation",
 ]

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ctxh_plan.errors import InputError, ParameterError
-from ctxh_plan.vocab import Aggregation, Attainment, Direction, Kind
 from ctxh_plan.evaluate import methods as m
 from ctxh_plan.evaluate.frames import join_notes
 from ctxh_plan.evaluate.nowcast import estimate_year_end
 from ctxh_plan.evaluate.poisson import POISSON_METHOD, garwood_interval, pooled_interval, rate_interval
 from ctxh_plan.evaluate.rollup import compare_reported, fill_components, registry_frame, rollup_observations
 from ctxh_plan.evaluate.target_rules import find_target, index_targets, resolve_target_value
+from ctxh_plan.vocab import Aggregation, Attainment, Direction, Kind
 
-__all__ = ["evaluate_frames", "evaluate_dataset", "parse_period", "EVALUATION_COLUMNS", "METHOD_NAMES"]
+__all__ = ["EVALUATION_COLUMNS", "METHOD_NAMES", "evaluate_dataset", "evaluate_frames", "parse_period"]
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
     kind, direction = ind.kind, ind.direction
     d = direction.sign
     notes: list[str] = []
-    row: dict[str, Any] = {c: math.nan for c in EVALUATION_COLUMNS}
+    row: dict[str, Any] = dict.fromkeys(EVALUATION_COLUMNS, math.nan)
     row.update(unit_code=unit, unit_name=ctx["names"].get(unit, ""), unit_level=ctx["levels"].get(unit, ""),
                indicator_code=ind.code, indicator_name_vi=ind.name_vi, indicator_name_en=ind.name_en,
                indicator_unit_vi=ind.unit_vi, kind=kind.value, direction=direction.value,
@@ -207,7 +208,7 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
         lo, hi = _interval(kind, yt, num_t, den_t, ctx["level"])
         if not m.is_missing(lo):
             row.update(interval_lo=lo, interval_hi=hi,
-                       interval_method=f"{POISSON_METHOD} {int(round(ctx['level'] * 100))}%")
+                       interval_method=f"{POISSON_METHOD} {round(ctx['level'] * 100)}%")
     is_rate_target = not m.is_missing(tgt.rate_required)
     if is_rate_target:
         b = int(tgt.base_year)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["OBS_COLUMNS", "normalize_observations", "indicator_map", "add_flag", "join_notes"]
+__all__ = ["OBS_COLUMNS", "add_flag", "indicator_map", "join_notes", "normalize_observations"]
 
 OBS_COLUMNS = ("unit_code", "indicator_code", "year", "period", "value", "numerator", "denominator",
                "flag", "source", "note")

@@ -9,24 +9,24 @@ the indicator's unit (percent as 0–100). Every function returns ``nan`` (or th
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from ctxh_plan.vocab import Attainment, Direction, Operator, ProgressCategory, UnsdCategory
 
 __all__ = [
-    "ZERO_REPLACEMENT",
     "EXCEED_MARGIN",
+    "ZERO_REPLACEMENT",
     "EscapAnticipated",
-    "is_missing",
-    "compute_cagr",
     "assess_attainment",
-    "compute_planned_change_share",
-    "compute_opensdg_progress",
-    "compute_unsd_progress",
-    "compute_escap_status",
-    "compute_escap_anticipated",
     "compute_aarr",
+    "compute_cagr",
+    "compute_escap_anticipated",
+    "compute_escap_status",
+    "compute_opensdg_progress",
+    "compute_planned_change_share",
     "compute_required_aarr",
+    "compute_unsd_progress",
+    "is_missing",
 ]
 
 #: Open SDG replaces a zero base or target by this value before taking ratios.

@@ -7,9 +7,10 @@
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["POISSON_METHOD", "garwood_interval", "rate_interval", "pooled_interval"]
+__all__ = ["POISSON_METHOD", "garwood_interval", "pooled_interval", "rate_interval"]
 
 POISSON_METHOD = "Garwood exact Poisson"
 

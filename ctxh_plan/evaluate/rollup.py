@@ -22,7 +22,7 @@ from typing import Any
 
 from ctxh_plan.evaluate.frames import OBS_COLUMNS, indicator_map, join_notes, normalize_observations
 
-__all__ = ["fill_components", "rollup_observations", "compare_reported", "registry_frame"]
+__all__ = ["compare_reported", "fill_components", "registry_frame", "rollup_observations"]
 
 _KEYS = ["unit_code", "indicator_code", "year", "period"]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ctxh_plan.vocab import Attainment, Operator, ProgressCategory
 
-__all__ = ["ATTAINMENT_COLOURS", "style_evaluation", "compact_evaluation"]
+__all__ = ["ATTAINMENT_COLOURS", "compact_evaluation", "style_evaluation"]
 
 #: background colour by attainment (text stays black; readable when printed in grey).
 ATTAINMENT_COLOURS = {

@@ -9,10 +9,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ctxh_plan.vocab import Direction, TargetKind
 from ctxh_plan.evaluate.methods import is_missing
+from ctxh_plan.vocab import Direction, TargetKind
 
-__all__ = ["ResolvedTarget", "normalize_targets", "index_targets", "find_target", "resolve_target_value"]
+__all__ = ["ResolvedTarget", "find_target", "index_targets", "normalize_targets", "resolve_target_value"]
 
 
 @dataclass

@@ -14,7 +14,7 @@ interval calibration.
 """
 from __future__ import annotations
 
-from ctxh_plan.forecast.base import ForecastResult, Forecaster, get_forecaster, list_forecasters
+from ctxh_plan.forecast.base import Forecaster, ForecastResult, get_forecaster, list_forecasters
 from ctxh_plan.forecast.frame import forecast_frame
 
-__all__ = ["get_forecaster", "list_forecasters", "forecast_frame", "Forecaster", "ForecastResult"]
+__all__ = ["ForecastResult", "Forecaster", "forecast_frame", "get_forecaster", "list_forecasters"]

@@ -11,16 +11,17 @@ Used by ``benchmarks/forecast_tourism.py`` (and available to notebooks):
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
-    "smape",
-    "mase",
-    "coverage",
-    "rolling_windows",
-    "predict_transformed",
-    "standardized_errors",
     "calibrate_method",
+    "coverage",
+    "mase",
+    "predict_transformed",
+    "rolling_windows",
+    "smape",
+    "standardized_errors",
 ]
 
 

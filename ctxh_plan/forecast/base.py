@@ -22,21 +22,22 @@ year, so a missing 2025 is forecast before 2026).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from ctxh_plan.forecast.transforms import Transform, get_transform
 
 __all__ = [
+    "MIN_POINTS",
     "ForecastResult",
     "Forecaster",
     "PreparedSeries",
-    "MIN_POINTS",
-    "register",
+    "forecast_prepared",
     "get_forecaster",
     "list_forecasters",
     "prepare_series",
-    "forecast_prepared",
+    "register",
 ]
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,10 @@ log = logging.getLogger(__name__)
 #: fewer observed points than this → visible naive fallback
 MIN_POINTS = 3
 
-_REGISTRY: dict[str, type["Forecaster"]] = {}
+_REGISTRY: dict[str, type[Forecaster]] = {}
 
 
-def register(cls: type["Forecaster"]) -> type["Forecaster"]:
+def register(cls: type[Forecaster]) -> type[Forecaster]:
     """Class decorator: make a forecaster available under ``cls.name``."""
     _REGISTRY[cls.name] = cls
     return cls
@@ -65,7 +66,7 @@ def list_forecasters() -> list[str]:
     return ["default"] + names
 
 
-def get_forecaster(name: str = "default", **settings: Any) -> "Forecaster":
+def get_forecaster(name: str = "default", **settings: Any) -> Forecaster:
     """A new, unfitted forecaster.
 
     Parameters
@@ -250,7 +251,7 @@ class Forecaster:
         return self.name
 
     # -- the one contract ---------------------------------------------------
-    def fit(self, y: Any, *, years: Any = None, kind: Any = "count") -> "Forecaster":
+    def fit(self, y: Any, *, years: Any = None, kind: Any = "count") -> Forecaster:
         """Store a short yearly series (3–10 points typical; NaN gaps allowed).
 
         Parameters

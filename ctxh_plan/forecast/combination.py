@@ -17,11 +17,12 @@ fixed weighted mean.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ctxh_plan.forecast.base import Forecaster, register
 
-__all__ = ["Combination", "CombinationMedian", "Select", "Default", "DEFAULT_METHOD"]
+__all__ = ["DEFAULT_METHOD", "Combination", "CombinationMedian", "Default", "Select"]
 
 #: method the ``default`` forecaster delegates to (chosen by benchmarks/forecast_tourism.py)
 DEFAULT_METHOD = "theta_damped"

@@ -9,7 +9,10 @@ same numbers (tests/test_forecast_frame.py).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
+import itertools
+import contextlib
 
 __all__ = ["forecast_frame", "level_columns"]
 
@@ -126,7 +129,7 @@ def _per_series(forecaster: Any, sid_s: Any, yr_s: Any, val_s: Any, kinds: Any, 
     S = len(kinds)
     bounds = np.searchsorted(sid_s, np.arange(S + 1))
     prepared = [prepare_series(val_s[a:b], yr_s[a:b], kinds[i])
-                for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))]
+                for i, (a, b) in enumerate(itertools.pairwise(bounds))]
     res = forecast_prepared(forecaster, prepared, h, levels)
     return MatrixForecast(np.vstack([r.years for r in res]).astype(int), np.vstack([r.mean for r in res]),
                           {lv: np.vstack([r.lo[lv] for r in res]) for lv in levels},
@@ -261,8 +264,6 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     result = pd.DataFrame(out)
     for col in id_cols:  # keep the id columns' dtype (codes stay strings)
         if result[col].dtype != frame[col].dtype:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 result[col] = result[col].astype(frame[col].dtype)
-            except (TypeError, ValueError):
-                pass
     return result

@@ -17,19 +17,20 @@ transformed space) never shrink with the horizon.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from statistics import NormalDist
-from typing import Any, Sequence
+from typing import Any
 
 __all__ = [
     "LEVEL_GRID",
-    "normal_quantile",
+    "apply_count_floor",
     "calibration_for",
-    "interval_multipliers",
-    "half_widths",
     "check_levels",
     "count_floor_half_widths",
-    "apply_count_floor",
     "count_predictive_quantiles",
+    "half_widths",
+    "interval_multipliers",
+    "normal_quantile",
 ]
 
 #: levels (%) at which calibration quantiles are stored

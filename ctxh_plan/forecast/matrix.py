@@ -13,10 +13,11 @@ Results are identical to ``prepare_series`` + ``forecast_prepared`` (tested).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-__all__ = ["MatrixForecast", "forecast_long", "clean_matrix"]
+__all__ = ["MatrixForecast", "clean_matrix", "forecast_long"]
 
 log = logging.getLogger("ctxh_plan.forecast.base")  # same logger as the one-series path
 
@@ -56,7 +57,7 @@ def clean_matrix(Y: Any, transform: Any) -> dict[str, Any]:
 
     from ctxh_plan.forecast.transforms import logit_eps
 
-    m, L = Y.shape
+    _m, L = Y.shape
     eps = logit_eps(Y, axis=1)[:, None] if transform.name == "logit" else None
     obs = ~np.isnan(Y)
     has = obs.any(axis=1)

@@ -29,9 +29,19 @@ from typing import Any, ClassVar
 from ctxh_plan.forecast.base import Forecaster, register
 
 __all__ = [
-    "Naive", "Drift", "SES", "Damped", "Theta", "ThetaDamped", "RobustTrend", "THETA_DAMPED_PHI",
-    "SESStatsmodels", "DampedStatsmodels", "ThetaStatsmodels",
-    "fit_ses_grid", "fit_damped_grid",
+    "SES",
+    "THETA_DAMPED_PHI",
+    "Damped",
+    "DampedStatsmodels",
+    "Drift",
+    "Naive",
+    "RobustTrend",
+    "SESStatsmodels",
+    "Theta",
+    "ThetaDamped",
+    "ThetaStatsmodels",
+    "fit_damped_grid",
+    "fit_ses_grid",
 ]
 
 log = logging.getLogger(__name__)
@@ -282,7 +292,7 @@ class RobustTrend(Forecaster):
     def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
         import numpy as np
 
-        m, n = Z.shape
+        _m, n = Z.shape
         i, j = np.triu_indices(n, k=1)
         slope = np.median((Z[:, j] - Z[:, i]) / (j - i), axis=1)
         t = np.arange(n, dtype=float)
@@ -324,7 +334,7 @@ class _PerSeries(Forecaster):
                     mean[r], sigma[r] = self.fit_one(z, h)
                 if not (np.all(np.isfinite(mean[r])) and np.all(np.isfinite(sigma[r]))):
                     raise FloatingPointError("non-finite forecast")
-            except Exception as exc:  # noqa: BLE001 - any statsmodels failure → visible fallback
+            except Exception as exc:
                 failed.append(r)
                 self.last_notes.setdefault(r, []).append(
                     f"{self.name} failed ({type(exc).__name__}: {exc}); used {self.fallback.name}")

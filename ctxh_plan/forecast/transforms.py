@@ -22,8 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Transform", "get_transform", "transform_name_for_kind", "logit_eps", "bound_tolerance", "KIND_TRANSFORMS",
-           "LOGIT_EPS", "LOGIT_EPS_MIN"]
+__all__ = [
+    "KIND_TRANSFORMS",
+    "LOGIT_EPS",
+    "LOGIT_EPS_MIN",
+    "Transform",
+    "bound_tolerance",
+    "get_transform",
+    "logit_eps",
+    "transform_name_for_kind",
+]
 
 #: largest clip of p = value/100 before the logit (0.05 percentage points)
 LOGIT_EPS = 0.0005

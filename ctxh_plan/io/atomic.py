@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any
 
-__all__ = ["atomic_path", "atomic_open", "write_text", "write_bytes", "write_frame", "TMP_PREFIX"]
+__all__ = ["TMP_PREFIX", "atomic_open", "atomic_path", "write_bytes", "write_frame", "write_text"]
 
 TMP_PREFIX = ".tmp-ctxh-"
 

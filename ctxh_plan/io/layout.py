@@ -14,7 +14,7 @@ from typing import Any
 from ctxh_plan.errors import InputError, UsageError
 from ctxh_plan.paths import params_dir
 
-__all__ = ["DatasetFiles", "find_dataset_files", "read_dataset_meta", "national_targets_path", "classify_path"]
+__all__ = ["DatasetFiles", "classify_path", "find_dataset_files", "national_targets_path", "read_dataset_meta"]
 
 _META_KEYS = {"province", "province_code", "illustrative", "title", "source", "note", "description",
               "units_as_of", "rebased"}

@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PROBLEM_COLUMNS", "PROBLEM_HEADERS", "SEVERITY_LABELS", "MESSAGES", "Problems",
-           "problem_record", "empty_problems"]
+__all__ = [
+    "MESSAGES",
+    "PROBLEM_COLUMNS",
+    "PROBLEM_HEADERS",
+    "SEVERITY_LABELS",
+    "Problems",
+    "empty_problems",
+    "problem_record",
+]
 
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "problem", "fix", "severity")
 

@@ -27,20 +27,20 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ctxh_plan.errors import InputError
 from ctxh_plan.data.privacy import check_person_level, fold_text
+from ctxh_plan.errors import InputError
 
 __all__ = [
-    "read_observations",
-    "read_targets",
-    "read_table",
-    "decode_bytes",
-    "parse_year_header",
     "OBSERVATION_COLUMNS",
-    "TARGET_COLUMNS",
+    "PROVENANCE_COLUMNS",
     "REQUIRED_OBSERVATION_COLUMNS",
     "REQUIRED_TARGET_COLUMNS",
-    "PROVENANCE_COLUMNS",
+    "TARGET_COLUMNS",
+    "decode_bytes",
+    "parse_year_header",
+    "read_observations",
+    "read_table",
+    "read_targets",
 ]
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ notebook and the province in the summary).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ctxh_plan.errors import InputError, UsageError
 from ctxh_plan.io.yamlfile import read_yaml
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ctxh_plan.present.settings import PublishSettings
 
-__all__ = ["write_appendices", "appendix_stem", "FORMATS"]
+__all__ = ["FORMATS", "appendix_stem", "write_appendices"]
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,8 @@ def appendix_stem(unit_code: str, lang: str = "vi") -> str:
     return f"{'phu_luc' if lang == 'vi' else 'appendix'}_{unit_code}"
 
 
-def _models_frame(ds: Any, settings: "PublishSettings", unit_code: str, province: str, lang: str,
-                  models_path: str | Path | None) -> "pd.DataFrame | None":
+def _models_frame(ds: Any, settings: PublishSettings, unit_code: str, province: str, lang: str,
+                  models_path: str | Path | None) -> pd.DataFrame | None:
     """Biểu 3 rows for a unit (province: province-wide models), or None when no models file applies."""
     from ctxh_plan.present.models import build_models_table, load_models
 
@@ -57,8 +58,8 @@ def _find_models_file(province: str) -> Path | None:
     return None
 
 
-def _chart_paths(ds: Any, evaluation: "pd.DataFrame", projection: Any, unit_code: str, values: "pd.DataFrame",
-                 settings: "PublishSettings", out_dir: Path, lang: str, is_province: bool) -> list[tuple[Path, str, list[Path]]]:
+def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: str, values: pd.DataFrame,
+                 settings: PublishSettings, out_dir: Path, lang: str, is_province: bool) -> list[tuple[Path, str, list[Path]]]:
     """Draw and save the charts of one unit; returns [(png, caption, all files written)]."""
     from ctxh_plan.present.charts import plot_indicator, plot_ranking, plot_status_heatmap, save_figure
     from ctxh_plan.present.suppress import suppressed_flag_column
@@ -92,7 +93,7 @@ def _chart_paths(ds: Any, evaluation: "pd.DataFrame", projection: Any, unit_code
         if count >= settings.max_indicator_charts:
             break
         code = str(row["indicator_code"])
-        ind = ds.catalog[code] if code in ds.catalog else None
+        ind = ds.catalog.get(code)
         hist = unit_vals[unit_vals["indicator_code"] == code]
         if ind is not None and ind.sensitive and hist[suppressed_flag_column("value")].any():
             log.info("chart of %s for %s left out: it has suppressed cells", code, unit_code)
@@ -108,7 +109,7 @@ def _chart_paths(ds: Any, evaluation: "pd.DataFrame", projection: Any, unit_code
     return made
 
 
-def _sources(ds: Any, settings: "PublishSettings", lang: str) -> dict:
+def _sources(ds: Any, settings: PublishSettings, lang: str) -> dict:
     items = [(text("sources_dataset", lang), str(getattr(ds, "path", "") or ""))]
     inputs = getattr(ds, "inputs", None) or []
     if inputs:
@@ -123,9 +124,9 @@ def _sources(ds: Any, settings: "PublishSettings", lang: str) -> dict:
     return {"illustrative": bool(getattr(ds, "illustrative", False)), "items": items}
 
 
-def write_appendices(ds: Any, evaluation: "pd.DataFrame", projection: Any, out_dir: str | Path, *,
+def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir: str | Path, *,
                      units: Sequence[str] | None = None, formats: Sequence[str] = FORMATS, lang: str = "vi",
-                     settings: "PublishSettings | None" = None, models_path: str | Path | None = None,
+                     settings: PublishSettings | None = None, models_path: str | Path | None = None,
                      charts: bool = True) -> list[Path]:
     """Write the plan appendices (Biểu 1, 2, 3 + charts) for the province and/or units.
 

@@ -8,8 +8,9 @@ Figures are returned, not shown; :func:`save_figure` writes PNG and SVG atomical
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ctxh_plan.present.labels import text
 
@@ -19,8 +20,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ctxh_plan.data.catalog import Indicator
 
-__all__ = ["plot_indicator", "plot_status_heatmap", "plot_ranking", "save_figure", "FONT_FAMILY",
-           "STATUS_COLORS"]
+__all__ = [
+    "FONT_FAMILY",
+    "STATUS_COLORS",
+    "plot_indicator",
+    "plot_ranking",
+    "plot_status_heatmap",
+    "save_figure",
+]
 
 FONT_FAMILY = "DejaVu Sans"
 
@@ -53,14 +60,14 @@ def _mpl():
     return matplotlib, Figure
 
 
-def _new_figure(size: tuple[float, float]) -> "Figure":
+def _new_figure(size: tuple[float, float]) -> Figure:
     matplotlib, Figure = _mpl()
     with matplotlib.rc_context({"font.family": FONT_FAMILY}):
         fig = Figure(figsize=size, layout="constrained")
     return fig
 
 
-def _style_text(fig: "Figure") -> None:
+def _style_text(fig: Figure) -> None:
     """Set DejaVu Sans explicitly on every text of the figure."""
     from matplotlib.text import Text
 
@@ -68,12 +75,12 @@ def _style_text(fig: "Figure") -> None:
         t.set_fontfamily(FONT_FAMILY)
 
 
-def _illustrative_stamp(fig: "Figure", lang: str) -> None:
+def _illustrative_stamp(fig: Figure, lang: str) -> None:
     fig.text(0.995, 0.995, text("illustrative", lang), ha="right", va="top", fontsize=8,
              color="#b2182b", style="italic", fontfamily=FONT_FAMILY)
 
 
-def _as_year_series(history: Any) -> "pd.Series":
+def _as_year_series(history: Any) -> pd.Series:
     """History as a float Series indexed by int year (accepts Series, mapping, or frame with year/value)."""
     import pandas as pd
 
@@ -92,7 +99,7 @@ def _as_year_series(history: Any) -> "pd.Series":
     return s.sort_index()
 
 
-def _proposal_points(proposal: Any) -> "pd.Series":
+def _proposal_points(proposal: Any) -> pd.Series:
     """Milestones by year from a proposals row (milestone_YYYY / target_2030) or a year → value mapping."""
     import pandas as pd
 
@@ -112,9 +119,9 @@ def _proposal_points(proposal: Any) -> "pd.Series":
     return s.sort_index()
 
 
-def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: "pd.DataFrame | None" = None,
-                   proposal: Any = None, indicator: "Indicator | None" = None, lang: str = "vi",
-                   illustrative: bool = False, title: str | None = None) -> "Figure":
+def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: pd.DataFrame | None = None,
+                   proposal: Any = None, indicator: Indicator | None = None, lang: str = "vi",
+                   illustrative: bool = False, title: str | None = None) -> Figure:
     """Chart of one indicator for one unit.
 
     Parameters
@@ -186,7 +193,7 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
     return fig
 
 
-def _status_column(evaluation: "pd.DataFrame", status: str | None) -> str:
+def _status_column(evaluation: pd.DataFrame, status: str | None) -> str:
     for col in ([status] if status else ["progress_category", "attainment", "unsd_category"]):
         if col in evaluation.columns:
             return col
@@ -195,7 +202,7 @@ def _status_column(evaluation: "pd.DataFrame", status: str | None) -> str:
     raise UsageError("the evaluation frame has no progress_category / attainment column to colour by")
 
 
-def _indicator_labels(evaluation: "pd.DataFrame", codes: Sequence[str], lang: str) -> list[str]:
+def _indicator_labels(evaluation: pd.DataFrame, codes: Sequence[str], lang: str) -> list[str]:
     name_col = "indicator_name_vi" if lang == "vi" else "indicator_name_en"
     if name_col in evaluation.columns:
         names = evaluation.drop_duplicates("indicator_code").set_index("indicator_code")[name_col]
@@ -207,15 +214,15 @@ def _indicator_labels(evaluation: "pd.DataFrame", codes: Sequence[str], lang: st
     return list(codes)
 
 
-def _unit_labels(evaluation: "pd.DataFrame", codes: Sequence[str]) -> list[str]:
+def _unit_labels(evaluation: pd.DataFrame, codes: Sequence[str]) -> list[str]:
     if "unit_name" in evaluation.columns:
         names = evaluation.drop_duplicates("unit_code").set_index("unit_code")["unit_name"]
         return [str(names.get(c, c)) for c in codes]
     return list(codes)
 
 
-def plot_status_heatmap(evaluation: "pd.DataFrame", lang: str = "vi", *, status: str | None = None,
-                        illustrative: bool = False, title: str | None = None) -> "Figure":
+def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: str | None = None,
+                        illustrative: bool = False, title: str | None = None) -> Figure:
     """Unit (rows) × indicator (columns) grid coloured by progress category.
 
     Parameters
@@ -276,8 +283,8 @@ def plot_status_heatmap(evaluation: "pd.DataFrame", lang: str = "vi", *, status:
     return fig
 
 
-def plot_ranking(evaluation: "pd.DataFrame", lang: str = "vi", *, illustrative: bool = False,
-                 exclude: Iterable[str] = (), title: str | None = None) -> "Figure":
+def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bool = False,
+                 exclude: Iterable[str] = (), title: str | None = None) -> Figure:
     """Units ranked by the share (%) of their evaluated targets that are met or exceeded.
 
     Only rows with a conclusive attainment (met, exceeded, not met) count; the bar label
@@ -316,7 +323,7 @@ def plot_ranking(evaluation: "pd.DataFrame", lang: str = "vi", *, illustrative: 
     return fig
 
 
-def save_figure(fig: "Figure", stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
+def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
                 dpi: int = 150) -> list[Path]:
     """Write ``fig`` as ``stem.png`` / ``stem.svg`` (atomic writes); returns the paths written."""
     from ctxh_plan.io.atomic import atomic_path

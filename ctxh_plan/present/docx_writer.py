@@ -9,17 +9,27 @@ under each table (methods, estimates, suppression, illustrative data).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ctxh_plan.present.labels import table_title, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ctxh_plan.present.tables import AppendixTable
 
-__all__ = ["DocxHeader", "write_docx", "format_cell", "normalize_ooxml", "FIXED_DATE", "FONT", "MARGINS_MM",
-           "TABLE_FONT_PT", "BODY_FONT_PT"]
+__all__ = [
+    "BODY_FONT_PT",
+    "FIXED_DATE",
+    "FONT",
+    "MARGINS_MM",
+    "TABLE_FONT_PT",
+    "DocxHeader",
+    "format_cell",
+    "normalize_ooxml",
+    "write_docx",
+]
 
 FONT = "Times New Roman"
 #: page margins in mm (Nghị định 30/2020/NĐ-CP: top 20–25, bottom 20–25, left 30–35, right 15–20)
@@ -44,7 +54,7 @@ class DocxHeader:
     charts: list = field(default_factory=list)  # [(png path, caption)]
 
 
-def format_cell(table: "AppendixTable", row: int, key: str, lang: str) -> str:
+def format_cell(table: AppendixTable, row: int, key: str, lang: str) -> str:
     """Text of one cell as printed: number in vi/en style, mark for suppressed, "(ư)" for estimates."""
     from ctxh_plan.data.numbers import format_number
 
@@ -189,13 +199,13 @@ def _cell_text(cell: Any, txt: str, *, bold: bool = False, italic: bool = False,
     _set_run_font(p.add_run(txt), size, bold, italic)
 
 
-def _widths_mm(table: "AppendixTable", usable_mm: float) -> list[float]:
+def _widths_mm(table: AppendixTable, usable_mm: float) -> list[float]:
     raw = [c.width_mm for c in table.columns]
     scale = usable_mm / sum(raw)
     return [w * scale for w in raw]
 
 
-def _add_table(doc: Any, table: "AppendixTable", lang: str) -> None:
+def _add_table(doc: Any, table: AppendixTable, lang: str) -> None:
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
@@ -283,7 +293,7 @@ def _png_size(path: str | Path) -> tuple[float, float]:
     return float(w), float(h)
 
 
-def write_docx(tables: Sequence["AppendixTable"], path: str | Path, header: DocxHeader, *,
+def write_docx(tables: Sequence[AppendixTable], path: str | Path, header: DocxHeader, *,
                lang: str = "vi") -> Path:
     """Write the Word appendix for one unit (atomic write). Returns ``path``.
 
@@ -336,7 +346,7 @@ def write_docx(tables: Sequence["AppendixTable"], path: str | Path, header: Docx
             _para(doc, text("illustrative_note", lang), italic=True, size=11)
     import datetime as dt
 
-    stamp = dt.datetime(*FIXED_DATE, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(*FIXED_DATE, tzinfo=dt.UTC)
     doc.core_properties.created = stamp
     doc.core_properties.modified = stamp
     with atomic_path(path) as tmp:

@@ -6,16 +6,17 @@ lost — but every column of the published tables has an entry (tested).
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "COLUMN_LABELS",
     "TABLE_LABELS",
     "TEXTS",
     "column_label",
+    "label_columns",
     "table_title",
     "text",
-    "label_columns",
 ]
 
 #: column key → (vi, en)

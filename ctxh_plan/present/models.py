@@ -9,9 +9,10 @@ contributions) keeps the base year's shares. Agency names and places are data.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ctxh_plan.errors import InputError
 from ctxh_plan.io.yamlfile import read_yaml
@@ -19,7 +20,7 @@ from ctxh_plan.io.yamlfile import read_yaml
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["InterventionModel", "load_models", "build_models_table", "default_models_path", "model_budget"]
+__all__ = ["InterventionModel", "build_models_table", "default_models_path", "load_models", "model_budget"]
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def model_budget(model: InterventionModel, year: int, annual_rate_percent: float
 
 def build_models_table(models: Sequence[InterventionModel], *, annual_rate_percent: float,
                        years: tuple[int, int] = (2026, 2030), lang: str = "vi",
-                       unit_code: str | None = None) -> "pd.DataFrame":
+                       unit_code: str | None = None) -> pd.DataFrame:
     """Biểu 3 as a frame: one row per model with quantity and budget by source over ``years``.
 
     Columns: ``stt, model, content, places, lead_agency, quantity, quantity_unit, unit_cost,

@@ -8,7 +8,7 @@ from typing import Any
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.io.yamlfile import read_yaml
 
-__all__ = ["PublishSettings", "load_publish_settings", "default_publish_path"]
+__all__ = ["PublishSettings", "default_publish_path", "load_publish_settings"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
         threshold=int(threshold),
         mark_template=mark,
         annual_rate_percent=float(_number(price, "annual_rate_percent", 4.0, src, minimum=-50)),
-        document={k: v for k, v in (doc.get("document") or {}).items()},
+        document=dict(doc.get("document") or {}),
         max_indicator_charts=int(_number(charts, "max_indicator_charts", 6, src)),
         dpi=int(_number(charts, "dpi", 150, src, minimum=50)),
         path=p,

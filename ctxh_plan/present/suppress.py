@@ -21,15 +21,21 @@ boolean column ``suppressed__<col>`` says which cells to render as the mark.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ctxh_plan.data.catalog import Catalog
 
-__all__ = ["suppress_small_cells", "suppress_evaluation", "render_suppressed", "suppressed_flag_column",
-           "SUPPRESSED_PREFIX"]
+__all__ = [
+    "SUPPRESSED_PREFIX",
+    "render_suppressed",
+    "suppress_evaluation",
+    "suppress_small_cells",
+    "suppressed_flag_column",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +47,7 @@ def suppressed_flag_column(col: str) -> str:
     return f"{SUPPRESSED_PREFIX}{col}"
 
 
-def _is_sensitive(catalog: "Catalog", code: Any) -> tuple[bool, bool]:
+def _is_sensitive(catalog: Catalog, code: Any) -> tuple[bool, bool]:
     """(sensitive, is_count) for an indicator code; unknown codes are not sensitive."""
     from ctxh_plan.vocab import Kind
 
@@ -64,7 +70,7 @@ def _pick_complement(cells: list[tuple[int, str]], values: dict, hidden: set, to
     return min(free, key=key)
 
 
-def suppress_small_cells(frame: "pd.DataFrame", catalog: "Catalog", threshold: int | None = None, *,
+def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int | None = None, *,
                          value_cols: Sequence[str] = ("value",),
                          indicator_col: str = "indicator_code",
                          group_keys: Sequence[str] | None = None,
@@ -73,7 +79,7 @@ def suppress_small_cells(frame: "pd.DataFrame", catalog: "Catalog", threshold: i
                          count_col: str | None = None,
                          parents: Mapping[str, str | None] | None = None,
                          unit_col: str = "unit_code",
-                         mark: str | None = None) -> "pd.DataFrame":
+                         mark: str | None = None) -> pd.DataFrame:
     """Hide small counts of sensitive indicators, with complementary suppression.
 
     Parameters
@@ -267,8 +273,8 @@ def suppress_small_cells(frame: "pd.DataFrame", catalog: "Catalog", threshold: i
 _EVAL_KEEP = ("baseline_year", "latest_year", "target_year", "n_points", "pool_latest_years", "pool_baseline_years")
 
 
-def suppress_evaluation(evaluation: "pd.DataFrame", catalog: "Catalog", threshold: int | None = None, *,
-                        parents: Mapping[str, str | None] | None = None, mark: str | None = None) -> "pd.DataFrame":
+def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: int | None = None, *,
+                        parents: Mapping[str, str | None] | None = None, mark: str | None = None) -> pd.DataFrame:
     """Evaluation frame safe to publish: small sensitive baseline/latest values hidden across **all** units.
 
     Pass the evaluation of every unit (and ``parents``, e.g. ``{code: reg.parent(code)}``) so a
@@ -303,8 +309,8 @@ def suppress_evaluation(evaluation: "pd.DataFrame", catalog: "Catalog", threshol
     return out
 
 
-def render_suppressed(frame: "pd.DataFrame", mark: str | None = None, *,
-                      value_cols: Iterable[str] | None = None, drop_flags: bool = True) -> "pd.DataFrame":
+def render_suppressed(frame: pd.DataFrame, mark: str | None = None, *,
+                      value_cols: Iterable[str] | None = None, drop_flags: bool = True) -> pd.DataFrame:
     """Frame for display: suppressed cells show ``mark`` (text), flag columns dropped.
 
     ``mark`` defaults to the one recorded by :func:`suppress_small_cells` (``attrs``), else ``"<5"``.

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ctxh_plan.errors import InputError
 from ctxh_plan.present.labels import column_label, table_title, text
@@ -21,8 +22,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ctxh_plan.present.settings import PublishSettings
 
-__all__ = ["AppendixTable", "ColumnSpec", "build_appendix_tables", "build_bieu1", "build_bieu2", "build_bieu3",
-           "published_values", "published_proposals", "unit_name", "EVAL_YEARS", "PLAN_YEARS"]
+__all__ = [
+    "EVAL_YEARS",
+    "PLAN_YEARS",
+    "AppendixTable",
+    "ColumnSpec",
+    "build_appendix_tables",
+    "build_bieu1",
+    "build_bieu2",
+    "build_bieu3",
+    "published_proposals",
+    "published_values",
+    "unit_name",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +79,9 @@ class AppendixTable:
     number: str
     title: str
     columns: list[ColumnSpec]
-    frame: "pd.DataFrame"
-    suppressed: "pd.DataFrame"
-    estimate: "pd.DataFrame"
+    frame: pd.DataFrame
+    suppressed: pd.DataFrame
+    estimate: pd.DataFrame
     prefix: dict = field(default_factory=dict)
     row_decimals: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -127,7 +139,7 @@ def _parents(ds: Any, codes: Sequence[str]) -> dict[str, str | None]:
     return out
 
 
-def unit_name(ds: Any, code: str, evaluation: "pd.DataFrame | None" = None) -> str:
+def unit_name(ds: Any, code: str, evaluation: pd.DataFrame | None = None) -> str:
     reg = getattr(ds, "units", None)
     if reg is not None and code in reg:
         return str(reg.name(code))
@@ -142,7 +154,7 @@ def _has_flag(flags: Any, flag: str) -> bool:
     return flag in [f.strip() for f in str(flags or "").split(";")]
 
 
-def _evaluation_2025(evaluation: "pd.DataFrame") -> "pd.DataFrame":
+def _evaluation_2025(evaluation: pd.DataFrame) -> pd.DataFrame:
     ev = evaluation.copy()
     ev["unit_code"] = ev["unit_code"].astype(str)
     ev["indicator_code"] = ev["indicator_code"].astype(str)
@@ -187,7 +199,7 @@ def _rolled_up(ds: Any) -> dict[tuple[str, str, int], tuple[float, bool, float]]
                                         flags, nums)}
 
 
-def published_values(ds: Any, evaluation: "pd.DataFrame", settings: "PublishSettings") -> "pd.DataFrame":
+def published_values(ds: Any, evaluation: pd.DataFrame, settings: PublishSettings) -> pd.DataFrame:
     """Long frame of every value shown for 2020–2025, all units, after suppression.
 
     Columns ``unit_code, indicator_code, year, value, estimate, count, suppressed__value``. Sources, in
@@ -227,7 +239,7 @@ def published_values(ds: Any, evaluation: "pd.DataFrame", settings: "PublishSett
     cat = ds.catalog
     records = []
     for (u, i, y), (v, e, n) in rows.items():
-        ind = cat[i] if i in cat else None
+        ind = cat.get(i)
         if _isnan(n) and ind is not None and ind.numerator:  # count from the numerator indicator
             n = rows.get((u, ind.numerator, y), (nan, False, nan))[0]
         records.append((u, i, y, v, e, n))
@@ -237,7 +249,7 @@ def published_values(ds: Any, evaluation: "pd.DataFrame", settings: "PublishSett
                                 parents=parents, count_col="count", mark=settings.mark)
 
 
-def published_proposals(ds: Any, proposals: "pd.DataFrame", settings: "PublishSettings") -> "pd.DataFrame":
+def published_proposals(ds: Any, proposals: pd.DataFrame, settings: PublishSettings) -> pd.DataFrame:
     """Proposals of all units with small milestones/targets of sensitive counts suppressed (jointly)."""
     p = proposals.copy()
     p["unit_code"] = p["unit_code"].astype(str)
@@ -258,7 +270,7 @@ def published_proposals(ds: Any, proposals: "pd.DataFrame", settings: "PublishSe
 
 # --------------------------------------------------------------------------- table builders
 
-def _masks(frame: "pd.DataFrame", columns: list[ColumnSpec], supp: Sequence[dict] = (), est: Sequence[dict] = ()):
+def _masks(frame: pd.DataFrame, columns: list[ColumnSpec], supp: Sequence[dict] = (), est: Sequence[dict] = ()):
     """(suppressed, estimate) boolean frames shaped like the table, set from per-row ``{column: flag}`` dicts."""
     import pandas as pd
 
@@ -333,7 +345,7 @@ def _truthy(value: Any) -> bool:
         return False
 
 
-def build_bieu1(ds: Any, evaluation: "pd.DataFrame", values: "pd.DataFrame", unit_code: str, *,
+def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_code: str, *,
                 lang: str = "vi") -> AppendixTable:
     """Biểu 1 — evaluation of the 2021–2025 targets for one unit (rows: indicators with a target)."""
     import pandas as pd
@@ -357,7 +369,7 @@ def build_bieu1(ds: Any, evaluation: "pd.DataFrame", values: "pd.DataFrame", uni
     notes_col = next((c for c in ("notes", "note") if c in ev.columns), None)
     for k, code in enumerate(_indicator_order(cat, list(ev.index)), start=1):
         r = ev.loc[code]
-        ind = cat[code] if code in cat else None
+        ind = cat.get(code)
         rec = {"stt": k, "indicator": ind.name(lang) if ind else str(r.get(f"indicator_name_{lang}", code)),
                "unit_of_measure": ind.unit(lang) if ind else "", "indicator_code": code}
         s_row, e_row = {}, {}
@@ -397,7 +409,7 @@ def build_bieu1(ds: Any, evaluation: "pd.DataFrame", values: "pd.DataFrame", uni
                          row_decimals=decimals, notes=[text("method_note_bieu1", lang), *row_notes], lang=lang)
 
 
-def build_bieu2(ds: Any, proposals: "pd.DataFrame", values: "pd.DataFrame", unit_code: str, *,
+def build_bieu2(ds: Any, proposals: pd.DataFrame, values: pd.DataFrame, unit_code: str, *,
                 lang: str = "vi") -> AppendixTable:
     """Biểu 2 — proposed 2026–2030 targets for one unit (rows: indicators with a proposal)."""
     import pandas as pd
@@ -416,7 +428,7 @@ def build_bieu2(ds: Any, proposals: "pd.DataFrame", values: "pd.DataFrame", unit
     records, supp, est, decimals = [], [], [], []
     for k, code in enumerate(_indicator_order(cat, list(p.index)), start=1):
         r = p.loc[code]
-        ind = cat[code] if code in cat else None
+        ind = cat.get(code)
         v, e, s = base.get(code, (float("nan"), False, False))
         if _isnan(v) and not s and "value_2025" in r.index and not (ind is not None and ind.sensitive):
             # the projection's own 2025 level (only for non-sensitive indicators: its count is unknown here)
@@ -453,7 +465,7 @@ def build_bieu2(ds: Any, proposals: "pd.DataFrame", values: "pd.DataFrame", unit
                          notes=[text("method_note_bieu2", lang)], lang=lang)
 
 
-def build_bieu3(models_frame: "pd.DataFrame", settings: "PublishSettings", *, lang: str = "vi") -> AppendixTable:
+def build_bieu3(models_frame: pd.DataFrame, settings: PublishSettings, *, lang: str = "vi") -> AppendixTable:
     """Biểu 3 — intervention models and budget 2026–2030 with a total row (budgets in million VND)."""
     import pandas as pd
 
@@ -485,11 +497,11 @@ def build_bieu3(models_frame: "pd.DataFrame", settings: "PublishSettings", *, la
                          total_row=bool(len(frame)))
 
 
-def build_appendix_tables(ds: Any, evaluation: "pd.DataFrame", projection: Any, unit_code: str, *,
-                          lang: str = "vi", settings: "PublishSettings | None" = None,
-                          models_frame: "pd.DataFrame | None" = None,
-                          values: "pd.DataFrame | None" = None,
-                          proposals: "pd.DataFrame | None" = None) -> list[AppendixTable]:
+def build_appendix_tables(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: str, *,
+                          lang: str = "vi", settings: PublishSettings | None = None,
+                          models_frame: pd.DataFrame | None = None,
+                          values: pd.DataFrame | None = None,
+                          proposals: pd.DataFrame | None = None) -> list[AppendixTable]:
     """Biểu 1, 2 (and 3 when models apply) for one unit, with suppression applied across all units.
 
     Parameters

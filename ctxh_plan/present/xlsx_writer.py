@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ctxh_plan.present.labels import table_title, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ctxh_plan.present.tables import AppendixTable
 
-__all__ = ["write_xlsx", "number_format", "SHEET_NAMES", "HEADER_FIRST_ROW"]
+__all__ = ["HEADER_FIRST_ROW", "SHEET_NAMES", "number_format", "write_xlsx"]
 
 FONT = "Times New Roman"
 #: table key → sheet name (ASCII, ≤ 31 characters)
@@ -77,7 +78,7 @@ def _sources_sheet(wb, lang: str, sources: dict) -> None:
     ws.column_dimensions["B"].width = 120
 
 
-def _table_sheet(wb, table: "AppendixTable", lang: str, illustrative: bool) -> None:
+def _table_sheet(wb, table: AppendixTable, lang: str, illustrative: bool) -> None:
     from openpyxl.styles import Alignment, Border, Side
     from openpyxl.utils import get_column_letter
 
@@ -157,7 +158,7 @@ def _table_sheet(wb, table: "AppendixTable", lang: str, illustrative: bool) -> N
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def write_xlsx(tables: Sequence["AppendixTable"], path: str | Path, *, lang: str = "vi",
+def write_xlsx(tables: Sequence[AppendixTable], path: str | Path, *, lang: str = "vi",
                sources: dict | None = None) -> Path:
     """Write the Excel appendix (atomic write). ``sources``: ``{"illustrative": bool, "items": [(key, text)]}``.
 

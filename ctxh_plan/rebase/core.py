@@ -38,26 +38,27 @@ import functools
 import hashlib
 import logging
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.data.units import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Relation, UnitRegistry, load_units, parse_date
+from ctxh_plan.errors import InputError, ParameterError
 
 __all__ = [
-    "RebaseResult",
     "WEIGHT_SOURCES",
-    "allocate_integer",
+    "RebaseResult",
     "allocate_fractional",
-    "read_weights",
+    "allocate_integer",
     "build_crosswalk",
     "build_district_crosswalk",
+    "load_registry",
+    "read_weights",
+    "rebase_dataset",
+    "rebase_frames",
     "rebase_observations",
     "rebase_targets",
-    "rebase_frames",
-    "rebase_dataset",
-    "load_registry",
 ]
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def allocate_integer(total: int, weights: Sequence[float], *, tie_key: str = "")
             raise ValueError("all weights are zero")
         return [0] * len(weights)
     quotas = [total * w / wsum for w in weights]
-    parts = [int(math.floor(q)) for q in quotas]
+    parts = [math.floor(q) for q in quotas]
     rest = total - sum(parts)
     order = sorted((i for i, w in enumerate(weights) if w > 0),
                    key=lambda i: (-(quotas[i] - parts[i]), _tie_rank(tie_key, i)))
@@ -455,7 +456,7 @@ def _fill_components(obs, catalog) -> Any:
            for r in obs[["unit_code", "indicator_code", "year", "period", "value"]].to_dict("records")}
     num, den = obs["numerator"].to_numpy(dtype=float).copy(), obs["denominator"].to_numpy(dtype=float).copy()
     for i, r in enumerate(obs[["unit_code", "indicator_code", "year", "period"]].itertuples(index=False)):
-        ind = catalog[r.indicator_code] if r.indicator_code in catalog else None
+        ind = catalog.get(r.indicator_code)
         if ind is None or not ind.kind.is_ratio or not (ind.numerator and ind.denominator):
             continue
         if math.isnan(num[i]) or math.isnan(den[i]):
@@ -669,7 +670,7 @@ def _allocate_source(ind, row: dict, pieces, level: str, n_communes: int,
     def split(x: float, code: str) -> tuple[list[float], str]:
         if counts == "integer" and _is_int(x):
             key = f"{row['unit_code']}|{code}|{row['year']}|{row['period']}"
-            return [float(p) for p in allocate_integer(int(round(x)), ws, tie_key=key)], "largest_remainder"
+            return [float(p) for p in allocate_integer(round(x), ws, tie_key=key)], "largest_remainder"
         return allocate_fractional(x, ws), "proportional"
 
     if math.isnan(v) and agg != "ratio":

@@ -14,17 +14,46 @@ import json
 import logging
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-__all__ = ["UnitReport", "ProvinceSummary", "load_report_dataset", "report_units", "build_unit_report",
-           "build_province_summary", "show_unit_report", "unit_summary_line", "province_summary_line",
-           "unit_figures", "province_figures", "unit_chart", "show_province_summary", "record_figures",
-           "figure_png", "illustrative_banner", "collect_messages", "KEY_INDICATORS",
-           "pick_lang", "format_value", "notes_html", "unit_name", "styled_table", "unit_problems",
-           "evaluate_all", "published_evaluation", "published_proposals", "display_proposals", "PROPOSAL_COLUMNS",
-           "project_all", "write_report_appendices", "appendix_line", "deterministic_charts"]
+__all__ = [
+    "KEY_INDICATORS",
+    "PROPOSAL_COLUMNS",
+    "ProvinceSummary",
+    "UnitReport",
+    "appendix_line",
+    "build_province_summary",
+    "build_unit_report",
+    "collect_messages",
+    "deterministic_charts",
+    "display_proposals",
+    "evaluate_all",
+    "figure_png",
+    "format_value",
+    "illustrative_banner",
+    "load_report_dataset",
+    "notes_html",
+    "pick_lang",
+    "project_all",
+    "province_figures",
+    "province_summary_line",
+    "published_evaluation",
+    "published_proposals",
+    "record_figures",
+    "report_units",
+    "show_province_summary",
+    "show_unit_report",
+    "styled_table",
+    "unit_chart",
+    "unit_figures",
+    "unit_name",
+    "unit_problems",
+    "unit_summary_line",
+    "write_report_appendices",
+]
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +136,7 @@ def published_evaluation(ds: Any, threshold: int) -> Any:
         for code in set(ev["unit_code"].astype(str)):
             try:
                 parents[code] = ds.units.parent(code)
-            except Exception:  # noqa: BLE001 - a unit outside the registry has no parent to protect
+            except Exception:
                 parents[code] = None
         return suppress_evaluation(ev, ds.catalog, threshold, parents=parents, mark=f"<{threshold}")
 
@@ -418,7 +447,7 @@ def display_proposals(table: Any, catalog: Any, lang: str) -> Any:
     nums = [c for c in ("value_2025", *(f"milestone_{y}" for y in range(2026, 2031)), "target_2030",
                         "national_floor") if c in out.columns]
     for i, code in enumerate(out["indicator_code"]):
-        ind = catalog[code] if code in catalog else None
+        ind = catalog.get(code)
         dec = 0 if ind is None or ind.kind.value in ("count", "yes_no") else int(ind.decimals)
         for c in nums:
             v = out.at[i, c]
@@ -509,7 +538,7 @@ def published_proposals(rep: UnitReport) -> Any:
                         _count=[counts.get(str(c), math.nan) for c in table["indicator_code"]])
     out = suppress_small_cells(work, rep.ds.catalog, rep.suppress_threshold, value_cols=nums, count_col="_count")
     mark = f"<{rep.suppress_threshold}"
-    shown = table.astype({c: object for c in nums})
+    shown = table.astype(dict.fromkeys(nums, object))
     pattern = _proposal_pattern(rep)
     for i in range(len(out)):
         hidden = {c for c in nums if bool(out[suppressed_flag_column(c)].iloc[i])}
@@ -525,7 +554,6 @@ def published_proposals(rep: UnitReport) -> Any:
 
 def show_notes(rep: UnitReport) -> None:
     """Notes: fallbacks and warnings recorded while computing, methods used."""
-    import html
 
     title = pick_lang(rep.lang, "5. Ghi chú", "5. Notes")
     items = list(rep.notes)
@@ -666,7 +694,7 @@ def build_province_summary(params: dict[str, Any]) -> ProvinceSummary:
 def unit_name(ds: Any, code: str) -> str:
     try:
         return str(ds.units.name(code))
-    except Exception:  # noqa: BLE001 - a label only
+    except Exception:
         return code
 
 
@@ -760,7 +788,7 @@ def deterministic_charts() -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def write_report_appendices(rep: "UnitReport | ProvinceSummary", appendix_dir: str,
+def write_report_appendices(rep: UnitReport | ProvinceSummary, appendix_dir: str,
                             formats: Any = ("docx", "xlsx")) -> list[Path]:
     """Write the plan appendix of a report: a unit's Biểu 1–2 without charts, or the province's Biểu 1–3
     with charts (``present.write_appendices``), into ``appendix_dir``.
@@ -787,8 +815,8 @@ def write_report_appendices(rep: "UnitReport | ProvinceSummary", appendix_dir: s
     ParameterError
         An unknown format.
     """
-    from ctxh_plan.errors import ParameterError
     from ctxh_plan.batch.nbparams import APPENDIX_FORMATS
+    from ctxh_plan.errors import ParameterError
 
     formats = list(formats)
     bad = [f for f in formats if f not in APPENDIX_FORMATS]
@@ -813,7 +841,7 @@ def write_report_appendices(rep: "UnitReport | ProvinceSummary", appendix_dir: s
     return paths
 
 
-def appendix_line(rep: "UnitReport | ProvinceSummary", paths: list[Path], appendix_dir: str) -> str:
+def appendix_line(rep: UnitReport | ProvinceSummary, paths: list[Path], appendix_dir: str) -> str:
     """One text line naming the appendix documents written, relative to the run folder
     (``appendices/phu_luc_193.docx``), or saying that none was asked for."""
     mark = " [dữ liệu minh họa]" if rep.illustrative else ""

@@ -6,9 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctxh_plan.reports.core import (UnitReport, collect_messages, evaluate_all, figure_png, format_value, illustrative_banner,
-                     load_report_dataset, notes_html, pick_lang, report_units, styled_table, unit_chart, unit_name,
-                     unit_problems)
+from ctxh_plan.reports.core import (
+    UnitReport,
+    collect_messages,
+    evaluate_all,
+    figure_png,
+    format_value,
+    illustrative_banner,
+    load_report_dataset,
+    notes_html,
+    pick_lang,
+    report_units,
+    styled_table,
+    unit_chart,
+    unit_name,
+    unit_problems,
+)
 
 __all__ = ["build_explorer"]
 

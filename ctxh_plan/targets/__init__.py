@@ -16,7 +16,13 @@ from __future__ import annotations
 
 from ctxh_plan.targets.allocation import allocate_target
 from ctxh_plan.targets.output import write_projection
-from ctxh_plan.targets.projection import Projection, compare_scenarios, forecast_observations, project_dataset, project_frames
+from ctxh_plan.targets.projection import (
+    Projection,
+    compare_scenarios,
+    forecast_observations,
+    project_dataset,
+    project_frames,
+)
 from ctxh_plan.targets.propose import propose_targets
 from ctxh_plan.targets.scenarios import Scenario, apply_scenario, list_scenarios, load_scenario
 from ctxh_plan.targets.settings import ProjectionSettings, load_settings
@@ -24,9 +30,24 @@ from ctxh_plan.targets.small_counts import widen_small_count_intervals
 from ctxh_plan.targets.terms import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
 
 __all__ = [
-    "project_dataset", "project_frames", "Projection", "forecast_observations", "compare_scenarios",
-    "propose_targets", "apply_scenario", "load_scenario", "list_scenarios", "Scenario",
-    "allocate_target", "write_projection", "ProjectionSettings", "load_settings",
-    "TargetMethod", "Binding", "MilestonePath", "AllocationMethod", "ScenarioOperation",
+    "AllocationMethod",
+    "Binding",
+    "MilestonePath",
+    "Projection",
+    "ProjectionSettings",
+    "Scenario",
+    "ScenarioOperation",
+    "TargetMethod",
+    "allocate_target",
+    "apply_scenario",
+    "compare_scenarios",
+    "forecast_observations",
+    "list_scenarios",
+    "load_scenario",
+    "load_settings",
+    "project_dataset",
+    "project_frames",
+    "propose_targets",
     "widen_small_count_intervals",
+    "write_projection",
 ]

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ctxh_plan.errors import ParameterError
-from ctxh_plan.vocab import Kind
 from ctxh_plan.targets.terms import AllocationMethod
+from ctxh_plan.vocab import Kind
 
 __all__ = ["allocate_target", "bounded_share"]
 

@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["knots_of", "transform_values", "untransform_values", "quantile_at", "probability_below",
-           "probability_meeting"]
+__all__ = [
+    "knots_of",
+    "probability_below",
+    "probability_meeting",
+    "quantile_at",
+    "transform_values",
+    "untransform_values",
+]
 
 _EPS = 1e-6
 
@@ -35,10 +41,7 @@ def transform_values(x, space) -> np.ndarray:
     x = np.asarray(x, float)
     space = np.broadcast_to(np.asarray(space, dtype=object), x.shape[:1]) if x.ndim else np.asarray(space)
     out = x.copy()
-    if x.ndim == 2:
-        sp = space[:, None]
-    else:
-        sp = space
+    sp = space[:, None] if x.ndim == 2 else space
     log = sp == "log1p"
     logit = sp == "logit"
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ctxh_plan.vocab import TargetKind
 
-__all__ = ["resolve_floors", "base_values", "full_year"]
+__all__ = ["base_values", "full_year", "resolve_floors"]
 
 _FLOOR_COLS = ["unit_code", "indicator_code", "national_floor", "floor", "floor_operator", "floor_source",
                "floor_note"]

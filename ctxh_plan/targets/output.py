@@ -6,7 +6,7 @@ from pathlib import Path
 from ctxh_plan.errors import UsageError
 from ctxh_plan.io.atomic import atomic_path, write_frame
 
-__all__ = ["write_projection", "output_paths"]
+__all__ = ["output_paths", "write_projection"]
 
 _SHEETS = ("forecasts", "targets", "scenarios")
 

@@ -7,9 +7,9 @@ All series go through one vectorised ``forecast_frame`` call per indicator kind.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,16 @@ from ctxh_plan.targets.propose import ILLUSTRATIVE_NOTE, propose_targets
 from ctxh_plan.targets.scenarios import BASELINE, Scenario, apply_scenario, load_scenario
 from ctxh_plan.targets.settings import ProjectionSettings, load_settings
 
-__all__ = ["Projection", "project_frames", "project_dataset", "forecast_observations", "compare_scenarios",
-           "prepare_observations", "dataset_targets", "FORECAST_COLUMNS"]
+__all__ = [
+    "FORECAST_COLUMNS",
+    "Projection",
+    "compare_scenarios",
+    "dataset_targets",
+    "forecast_observations",
+    "prepare_observations",
+    "project_dataset",
+    "project_frames",
+]
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +141,7 @@ def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog,
 
 def project_frames(observations: pd.DataFrame, catalog, targets: pd.DataFrame | None = None, *,
                    units: Sequence[str] | None = None, settings: ProjectionSettings | None = None,
-                   scenario: "str | Scenario | None" = None, compare: Sequence["str | Scenario"] = (),
+                   scenario: str | Scenario | None = None, compare: Sequence[str | Scenario] = (),
                    province_code: str | None = None, base_levels: pd.DataFrame | None = None,
                    illustrative: bool = False) -> Projection:
     """Forecast, apply a scenario, and propose targets — on plain frames.
@@ -209,8 +217,8 @@ def dataset_targets(ds) -> pd.DataFrame:
     return t.drop_duplicates(["scope", "indicator_code", "target_year"], keep="first").reset_index(drop=True)
 
 
-def project_dataset(ds, *, horizon: int = 2030, scenario: "str | Scenario | None" = None, evaluation=None,
-                    units: Sequence[str] | None = None, compare: Sequence["str | Scenario"] = (),
+def project_dataset(ds, *, horizon: int = 2030, scenario: str | Scenario | None = None, evaluation=None,
+                    units: Sequence[str] | None = None, compare: Sequence[str | Scenario] = (),
                     settings: ProjectionSettings | None = None) -> Projection:
     """Project a :class:`Dataset` to ``horizon`` (thin wrapper over :func:`project_frames`).
 

@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 from ctxh_plan.targets.feasibility import knots_of, probability_meeting, quantile_at
-from ctxh_plan.targets.floors import full_year, base_values, resolve_floors
+from ctxh_plan.targets.floors import base_values, full_year, resolve_floors
 from ctxh_plan.targets.milestones import milestone_matrix
 from ctxh_plan.targets.settings import ProjectionSettings, load_settings
 from ctxh_plan.targets.space import annual_rate, clip_bounds, display_decimals, round_good, shortfall_mask, to_work
 from ctxh_plan.targets.terms import Binding, TargetMethod
 
-__all__ = ["propose_targets", "indicator_attributes", "context_indicators", "ILLUSTRATIVE_NOTE"]
+__all__ = ["ILLUSTRATIVE_NOTE", "context_indicators", "indicator_attributes", "propose_targets"]
 
 log = logging.getLogger(__name__)
 

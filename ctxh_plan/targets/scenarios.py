@@ -28,18 +28,25 @@ file order; a later one works on the result of the earlier ones.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import logging
 
 from ctxh_plan.errors import InputError
 from ctxh_plan.targets.space import clip_bounds
 from ctxh_plan.targets.terms import ScenarioOperation
 
-__all__ = ["Adjustment", "Scenario", "load_scenario", "list_scenarios", "parse_scenario", "apply_scenario",
-           "BASELINE", "scenarios_dir"]
+__all__ = [
+    "BASELINE",
+    "Adjustment",
+    "Scenario",
+    "apply_scenario",
+    "list_scenarios",
+    "load_scenario",
+    "parse_scenario",
+    "scenarios_dir",
+]
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +226,7 @@ def _selected(adj: Adjustment, catalog) -> list[str]:
     return codes
 
 
-def apply_scenario(forecasts, scenario: "Scenario | str", catalog, *, observations=None):
+def apply_scenario(forecasts, scenario: Scenario | str, catalog, *, observations=None):
     """Apply a scenario to a forecasts frame.
 
     Parameters

@@ -13,7 +13,7 @@ from ctxh_plan.errors import ParameterError
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.targets.terms import MilestonePath, TargetMethod
 
-__all__ = ["ProjectionSettings", "load_settings", "default_settings_path"]
+__all__ = ["ProjectionSettings", "default_settings_path", "load_settings"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class ProjectionSettings:
     limit_tolerance: float = 0.05
     zero_replacement: float = 0.001
 
-    def with_(self, **changes: Any) -> "ProjectionSettings":
+    def with_(self, **changes: Any) -> ProjectionSettings:
         """A copy with some values changed (validated)."""
         return validate_settings({**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
 

@@ -29,12 +29,13 @@ Everything is vectorised over forecast rows (no Python loop over series).
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ctxh_plan.vocab import Kind
+import itertools
 
 __all__ = ["SMALL_COUNT_NOTE", "WIDENED_KINDS", "count_basis", "widen_small_count_intervals"]
 
@@ -192,7 +193,7 @@ def widen_small_count_intervals(forecasts: pd.DataFrame, observations: pd.DataFr
         # only widen; np.minimum/np.maximum keep NaN, so a series without an interval gets none
         new_lo[lv] = np.minimum(old_lo[lv][sel], np.minimum(r_lo, mean))
         new_hi[lv] = np.maximum(old_hi[lv][sel], np.maximum(r_hi, mean))
-    for inner, outer in zip(levels[:-1], levels[1:]):  # nested: a higher level is never narrower
+    for inner, outer in itertools.pairwise(levels):  # nested: a higher level is never narrower
         new_lo[outer] = np.minimum(new_lo[outer], new_lo[inner])
         new_hi[outer] = np.maximum(new_hi[outer], new_hi[inner])
     # a row changes when some bound moves by more than rounding noise; other rows keep their bits

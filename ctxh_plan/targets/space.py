@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["shortfall_mask", "to_work", "from_work", "annual_rate", "round_good", "clip_bounds", "display_decimals"]
+__all__ = ["annual_rate", "clip_bounds", "display_decimals", "from_work", "round_good", "shortfall_mask", "to_work"]
 
 
 def shortfall_mask(bounded_100, sign, start, end, threshold: float) -> np.ndarray:

@@ -7,4 +7,4 @@ from __future__ import annotations
 
 from ctxh_plan.vocab import AllocationMethod, Binding, MilestonePath, ScenarioOperation, TargetMethod
 
-__all__ = ["TargetMethod", "MilestonePath", "AllocationMethod", "ScenarioOperation", "Binding"]
+__all__ = ["AllocationMethod", "Binding", "MilestonePath", "ScenarioOperation", "TargetMethod"]

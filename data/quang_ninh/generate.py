@@ -56,6 +56,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+import itertools
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -63,18 +64,18 @@ if str(ROOT) not in sys.path:  # allow running the script from a fresh clone wit
     sys.path.insert(0, str(ROOT))
 
 __all__ = [
-    "SEED",
-    "PROVINCE",
-    "SEED_FACT_CODES",
     "ILLUSTRATIVE_SOURCE",
-    "generate_dataset",
+    "PROVINCE",
+    "SEED",
+    "SEED_FACT_CODES",
     "build_observations",
     "build_province_targets",
     "format_number_text",
-    "split_multinomial",
-    "split_largest_remainder",
-    "write_dataset",
+    "generate_dataset",
     "main",
+    "split_largest_remainder",
+    "split_multinomial",
+    "write_dataset",
 ]
 
 SEED = 2025
@@ -196,7 +197,7 @@ def load_seed_facts() -> dict[tuple[str, int], SeedFact]:
                 continue
             facts[(code, key[1])] = SeedFact(code, key[1], float(r["value"]), key[0], r["source_document"],
                                              approximate="approx" in r["unit"])
-    missing = sorted(set((c, y) for (_, y), c in SEED_FACT_CODES.items()) - set(facts))
+    missing = sorted({(c, y) for (_, y), c in SEED_FACT_CODES.items()} - set(facts))
     if missing:
         raise RuntimeError(f"seed facts not found in {path}: {missing}")
     return facts
@@ -232,7 +233,7 @@ def split_largest_remainder(total: int, weights) -> list[int]:
 
 def format_number_text(value: float, style: str = "vi") -> str:
     """Write an integer the Vietnamese way (``4500`` → ``4.500``) for text cells of the wide file."""
-    n = int(round(value))
+    n = round(value)
     s = f"{n:,}"
     return s.replace(",", ".") if style == "vi" else s
 
@@ -249,7 +250,7 @@ def _csv_number(value) -> str:
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     s = f"{v:.6f}".rstrip("0")
-    head, _, tail = s.partition(".")
+    _head, _, tail = s.partition(".")
     if len(tail) == 3:
         s += "0"
     return s
@@ -308,7 +309,7 @@ def _trend(values: dict[int, float], year: int) -> float:
         return values[ys[0]]
     if year >= ys[-1]:
         return values[ys[-1]]
-    for a, b in zip(ys, ys[1:]):
+    for a, b in itertools.pairwise(ys):
         if a <= year <= b:
             return values[a] + (values[b] - values[a]) * (year - a) / (b - a)
     raise AssertionError  # pragma: no cover
@@ -330,9 +331,9 @@ def _population(b: _Builder) -> None:
         for y in list(YEARS) + [2025]:
             pop = _DISTRICT_ANCHORS.get((d.code, "POP_U16", y))
             if pop is None:
-                pop = int(round(d.pop_2024 * (1 + d.growth) ** (y - 2024) * (1 + b.rng.normal(0, 0.002))))
+                pop = round(d.pop_2024 * (1 + d.growth) ** (y - 2024) * (1 + b.rng.normal(0, 0.002)))
             u6_share = {"mountain": 0.325, "island": 0.31}.get(d.profile, 0.30) - 0.002 * (y - 2019)
-            u6 = _DISTRICT_ANCHORS.get((d.code, "POP_U6", y)) or int(round(pop * u6_share))
+            u6 = _DISTRICT_ANCHORS.get((d.code, "POP_U6", y)) or round(pop * u6_share)
             birth_rate = (0.064 if d.profile in ("mountain", "island") else 0.056) * (0.985 ** (y - 2019))
             src = "Bình Liêu district article (2024)" if (d.code, "POP_U16", y) in _DISTRICT_ANCHORS else \
                 ILLUSTRATIVE_SOURCE
@@ -457,8 +458,8 @@ def _communes(b: _Builder) -> None:
         cf_prev = pl_prev = 0
         for y in list(YEARS) + [2025]:
             t = y - 2019
-            cf = max(cf_prev, min(d.communes, int(round(d.communes * min(1.0, cf0 + 0.035 * t)))))
-            pl = max(pl_prev, min(d.communes, int(round(d.communes * min(1.0, pl0 + 0.04 * t)))))
+            cf = max(cf_prev, min(d.communes, round(d.communes * min(1.0, cf0 + 0.035 * t))))
+            pl = max(pl_prev, min(d.communes, round(d.communes * min(1.0, pl0 + 0.04 * t))))
             cf_prev, pl_prev = cf, pl
             _put_stock(b, d.code, "CF_COMMUNES", y, cf)
             _put_stock(b, d.code, "PLAY_COMMUNES", y, pl)
@@ -518,9 +519,9 @@ def _swimming(b: _Builder) -> None:
         if fb is not None:  # budget shared in proportion to classes (largest remainder, whole million VND)
             budget = split_largest_remainder(int(fb.value), [c + 1e-9 for c in classes])
         else:
-            budget = [int(round(c * cost[y] * (1 + b.rng.normal(0, 0.04)))) for c in classes]
+            budget = [round(c * cost[y] * (1 + b.rng.normal(0, 0.04))) for c in classes]
         for d, s, p, c, m in zip(b.d, state, private, classes, budget):
-            m_state = int(round(m * s / c)) if c else 0
+            m_state = round(m * s / c) if c else 0
             b.put(d.code, "SWIM_CLASSES", y, "FY", c, note=_note_for(b, "SWIM_CLASSES", y, " lớp"))
             b.put(d.code, "SWIM_CLASSES_STATE", y, "FY", s, note=_note_for(b, "SWIM_CLASSES_STATE", y, " lớp"))
             b.put(d.code, "SWIM_CLASSES_PRIVATE", y, "FY", p,
@@ -534,8 +535,8 @@ def _swimming(b: _Builder) -> None:
         h1, fy = _flow_2025(b, d.code, "SWIM_CLASSES", mean, fy=True, h1_share=0.45)
         for period, n, flags in (("H1", h1, ()), ("FY", fy, ("estimate",))):
             s = b.binomial(n, state_share[2025])
-            m = int(round(n * cost[2025]))
-            m_state = int(round(m * s / n)) if n else 0
+            m = round(n * cost[2025])
+            m_state = round(m * s / n) if n else 0
             b.put(d.code, "SWIM_CLASSES_STATE", 2025, period, s, flags=flags)
             b.put(d.code, "SWIM_CLASSES_PRIVATE", 2025, period, n - s, flags=flags)
             b.put(d.code, "SWIM_BUDGET", 2025, period, m, flags=flags)
@@ -627,7 +628,7 @@ def _ratios(b: _Builder) -> None:
                 elif den_rule == "schools":
                     den = 3 * d.communes + 2
                 else:
-                    den = int(round(b.get(d.code, "POP_U16", y, period) * den_rule))
+                    den = round(b.get(d.code, "POP_U16", y, period) * den_rule)
                 p = min(1.0, max(0.0, _trend(ptab, y) + adjust.get(d.profile, 0.0)))
                 num = b.binomial(den, p)
                 b.put(d.code, ind.code, y, period, num / den * 100, num=num, den=den, flags=flags)
