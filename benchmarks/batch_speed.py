@@ -5,7 +5,7 @@
 Three timings, each in a fresh process so that imports are counted the same way:
 
 1. **in-process**: one Python process imports ctxh_plan and does exactly what the
-   notebooks do (``ctxh_plan.reports.core``: load, evaluate, project, charts rendered to
+   notebooks do (``ctxh_plan.reports``: load, evaluate, project, charts rendered to
    PNG, tables to HTML, the plan appendices written to a temporary folder) for every
    unit and the province summary;
 2. **batch**: ``python -m ctxh_plan batch PARAMS --output <tmp>`` (warm kernels,
@@ -33,11 +33,11 @@ PY = sys.executable
 IN_PROCESS = r"""
 import contextlib, io, json, sys, time
 t0 = time.perf_counter()
-from ctxh_plan.reports import core as report
-from ctxh_plan.batch.run import load_batch_config
+from ctxh_plan import reports as report
+from ctxh_plan.batch import load_batch_config
 cfg = load_batch_config(sys.argv[1])
-ds = report.load_report_dataset(str(cfg.dataset), rebase_to=cfg.rebase_to)
-units = cfg.units or report.report_units(ds)
+plan = report.load_plan(str(cfg.dataset), rebase_to=cfg.rebase_to)
+units = cfg.units or plan.report_units()
 common = dict(dataset=str(cfg.dataset), scenario=cfg.scenario, lang=cfg.lang, rebase_to=cfg.rebase_to,
               output_dir="", suppress_threshold=cfg.suppress_threshold)
 sink = io.StringIO()
@@ -88,11 +88,11 @@ PAPERMILL_LOOP = r"""
 import sys, time, json
 from pathlib import Path
 import papermill as pm
-from ctxh_plan.reports import core as report
-from ctxh_plan.batch.run import load_batch_config
+from ctxh_plan import reports as report
+from ctxh_plan.batch import load_batch_config
 cfg = load_batch_config(sys.argv[1]); out = Path(sys.argv[2])
-ds = report.load_report_dataset(str(cfg.dataset), rebase_to=cfg.rebase_to)
-units = cfg.units or report.report_units(ds)
+plan = report.load_plan(str(cfg.dataset), rebase_to=cfg.rebase_to)
+units = cfg.units or plan.report_units()
 common = dict(dataset=str(cfg.dataset), scenario=cfg.scenario, lang=cfg.lang, rebase_to=cfg.rebase_to,
               output_dir="", suppress_threshold=cfg.suppress_threshold)
 for u in units:

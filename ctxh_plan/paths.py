@@ -12,6 +12,7 @@ from pathlib import Path
 __all__ = [
     "data_dir",
     "default_dataset",
+    "display_path",
     "notebooks_dir",
     "outputs_dir",
     "params_dir",
@@ -67,3 +68,15 @@ def resolve(path: str | os.PathLike[str], base: Path | None = None) -> Path:
     if cand.exists():
         return cand.resolve()
     return (project_root() / p).resolve()
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` relative to the project root when inside it (POSIX slashes), else as given.
+
+    Used wherever a path is recorded (manifest, run id): records must not depend on where the
+    project was cloned.
+    """
+    try:
+        return Path(path).resolve().relative_to(project_root()).as_posix()
+    except ValueError:
+        return str(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctxh_plan.batch.run import run_batch
+from ctxh_plan.batch import run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("notebooks")

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from ctxh_plan.data.catalog import load_catalog
-from ctxh_plan.reports.core import display_proposals
+from ctxh_plan.reports.proposals import display_proposals
 
 
 def test_counts_whole_rates_with_decimals_labels_translated_marks_kept():

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from ctxh_plan.batch import run_batch
 from ctxh_plan.batch.kernels import ERROR_BANNER_TAG
-from ctxh_plan.batch.run import run_batch
 from ctxh_plan.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ctxh_plan.batch import BATCH_KEYS, load_batch_config
 from ctxh_plan.batch.nbparams import NOTEBOOK_PARAMS, check_params, declared_defaults
-from ctxh_plan.batch.run import BATCH_KEYS, load_batch_config
 from ctxh_plan.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -158,7 +158,7 @@ def test_embedded_dataset_rebases_to_54_units(tmp_path):
 @pytest.mark.slow
 def test_rebase_dataset_on_the_embedded_dataset():
     from ctxh_plan.data.dataset import load_dataset
-    from ctxh_plan.rebase.core import rebase_dataset
+    from ctxh_plan.rebase import rebase_dataset
 
     emb = ROOT / "data" / "quang_ninh"
     if not (emb / "observations.csv").exists():

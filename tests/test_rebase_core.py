@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.data.units import load_conversion, load_units
 from ctxh_plan.errors import InputError, ParameterError
-from ctxh_plan.rebase.core import (
+from ctxh_plan.rebase import (
     allocate_fractional,
     allocate_integer,
     build_crosswalk,

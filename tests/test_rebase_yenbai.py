@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_rebase_core import make_catalog
 
 from ctxh_plan.data.units import load_units
-from ctxh_plan.rebase.core import rebase_frames
+from ctxh_plan.rebase import rebase_frames
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "REBASE.md"
 #: illustrative 2024 figures (dữ liệu minh họa): injury deaths, children under 16

@@ -14,6 +14,7 @@ The HTML reports of the finished run are then parsed: no small count of a sensit
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -26,7 +27,6 @@ import time
 from pathlib import Path
 
 import pytest
-import contextlib
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.xdist_group("notebooks"),

@@ -3,6 +3,7 @@ random cells never crash with anything but the documented errors (ctxh_plan.erro
 Vietnamese and English number strings written by format_number are read back to the same number."""
 from __future__ import annotations
 
+import contextlib
 import math
 import tempfile
 from pathlib import Path
@@ -13,7 +14,6 @@ from hypothesis import strategies as st
 
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 from ctxh_plan.errors import CtxhError, InputError
-import contextlib
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -212,7 +212,7 @@ def _yaml_file(doc, tmp: str, name: str) -> Path:
 def test_random_batch_files(doc):
     """Random batch YAML (right and wrong keys, any value types, broken YAML): read or refused with a
     ParameterError/InputError naming the key; never another exception."""
-    from ctxh_plan.batch.run import load_batch_config
+    from ctxh_plan.batch import load_batch_config
 
     with tempfile.TemporaryDirectory() as tmp:
         path = _yaml_file(doc, tmp, "batch.yaml")

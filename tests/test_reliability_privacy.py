@@ -275,7 +275,7 @@ def test_no_hidden_count_recoverable_by_subtraction(appendices):
 def test_batch_without_threshold_uses_the_published_threshold(tmp_path):
     """The threshold lives in params/publish.yaml: a batch file that does not set one does not publish
     unsuppressed reports (0 = off only when written explicitly)."""
-    from ctxh_plan.batch.run import load_batch_config
+    from ctxh_plan.batch import load_batch_config
     from ctxh_plan.present import load_publish_settings
 
     yml = tmp_path / "b.yaml"
@@ -291,11 +291,11 @@ def test_unit_reports_hide_the_complementary_cells_of_the_appendices(tmp_path):
     called in-process as the notebooks do) must hide every cell the appendices' all-units pattern hides."""
     import pandas as pd
 
+    from ctxh_plan import reports as report
     from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.evaluate import evaluate_dataset
     from ctxh_plan.present import load_publish_settings
     from ctxh_plan.present.tables import published_proposals
-    from ctxh_plan.reports import core as report
     from ctxh_plan.targets import project_dataset
 
     data = tmp_path / "ds"

@@ -21,6 +21,7 @@ this module too; they are imported inside the kernel, never at package import.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -29,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-import contextlib
 
 __all__ = [
     "ERROR_BANNER_TAG",
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 ERROR_BANNER_TAG = "ctxh-error-banner"
 
 #: executed once in each new kernel: the imports every notebook needs, then a snapshot of global state
-WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.core")
+WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.unit", "ctxh_plan.reports.province", "ctxh_plan.reports.appendix")
 RESET_CODE = """\
 import ctxh_plan.batch.kernels as _ctxh_runner
 _ctxh_runner.kernel_reset()

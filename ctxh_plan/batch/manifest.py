@@ -7,7 +7,6 @@ writes is identical when the run is repeated on the same inputs.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -24,7 +23,6 @@ __all__ = [
     "package_versions",
     "point_latest",
     "read_manifest",
-    "sha256_file",
     "utc_now",
     "write_index",
     "write_manifest",
@@ -33,15 +31,6 @@ __all__ = [
 #: packages whose versions go into the manifest
 PACKAGES = ("ctxh_plan", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "papermill", "nbclient",
             "nbconvert", "ipykernel", "pandera", "openpyxl", "python-docx", "pyyaml")
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """Hex sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:

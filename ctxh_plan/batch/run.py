@@ -19,6 +19,7 @@ Layout of a run folder::
     appendices/charts/<province>/*.png|.svg                         charts of the province appendix
     index.html  manifest.json
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,72 +27,22 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, ParameterError, UsageError
-from ctxh_plan.io.yamlfile import read_yaml
+from ctxh_plan.batch.config import BatchConfig, appendix_files, load_batch_config
+from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
+from ctxh_plan.paths import display_path
+from ctxh_plan.reports.plan import Plan, load_plan
 
-__all__ = [
-    "BATCH_KEYS",
-    "PROVINCE_KEY",
-    "BatchConfig",
-    "BatchResult",
-    "appendix_files",
-    "export_html",
-    "list_batch_units",
-    "load_batch_config",
-    "run_batch",
-]
+__all__ = ["PROVINCE_KEY", "BatchResult", "export_html", "run_batch"]
+
 
 log = logging.getLogger(__name__)
 
+
 PROVINCE_KEY = "province"
-
-#: batch-file key → {notebook: parameter it feeds}; an empty mapping = used by the batch itself
-BATCH_KEYS: dict[str, dict[str, str]] = {
-    "name": {},                   # run name, first part of the run id
-    "dataset": {"unit_report": "dataset", "province_summary": "dataset"},
-    "units": {"unit_report": "unit_code", "province_summary": "units"},  # one unit_report per code
-    "scenario": {"unit_report": "scenario", "province_summary": "scenario"},
-    "lang": {"unit_report": "lang", "province_summary": "lang"},
-    "suppress_threshold": {"unit_report": "suppress_threshold", "province_summary": "suppress_threshold"},
-    "rebase": {"unit_report": "rebase_to", "province_summary": "rebase_to"},  # {to: "2025-07-01"}
-    "key_indicators": {"unit_report": "key_indicators"},
-    "appendices": {"unit_report": "appendix_formats", "province_summary": "appendix_formats"},  # [] = none
-    "output": {},                 # outputs folder (a run folder is created inside)
-    "jobs": {},                   # kernels running at the same time
-    "notebooks": {},              # optional {unit: path, summary: path} templates
-}
-
-
-@dataclass
-class BatchConfig:
-    """A validated batch file. Paths are absolute."""
-
-    source: Path
-    name: str
-    dataset: Path
-    units: list[str] | None          # None = all units of the dataset
-    scenario: str = ""
-    lang: str = "vi"
-    suppress_threshold: int = 0
-    rebase_to: str = ""
-    key_indicators: list[str] = field(default_factory=list)
-    appendices: list[str] = field(default_factory=lambda: ["docx", "xlsx"])
-    output: Path = field(default_factory=lambda: Path("outputs"))
-    jobs: int = 2
-    unit_notebook: Path = field(default_factory=Path)
-    summary_notebook: Path = field(default_factory=Path)
-
-    def public(self) -> dict[str, Any]:
-        """Parameters as recorded in the manifest (paths relative to the project root when inside it)."""
-        return {"name": self.name, "dataset": _rel(self.dataset), "units": self.units or "all",
-                "scenario": self.scenario, "lang": self.lang, "suppress_threshold": self.suppress_threshold,
-                "rebase_to": self.rebase_to, "key_indicators": self.key_indicators,
-                "appendices": self.appendices, "unit_notebook": _rel(self.unit_notebook),
-                "summary_notebook": _rel(self.summary_notebook)}
 
 
 @dataclass
@@ -123,176 +74,19 @@ class BatchResult:
         return EXIT_BAD_INPUT if self.failed else EXIT_OK
 
 
-def _rel(p: Path) -> str:
-    from ctxh_plan.paths import project_root
-
-    try:
-        return Path(p).resolve().relative_to(project_root()).as_posix()
-    except ValueError:
-        return str(p)
-
-
-def _fail(src: Path, key: str, problem: str, fix: str, value: Any = None) -> ParameterError:
-    return ParameterError(key, problem, fix=fix, source=str(src), value=value)
-
-
-def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
-    """Read and validate a batch file (YAML).
-
-    Raises
-    ------
-    ParameterError
-        Unknown key, wrong type, duplicate unit, missing dataset folder, unknown
-        language; each message names the file, the key, the value and the fix.
-    InputError
-        The file is missing or not valid YAML.
-    """
-    from ctxh_plan.batch.nbparams import LANGS
-    from ctxh_plan.paths import notebooks_dir, project_root, resolve
-
-    src = resolve(path)
-    if not src.is_file():
-        raise InputError("batch file not found", file=str(src), fix="give the path of a YAML file such as params/quang_ninh.yaml")
-    doc = read_yaml(src)
-    if not isinstance(doc, dict):
-        raise InputError("a batch file must be a mapping of keys to values", file=str(src),
-                         fix="see params/quang_ninh.yaml for the layout")
-    unknown = sorted(set(doc) - set(BATCH_KEYS))
-    if unknown:
-        raise _fail(src, unknown[0], "unknown key", f"use only: {', '.join(BATCH_KEYS)}", doc[unknown[0]])
-
-    def get(key: str, types: tuple[type, ...], default: Any, fix: str) -> Any:
-        value = doc.get(key, default)
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise _fail(src, key, f"must be {' or '.join(t.__name__ for t in types)}, got {type(value).__name__}",
-                        fix, value)
-        return value
-
-    name = get("name", (str,), src.stem, "a short name such as quang_ninh")
-    if not name or any(c in name for c in "/\\ \t\n"):
-        raise _fail(src, "name", "must be a short name without spaces or slashes", "e.g. quang_ninh", name)
-    if "dataset" not in doc:
-        raise _fail(src, "dataset", "is missing", "add `dataset: data/quang_ninh` (folder of the data files)")
-    dataset_s = get("dataset", (str,), None, "a folder path, e.g. data/quang_ninh")
-    dataset = Path(dataset_s) if Path(dataset_s).is_absolute() else (src.parent.parent / dataset_s)
-    if not dataset.exists():
-        alt = project_root() / dataset_s
-        dataset = alt if alt.exists() else dataset
-    if not dataset.exists():
-        raise _fail(src, "dataset", "folder not found", "give a path relative to the project root or an absolute path",
-                    dataset_s)
-    raw_units = doc.get("units", "all")
-    units: list[str] | None
-    if raw_units == "all":
-        units = None
-    elif isinstance(raw_units, list) and raw_units:
-        units = []
-        for u in raw_units:
-            if not isinstance(u, str) or isinstance(u, bool):
-                raise _fail(src, "units", f"every unit code must be quoted text, got {type(u).__name__} {u!r}",
-                            "quote the codes: units: [\"193\", \"194\"] (unquoted 07 becomes the number 7)", u)
-            if u in units:
-                raise _fail(src, "units", f"unit {u!r} is listed twice", "list each unit once", u)
-            units.append(u)
-    else:
-        raise _fail(src, "units", "must be \"all\" or a non-empty list of quoted codes",
-                    "e.g. units: all  or  units: [\"193\", \"194\"]", raw_units)
-    scenario = get("scenario", (str,), "", "a scenario name from params/scenarios/ or \"\" for the baseline")
-    if scenario:  # checked now, not by every notebook: a wrong name fails before any kernel starts
-        from ctxh_plan.targets import load_scenario
-
-        try:
-            load_scenario(scenario)
-        except InputError as exc:
-            raise _fail(src, "scenario", exc.problem, exc.fix, scenario) from None
-    lang = get("lang", (str,), "vi", "vi or en")
-    if lang not in LANGS:
-        raise _fail(src, "lang", f"must be one of {list(LANGS)}", "vi or en", lang)
-    if "suppress_threshold" in doc:
-        threshold = get("suppress_threshold", (int,), 0, "a whole number, 0 for no suppression")
-    else:  # the published threshold lives in params/publish.yaml
-        from ctxh_plan.present import load_publish_settings
-
-        threshold = load_publish_settings().threshold
-    if threshold < 0:
-        raise _fail(src, "suppress_threshold", "must be 0 or more", "0 turns suppression off", threshold)
-    rebase = doc.get("rebase")
-    rebase_to = ""
-    if rebase is not None:
-        if not isinstance(rebase, dict) or set(rebase) != {"to"} or not isinstance(rebase["to"], str):
-            raise _fail(src, "rebase", "must be a mapping with one key `to` holding a quoted date",
-                        "rebase: {to: \"2025-07-01\"}", rebase)
-        rebase_to = rebase["to"]
-    keys = get("key_indicators", (list,), [], "a list of quoted indicator codes, e.g. [\"CT11b\", \"CT16\"]")
-    if not all(isinstance(k, str) for k in keys):
-        raise _fail(src, "key_indicators", "every code must be quoted text", "e.g. [\"CT11b\", \"CT16\"]", keys)
-    appendices = _check_appendices(src, doc.get("appendices", ["docx", "xlsx"]))
-    output_s = get("output", (str,), "outputs", "a folder, e.g. outputs")
-    output = Path(output_s) if Path(output_s).is_absolute() else project_root() / output_s
-    jobs = get("jobs", (int,), 2, "a whole number of parallel kernels, e.g. 2")
-    if jobs < 1:
-        raise _fail(src, "jobs", "must be 1 or more", "e.g. jobs: 2", jobs)
-    nbs = doc.get("notebooks") or {}
-    if not isinstance(nbs, dict) or set(nbs) - {"unit", "summary"}:
-        raise _fail(src, "notebooks", "must be a mapping with keys unit and/or summary",
-                    "e.g. notebooks: {unit: notebooks/unit_report.ipynb}", nbs)
-    templates = {}
-    for k, default in (("unit", "unit_report.ipynb"), ("summary", "province_summary.ipynb")):
-        p = Path(nbs[k]) if k in nbs else notebooks_dir() / default
-        p = p if p.is_absolute() else project_root() / p
-        if not p.is_file():
-            raise _fail(src, "notebooks", f"{k} notebook not found", "give the path of an .ipynb file", str(p))
-        templates[k] = p
-    return BatchConfig(source=src, name=name, dataset=dataset.resolve(), units=units, scenario=scenario,
-                       lang=lang, suppress_threshold=threshold, rebase_to=rebase_to, key_indicators=keys,
-                       appendices=appendices, output=output,
-                       jobs=jobs, unit_notebook=templates["unit"], summary_notebook=templates["summary"])
-
-
-def _check_appendices(src: Path, value: Any) -> list[str]:
-    """The ``appendices`` key: a list of formats among docx/xlsx, each once (``[]`` = no appendix)."""
-    from ctxh_plan.batch.nbparams import APPENDIX_FORMATS
-
-    fix = f"a list of formats among {list(APPENDIX_FORMATS)}, e.g. appendices: [\"docx\", \"xlsx\"] ([] = none)"
-    if not isinstance(value, list):
-        raise _fail(src, "appendices", f"must be a list, got {type(value).__name__}", fix, value)
-    seen: list[str] = []
-    for v in value:
-        if not isinstance(v, str) or v not in APPENDIX_FORMATS:
-            raise _fail(src, "appendices", f"unknown appendix format {v!r}", fix, v)
-        if v in seen:
-            raise _fail(src, "appendices", f"format {v!r} is listed twice", "list each format once", v)
-        seen.append(v)
-    return seen
-
-
-def appendix_files(cfg: BatchConfig, code: str) -> list[str]:
-    """Appendix documents a report writes, relative to the run folder (``appendices/phu_luc_<code>.docx`` …)."""
-    from ctxh_plan.present.appendices import appendix_stem
-
-    return [f"appendices/{appendix_stem(code, cfg.lang)}.{fmt}" for fmt in cfg.appendices]
-
-
-def _load(cfg: BatchConfig) -> tuple[Any, list[str]]:
+def _load(cfg: BatchConfig) -> tuple[Plan, list[str]]:
     """The dataset the notebooks will see (re-based when asked), and the warnings raised
     while loading it (recorded in the manifest and in every report's notes; one summary
     line on the terminal instead of hundreds)."""
-    from ctxh_plan.reports.core import collect_messages, load_report_dataset
+    from ctxh_plan.reports.messages import collect_messages
 
     notes: list[str] = []
     with collect_messages(notes, "dataset"):
-        ds = load_report_dataset(str(cfg.dataset), rebase_to=cfg.rebase_to)
+        plan = load_plan(str(cfg.dataset), rebase_to=cfg.rebase_to)
     if notes:
         log.warning("%d note(s) while loading %s (in manifest.json and in each report), first: %s",
-                    len(notes), _rel(cfg.dataset), notes[0])
-    return ds, notes
-
-
-def list_batch_units(ds: Any) -> list[str]:
-    """Units that get a report: every unit below the province with observations, sorted by code."""
-    from ctxh_plan.reports.core import report_units
-
-    return report_units(ds)
+                    len(notes), display_path(cfg.dataset), notes[0])
+    return plan, notes
 
 
 def _select_units(cfg: BatchConfig, available: list[str], override: list[str] | None) -> list[str]:
@@ -312,19 +106,19 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
     import json
 
     from ctxh_plan import __version__
-    from ctxh_plan.batch.manifest import sha256_file
+    from ctxh_plan.io.digest import sha256_file
 
-    inputs = [{"path": _rel(Path(i["path"])), "sha256": i["sha256"]} for i in getattr(ds, "inputs", [])]
+    inputs = [{"path": display_path(Path(i["path"])), "sha256": i["sha256"]} for i in getattr(ds, "inputs", [])]
     extra = [cfg.source]
     cat_path = getattr(getattr(ds, "catalog", None), "path", None)
     if cat_path:
         extra.append(Path(cat_path))
     seen = {i["path"] for i in inputs}
     for p in extra:  # the batch file and the indicator catalogue are inputs too
-        if _rel(p) not in seen:
-            inputs.append({"path": _rel(p), "sha256": sha256_file(p)})
-            seen.add(_rel(p))
-    templates = [{"path": _rel(p), "sha256": sha256_file(p)} for p in (cfg.unit_notebook, cfg.summary_notebook)]
+        if display_path(p) not in seen:
+            inputs.append({"path": display_path(p), "sha256": sha256_file(p)})
+            seen.add(display_path(p))
+    templates = [{"path": display_path(p), "sha256": sha256_file(p)} for p in (cfg.unit_notebook, cfg.summary_notebook)]
     h = hashlib.sha256(json.dumps({"inputs": sorted(i["sha256"] for i in inputs), "params": cfg.public(),
                                    "units": units, "templates": [t["sha256"] for t in templates],
                                    "version": __version__}, sort_keys=True).encode())
@@ -400,14 +194,13 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         if jobs < 1:
             raise UsageError("--jobs must be 1 or more — fix: e.g. --jobs 2")
         cfg.jobs = jobs
-    ds, dataset_notes = _load(cfg)
-    available = list_batch_units(ds)
+    plan, dataset_notes = _load(cfg)
+    ds = plan.dataset
+    available = plan.report_units()
     selected = _select_units(cfg, available, units)
     run_id, inputs, templates = _run_id(cfg, ds, selected)
     run_dir = cfg.output / run_id
-    from ctxh_plan.reports.core import unit_name
-
-    names = {u: unit_name(ds, u) for u in selected}
+    names = {u: plan.unit_name(u) for u in selected}
     illustrative = bool(getattr(ds, "illustrative", False))
 
     previous = read_manifest(run_dir) if resume else None
@@ -419,7 +212,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
                 for key in [PROVINCE_KEY] + selected}
     for key in [PROVINCE_KEY] + selected:
         stem = "province_summary" if key == PROVINCE_KEY else f"unit_{key}"
-        reports[key] = {"key": key, "name": _province_name(ds) if key == PROVINCE_KEY else names[key],
+        reports[key] = {"key": key, "name": plan.unit_name(plan.province_code) if key == PROVINCE_KEY else names[key],
                         "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
                         "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
                         "worker": None}
@@ -450,7 +243,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         jobs_list.append(NotebookJob(key, template, params, run_dir / rep["notebook"]))
 
     manifest: dict[str, Any] = {
-        "run_id": run_id, "batch_file": _rel(cfg.source), "parameters": cfg.public(),
+        "run_id": run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
         "units": selected, "inputs": inputs, "notebooks": templates, "illustrative": illustrative,
         "packages": package_versions(), "jobs": cfg.jobs, "reuse_kernels": reuse_kernels,
         "started_at": utc_now(), "finished_at": None, "status": "running", "seconds": None,
@@ -518,9 +311,3 @@ def _in_main_thread() -> bool:
 
     return threading.current_thread() is threading.main_thread()
 
-
-def _province_name(ds: Any) -> str:
-    from ctxh_plan.reports.core import unit_name
-
-    code = getattr(ds, "province_code", None)
-    return unit_name(ds, code) if code else ""

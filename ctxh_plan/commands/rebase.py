@@ -105,7 +105,7 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
     """Write the re-based dataset folder atomically; returns the files written."""
     import yaml
 
-    import ctxh_plan.rebase.core as rb
+    import ctxh_plan.rebase as rb
     from ctxh_plan.io.atomic import write_frame, write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -155,7 +155,7 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
 
 def run(args: argparse.Namespace) -> int:
     from ctxh_plan.paths import default_dataset, resolve
-    from ctxh_plan.rebase.core import rebase_frames
+    from ctxh_plan.rebase import rebase_frames
 
     data_dir = resolve(args.data) if args.data else default_dataset()
     if not data_dir.is_dir():

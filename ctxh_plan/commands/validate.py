@@ -73,7 +73,8 @@ def render_problems(problems: Any, lang: str = "vi", max_rows: int | None = None
 
 
 def run(args: argparse.Namespace) -> int:
-    from ctxh_plan.data.validation import DEFAULT_YEARS, validate_paths
+    from ctxh_plan.data.checks import DEFAULT_YEARS
+    from ctxh_plan.data.validation import validate_paths
     from ctxh_plan.errors import UsageError
     from ctxh_plan.io.atomic import write_frame
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ctxh_plan.data.validation import DEFAULT_YEARS
+from ctxh_plan.data.checks import DEFAULT_YEARS
 from ctxh_plan.errors import InputError, ValidationFailed
 
 __all__ = ["Dataset", "load_dataset"]

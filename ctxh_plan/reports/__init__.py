@@ -1,0 +1,44 @@
+"""What the notebooks show: one unit's report, the province summary, their plan appendices and the
+scenario explorer, computed from one :class:`Plan` (dataset → evaluation, projection, published frames).
+
+Modules: ``plan`` (the Plan and its per-process cache), ``messages`` (warnings into a report's notes),
+``html`` (escaping, banner, tables, PNG), ``unit``, ``province``, ``proposals``, ``figures`` (key
+figures JSON), ``appendix`` (a report's Word/Excel appendix), ``explorer`` (widgets).
+
+Notebooks use ``from ctxh_plan import reports`` and call the names below; they load on first use
+(importing this package loads neither pandas nor matplotlib).
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY: dict[str, str] = {
+    "Plan": "plan", "load_plan": "plan", "unit_name": "plan",
+    "collect_messages": "messages",
+    "UnitReport": "unit", "KEY_INDICATORS": "unit", "build_unit_report": "unit", "show_unit_report": "unit",
+    "show_header": "unit", "show_quality": "unit", "show_evaluation": "unit", "show_charts": "unit",
+    "show_proposals": "unit", "show_notes": "unit", "unit_summary_line": "unit", "unit_figures": "unit",
+    "unit_chart": "unit", "published_proposals": "unit",
+    "ProvinceSummary": "province", "build_province_summary": "province", "show_province_summary": "province",
+    "province_summary_line": "province", "province_figures": "province",
+    "display_proposals": "proposals",
+    "record_figures": "figures",
+    "write_report_appendices": "appendix", "appendix_line": "appendix",
+    "build_explorer": "explorer",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ctxh_plan.reports' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"ctxh_plan.reports.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,22 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctxh_plan.reports.core import (
-    UnitReport,
-    collect_messages,
-    evaluate_all,
-    figure_png,
-    format_value,
-    illustrative_banner,
-    load_report_dataset,
-    notes_html,
-    pick_lang,
-    report_units,
-    styled_table,
-    unit_chart,
-    unit_name,
-    unit_problems,
-)
+from ctxh_plan.reports.html import figure_png, format_value, illustrative_banner, notes_html, pick_lang, styled_table
+from ctxh_plan.reports.messages import collect_messages
+from ctxh_plan.reports.plan import load_plan
+from ctxh_plan.reports.unit import UnitReport, unit_chart, unit_problems
 
 __all__ = ["build_explorer"]
 
@@ -46,9 +34,10 @@ def build_explorer(params: dict[str, Any]) -> Any:
     from ctxh_plan.errors import ParameterError
     from ctxh_plan.targets import TargetMethod, list_scenarios, load_settings, project_dataset
 
-    ds = load_report_dataset(params["dataset"], rebase_to=params["rebase_to"])
+    plan = load_plan(params["dataset"], rebase_to=params["rebase_to"])
+    ds = plan.dataset
     lang = params["lang"]
-    units = report_units(ds)
+    units = plan.report_units()
     scenarios = list_scenarios()
     methods = [m.value for m in TargetMethod]
     codes = ds.catalog.codes()
@@ -56,7 +45,7 @@ def build_explorer(params: dict[str, Any]) -> Any:
                                 ("scenario", params["scenario"], scenarios), ("target_method", params["target_method"], methods)):
         if value and value not in allowed:
             raise ParameterError(key, "is not a known choice", value=value, fix=f"use one of: {', '.join(allowed)}")
-    unit_w = w.Dropdown(options=[(f"{u} {unit_name(ds, u)}", u) for u in units],
+    unit_w = w.Dropdown(options=[(f"{u} {plan.unit_name(u)}", u) for u in units],
                         value=params["unit_code"] or units[0], description=pick_lang(lang, "Đơn vị", "Unit"))
     ind_w = w.Dropdown(options=[(f"{c} {ds.catalog[c].name(lang)}"[:70], c) for c in codes],
                        value=params["indicator_code"] or codes[0], description=pick_lang(lang, "Chỉ tiêu", "Indicator"))
@@ -72,11 +61,11 @@ def build_explorer(params: dict[str, Any]) -> Any:
         sub = ds.for_units([unit])
         notes: list[str] = []
         with collect_messages(notes, f"explorer {unit}"):
-            ev = evaluate_all(ds)
+            ev = plan.evaluation()
             ev = ev[ev["unit_code"].astype(str) == unit]
             proj = project_dataset(sub, scenario=scen_w.value, evaluation=ev,
                                    settings=load_settings().with_(method=meth_w.value))
-        rep = UnitReport(unit, unit_name(ds, unit), lang, bool(ds.illustrative), ds,
+        rep = UnitReport(unit, plan.unit_name(unit), lang, plan.illustrative, plan,
                          ev[ev["unit_code"].astype(str) == unit], proj.forecasts, proj.proposals,
                          unit_problems(ds, unit)[0], notes=notes)
         prop = proj.proposals[(proj.proposals["unit_code"].astype(str) == unit)

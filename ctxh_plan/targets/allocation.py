@@ -203,7 +203,7 @@ def allocate_target(target: float, units: pd.DataFrame, *, method: str = "popula
                "(units at their bounds; the rest shared by population)"
         log.warning("allocation %s: units reached their bounds; the rest shared by population", method)
     if kind == Kind.COUNT:
-        from ctxh_plan.rebase.core import allocate_integer  # largest remainder, shared with the re-basing of counts
+        from ctxh_plan.rebase import allocate_integer  # largest remainder, shared with the re-basing of counts
 
         # the quotas already sum to the total, so splitting the total by them reproduces them, rounded
         x = np.asarray(allocate_integer(int(total), np.maximum(x, 0.0).tolist()), dtype=float)

@@ -28,6 +28,7 @@ Everything is vectorised over forecast rows (no Python loop over series).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 
@@ -35,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 from ctxh_plan.vocab import Kind
-import itertools
 
 __all__ = ["SMALL_COUNT_NOTE", "WIDENED_KINDS", "count_basis", "widen_small_count_intervals"]
 

@@ -51,12 +51,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import math
 import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-import itertools
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -1,0 +1,80 @@
+"""Small HTML helpers of the reports: language pick, the illustrative banner, deterministic PNGs,
+labelled tables, note lists, and display in the notebook. Every value from data is escaped."""
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+__all__ = ["TABLE_CSS", "figure_png", "format_value", "illustrative_banner", "notes_html", "pick_lang",
+           "show_block", "show_html", "styled_table"]
+
+#: JupyterLab/nbconvert CSS lays tables out with fixed column widths; the reports ask for automatic
+#: widths so the evaluation table's indicator column can wrap
+TABLE_CSS = "<style>.jp-RenderedHTMLCommon table{table-layout:auto}</style>"
+
+
+def pick_lang(lang: str, vi: str, en: str) -> str:
+    """``vi`` when ``lang`` is ``"vi"``, else ``en``."""
+    return vi if lang == "vi" else en
+
+
+def illustrative_banner(lang: str = "vi") -> str:
+    """HTML banner for illustrative data (Vietnamese always present)."""
+    en = "" if lang == "vi" else " — illustrative data, not official statistics"
+    return ('<div style="background:#fff3cd;border:1px solid #e0c36c;padding:4px 8px;margin:4px 0">'
+            f"<b>Dữ liệu minh họa</b>{en}</div>")
+
+
+def figure_png(fig: Any, dpi: int = 90) -> bytes:
+    """PNG bytes of a matplotlib Figure, without timestamp metadata (deterministic)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def show_html(text: str) -> None:
+    """Display ``text`` (already escaped where it holds data) as HTML in the notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(text))
+
+
+def show_block(title: str, body_html: str, illustrative: bool, lang: str) -> None:
+    """A section: escaped title, the illustrative banner when needed, then ``body_html``."""
+    banner = illustrative_banner(lang) if illustrative else ""
+    show_html(f"<h3>{html.escape(title)}</h3>{banner}{body_html}")
+
+
+def format_value(v: Any, decimals: int = 1) -> str:
+    """A number the Vietnamese way with ``decimals`` digits; ``"–"`` for missing; text as it is."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, (int, float)):
+        from ctxh_plan.data.numbers import format_number
+
+        try:
+            return format_number(v, decimals=decimals)
+        except TypeError:
+            return f"{v:.{decimals}f}"
+    return str(v)
+
+
+def styled_table(frame: Any, uid: str, caption: str, lang: str) -> str:
+    """Deterministic HTML of a frame with labelled columns (fixed Styler uuid)."""
+    from ctxh_plan.present import label_columns
+
+    st = label_columns(frame, lang).style.hide(axis="index").set_uuid(uid).set_caption(caption)
+    st = st.format(precision=2, na_rep="–", thousands=".", decimal=",")
+    return st.to_html()
+
+
+def notes_html(items: list[str], lang: str, limit: int = 20) -> str:
+    """A bullet list of at most ``limit`` notes (escaped), then how many more there are."""
+    body = "".join(f"<li>{html.escape(i)}</li>" for i in items[:limit])
+    if len(items) > limit:
+        body += "<li>" + pick_lang(lang, f"… và {len(items) - limit} ghi chú khác (xem nhật ký chạy).",
+                                   f"… and {len(items) - limit} more notes (see the run log).") + "</li>"
+    return f"<ul>{body}</ul>"

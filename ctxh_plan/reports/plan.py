@@ -1,0 +1,184 @@
+"""A :class:`Plan`: one dataset and what is computed from it — the 2021–2025 evaluation, the
+2026–2030 projection per scenario, their published (small-cell suppressed) forms — each computed
+once, on first use, and kept on the object.
+
+A notebook holds one ``Plan`` instead of carrying ``ds, ev, proj`` by hand, and the unit report,
+its appendices and the province summary read the same frames (nothing computed twice).
+:func:`load_plan` keeps the last loaded plan per process, keyed by the dataset files' names, sizes
+and modification times, so a warm batch kernel computes the evaluation and projections once for
+all the units it runs.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ctxh_plan.reports.messages import collect_messages, silenced
+
+__all__ = ["Plan", "load_plan"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Plan:
+    """A dataset and the frames computed from it, cached on the object.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        The validated (and, when asked, re-based) dataset.
+    notes : list of str
+        Warnings raised while loading; logged again on every :func:`load_plan` call so a
+        reused kernel reports the same notes as a fresh one.
+    """
+
+    dataset: Any
+    notes: list[str] = field(default_factory=list)
+    _cache: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: tuple[str, Any], make: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(getattr(self.dataset, "illustrative", False))
+
+    @property
+    def province_code(self) -> str:
+        return str(getattr(self.dataset, "province_code", "") or "")
+
+    def report_units(self) -> list[str]:
+        """Codes of the units below the province that have observations (numeric codes by value)."""
+        codes = {str(c) for c in self.dataset.observations["unit_code"].unique()}
+        codes.discard(self.province_code)
+        return sorted(codes, key=lambda c: (len(c), c))
+
+    def unit_name(self, code: str) -> str:
+        """The unit's official name, or its code when the registry does not know it."""
+        return unit_name(self.dataset, code)
+
+    def evaluation(self) -> Any:
+        """The 2021–2025 evaluation of every unit and the province (``evaluate_dataset``)."""
+        from ctxh_plan.evaluate import evaluate_dataset
+
+        return self._once(("evaluation", None), lambda: evaluate_dataset(self.dataset))
+
+    def published_evaluation(self, threshold: int) -> Any:
+        """The evaluation with small sensitive values hidden jointly across units and their parent
+        (a unit's hidden value cannot be recovered from the province total); ``threshold`` 0 gives
+        the evaluation as it is."""
+        if not threshold:
+            return self.evaluation()
+
+        def make() -> Any:
+            from ctxh_plan.present import suppress_evaluation
+
+            ev = self.evaluation()
+            parents = {code: self._parent(code) for code in set(ev["unit_code"].astype(str))}
+            return suppress_evaluation(ev, self.dataset.catalog, threshold, parents=parents, mark=f"<{threshold}")
+
+        return self._once(("published_evaluation", threshold), make)
+
+    def _parent(self, code: str) -> str | None:
+        units = self.dataset.units
+        return units.parent(code) if code in units else None
+
+    def projection(self, scenario: str = "") -> Any:
+        """Forecasts and 2030 proposals of every unit and the province under ``scenario`` (``""`` =
+        baseline). The warnings raised while computing are logged again on every call."""
+
+        def make() -> Any:
+            notes: list[str] = []
+            with collect_messages(notes, "projection"):
+                proj = project_units(self.dataset, scenario, self.evaluation())
+            return proj, notes
+
+        proj, notes = self._once(("projection", scenario), make)
+        for note in notes:
+            log.warning("%s", note)
+        return proj
+
+    def proposal_pattern(self, scenario: str, threshold: int) -> set[tuple[str, str, str]]:
+        """(unit, indicator, column) cells of the proposals that the published tables hide
+        (``present.tables.published_proposals`` over all units, complementary cells included)."""
+
+        def make() -> set[tuple[str, str, str]]:
+            import dataclasses
+
+            from ctxh_plan.present import load_publish_settings
+            from ctxh_plan.present.tables import published_proposals
+
+            settings = dataclasses.replace(load_publish_settings(), threshold=threshold)
+            with silenced():
+                pp = published_proposals(self.dataset, self.projection(scenario).proposals, settings)
+            flags = [c for c in pp.columns if str(c).startswith("suppressed__")]
+            return {(str(u), str(i), c[len("suppressed__"):]) for c in flags
+                    for u, i, f in zip(pp["unit_code"], pp["indicator_code"], pp[c]) if bool(f)}
+
+        return self._once(("proposal_pattern", (scenario, threshold)), make)
+
+
+def unit_name(ds: Any, code: str) -> str:
+    """The official name of ``code`` in ``ds``'s registry, or the code itself when unknown."""
+    units = getattr(ds, "units", None)
+    if units is None or code not in units:
+        return code
+    return str(units.name(code))
+
+
+def project_units(ds: Any, scenario: str, evaluation: Any) -> Any:
+    """``project_dataset`` to 2030 under ``scenario`` (``""`` = baseline), reusing ``evaluation``."""
+    from ctxh_plan.targets import project_dataset
+
+    return project_dataset(ds, horizon=2030, scenario=scenario or None, evaluation=evaluation)
+
+
+_LOADED: dict[tuple[Any, ...], Plan] = {}
+
+
+def _stat_key(path: Path) -> tuple[Any, ...]:
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def load_plan(path: str = "", *, rebase_to: str = "") -> Plan:
+    """Load (and optionally re-base) a dataset as a :class:`Plan`, kept per process.
+
+    Parameters
+    ----------
+    path : str
+        Dataset folder (absolute); ``""`` = the embedded illustrative dataset.
+    rebase_to : str
+        ``""`` for the data as collected, or a date such as ``"2025-07-01"`` to move history onto
+        the units valid then (``rebase_dataset``).
+
+    Returns
+    -------
+    Plan
+        The same object for the same files (names, sizes, modification times) and ``rebase_to``;
+        loading another dataset forgets the previous one.
+    """
+    from ctxh_plan.data.dataset import load_dataset
+    from ctxh_plan.paths import default_dataset
+
+    p = Path(path) if path else default_dataset()
+    key = (str(p), rebase_to, _stat_key(p))
+    plan = _LOADED.get(key)
+    if plan is None:
+        notes: list[str] = []
+        with collect_messages(notes, "dataset"):
+            ds = load_dataset(p)
+            if rebase_to:
+                from ctxh_plan.rebase import rebase_dataset
+
+                ds = rebase_dataset(ds, to=rebase_to)
+        _LOADED.clear()
+        plan = _LOADED[key] = Plan(ds, notes)
+    for note in plan.notes:  # the same warnings on every call, cached or not (reused kernels = fresh kernels)
+        log.warning("%s", note)
+    return plan
