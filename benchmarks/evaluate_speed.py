@@ -26,11 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     from ctxh_plan.paths import default_dataset
 
     ds = load_dataset(args.data or default_dataset())
-    frame = evaluate_dataset(ds)  # warm-up (imports, caches)
+    frame = evaluate_dataset(ds).table  # warm-up (imports, caches)
     times, cpu = [], []
     for _ in range(args.repeat):
         t0, c0 = time.perf_counter(), time.process_time()
-        frame = evaluate_dataset(ds)
+        frame = evaluate_dataset(ds).table
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     n_units = frame["unit_code"].nunique()

@@ -8,7 +8,7 @@ Typical use in a notebook::
 
     import ctxh_plan as cp
     ds = cp.load_dataset("data/quang_ninh")
-    ev = cp.evaluate_dataset(ds)
+    ev = cp.evaluate_dataset(ds).table
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ _LAZY: dict[str, str] = {
     "format_number": "data.numbers",
     "validate_paths": "data.validation",
     # evaluation 2021–2025
+    "Evaluation": "evaluate",
     "evaluate_dataset": "evaluate",
     "evaluate_frames": "evaluate",
     "rollup_observations": "evaluate",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ctxh_plan.data.catalog import load_catalog
-from ctxh_plan.errors import InputError
+from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.vocab import Aggregation, Kind
 
 GOOD = """
@@ -44,7 +44,7 @@ def test_good_catalogue(tmp_path):
     ("foo: 1\n", ["indicators"]),
 ])
 def test_bad_catalogue_names_the_problem(tmp_path, text, words):
-    with pytest.raises(InputError) as err:
+    with pytest.raises((InputError, ParameterError)) as err:
         load_catalog(_write(tmp_path, text))
     msg = str(err.value)
     assert "indicators.yaml" in msg

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 
 from ctxh_plan.data.catalog import load_catalog
+from ctxh_plan.data.frames import OBSERVATION_COLUMNS
 from ctxh_plan.vocab import Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 ILLUSTRATIVE = "dữ liệu minh họa (generate.py)"
 DISTRICTS = ["193", "194", "195", "196", "198", "199", "200", "201", "202", "203", "205", "206", "207"]
-OBS_COLUMNS = ["unit_code", "indicator_code", "year", "period", "value", "numerator", "denominator", "flag",
-               "source", "note"]
+OBS_COLUMNS = list(OBSERVATION_COLUMNS)
 
 #: (fact_vi in seed_facts.csv, year) → indicator code, as the generator maps them
 SEEDS = runpy.run_path(str(ROOT / "data" / "quang_ninh" / "generate.py"))["SEED_FACT_CODES"]

@@ -124,7 +124,7 @@ def test_cli_forecast_writes_the_documented_columns(tmp_path, capsys):
 
 def test_cli_forecast_bad_input_and_usage(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
-    bad.write_text("series_id,year,value\nA,2019,5\nA,2020,x\n", encoding="utf-8")
+    bad.write_text("series_id,year,value\nA,2019,5\nA,2020,abc\n", encoding="utf-8")
     rc = main(["forecast", "--input", str(bad), "-o", str(tmp_path / "o.csv")])
     err = capsys.readouterr().err
     assert rc == 1 and "row 3" in err and "'value'" in err and "Traceback" not in err

@@ -7,25 +7,42 @@ import pytest
 import yaml
 
 from ctxh_plan.batch import BATCH_KEYS, load_batch_config
-from ctxh_plan.batch.nbparams import NOTEBOOK_PARAMS, check_params, declared_defaults
+from ctxh_plan.batch.nbparams import NOTEBOOKS, check_params, declared_defaults, notebook_params
 from ctxh_plan.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = ROOT / "notebooks"
 
 
-@pytest.mark.parametrize("name", sorted(NOTEBOOK_PARAMS))
-def test_parameters_cell_declares_exactly_the_spec_with_typed_defaults(name):
-    defaults = declared_defaults(NB / f"{name}.ipynb")
-    spec = NOTEBOOK_PARAMS[name]
-    assert list(defaults) == [p.name for p in spec]
-    for p in spec:
-        assert isinstance(defaults[p.name], p.types), (p.name, defaults[p.name])
-    # the defaults themselves pass the check (the notebook runs as committed)
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_spec_comes_from_the_parameters_cell_as_papermill_reads_it(name):
+    """The spec is the parameters cell itself; papermill (``--help-notebook``) reads the same names,
+    types, defaults and help, and the defaults pass the check (the notebook runs as committed)."""
+    import ast
+
+    import papermill as pm
+
+    spec = notebook_params(name)
+    seen = pm.inspect_notebook(str(NB / f"{name}.ipynb"))
+    assert [f.name for f in spec] == list(seen), "papermill cannot parse a line of the parameters cell"
+    for f in spec:
+        p = seen[f.name]
+        assert ast.literal_eval(p["default"]) == f.default and p["help"] == f.doc and f.doc
+        assert p["inferred_type_name"].split("[")[0] in {t.__name__ for t in f.types}
+    defaults = declared_defaults(name)
     assert check_params(name, dict(defaults)) == defaults
 
 
-@pytest.mark.parametrize("name", sorted(NOTEBOOK_PARAMS))
+def test_a_second_run_all_in_the_same_kernel_passes_the_check():
+    """Names the notebook's own cells assign (P, rep, report, _files …) are not parameters."""
+    ns = dict(declared_defaults("unit_report"), P={"old": 1}, rep=object(), report=object())
+    assert check_params("unit_report", ns)["unit_code"] == "193"
+    with pytest.raises(ParameterError) as ei:
+        check_params("unit_report", dict(ns, unit_codes=["193"]))
+    assert ei.value.key == "unit_codes"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_parameters_cell_comes_first_and_validation_follows(name):
     import nbformat
 
@@ -115,7 +132,7 @@ def _write(tmp_path, text):
     ("units: all\n", "dataset", "missing"),
     ("dataset: {ds}\nrebase: 2025-07-01\n", "rebase", "mapping"),
     ("dataset: {ds}\nsuppress_threshold: yes\n", "suppress_threshold", "must be int"),
-    ("dataset: {ds}\nappendices: [docx, pdf]\n", "appendices", "unknown appendix format 'pdf'"),
+    ("dataset: {ds}\nappendices: [docx, pdf]\n", "appendices", "unknown value 'pdf'"),
     ("dataset: {ds}\nappendices: [docx, docx]\n", "appendices", "twice"),
     ("dataset: {ds}\nappendices: docx\n", "appendices", "must be a list"),
 ])

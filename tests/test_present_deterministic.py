@@ -18,7 +18,7 @@ def inputs():
     from ctxh_plan.targets import project_dataset
 
     ds = load_dataset(ROOT / "data" / "quang_ninh")
-    ev = evaluate_dataset(ds)
+    ev = evaluate_dataset(ds).table
     return ds, ev, project_dataset(ds, evaluation=ev)
 
 

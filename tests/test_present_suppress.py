@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ctxh_plan.data.catalog import Catalog, Indicator
 from ctxh_plan.errors import ParameterError, UsageError
-from ctxh_plan.present import render_suppressed, suppress_small_cells
+from ctxh_plan.present import suppress_small_cells
 from ctxh_plan.vocab import Direction, Kind
 
 FLAG = "suppressed__value"
@@ -35,40 +35,45 @@ def long_frame(values: dict[str, float], code: str = "ABUSE", year: int = 2024) 
 
 def test_primary_rule_zero_and_threshold():
     df = long_frame({"193": 0, "194": 1, "195": 4, "196": 5, "197": 12})
-    out = suppress_small_cells(df, catalog(), 5)
+    res = suppress_small_cells(df, catalog(), 5)
+    out = res.frame
     assert out[FLAG].tolist() == [False, True, True, False, False]
     assert out["value"].isna().tolist() == [False, True, True, False, False]
     assert out.loc[0, "value"] == 0 and out.loc[3, "value"] == 5
-    assert out.attrs["suppression"]["primary"] == 2 and out.attrs["suppression"]["mark"] == "<5"
+    assert res.primary == 2 and res.mark == "<5"
     # the input frame is untouched
     assert df["value"].tolist() == [0, 1, 4, 5, 12]
 
 
 def test_non_sensitive_indicator_is_published():
     df = long_frame({"193": 1, "194": 2}, code="DEATHS")
-    out = suppress_small_cells(df, catalog(), 5, group_keys=["year"])
+    res = suppress_small_cells(df, catalog(), 5, group_keys=["year"])
+    out = res.frame
     assert not out[FLAG].any() and out["value"].tolist() == [1.0, 2.0]
 
 
 def test_complementary_cell_when_one_is_hidden_in_a_group_with_total():
     df = long_frame({"22": 30, "193": 12, "194": 3, "195": 7, "196": 8})
     total = df["unit_code"].eq("22")
-    out = suppress_small_cells(df, catalog(), 5, group_keys=["year"], total_rows=total)
+    res = suppress_small_cells(df, catalog(), 5, group_keys=["year"], total_rows=total)
+    out = res.frame
     hidden = set(out.loc[out[FLAG], "unit_code"])
     assert hidden == {"194", "195"}  # 3 primary, 7 = next smallest non-zero component (not the total)
-    assert out.attrs["suppression"]["complementary"] == 1
+    assert res.complementary == 1
 
 
 def test_complement_skips_zero_when_a_nonzero_exists():
     df = long_frame({"22": 13, "193": 0, "194": 3, "195": 10})
-    out = suppress_small_cells(df, catalog(), 5, group_keys=["year"], total_rows=df["unit_code"].eq("22"))
+    res = suppress_small_cells(df, catalog(), 5, group_keys=["year"], total_rows=df["unit_code"].eq("22"))
+    out = res.frame
     assert set(out.loc[out[FLAG], "unit_code"]) == {"194", "195"}
 
 
 def test_groups_are_per_indicator_and_year():
     df = pd.concat([long_frame({"193": 3, "194": 9, "195": 20}, year=2023),
                     long_frame({"193": 8, "194": 9, "195": 20}, year=2024)], ignore_index=True)
-    out = suppress_small_cells(df, catalog(), 5, group_keys=["year"])
+    res = suppress_small_cells(df, catalog(), 5, group_keys=["year"])
+    out = res.frame
     assert out.loc[out[FLAG], ["unit_code", "year"]].values.tolist() == [["193", 2023], ["194", 2023]]
 
 
@@ -77,7 +82,8 @@ def test_hierarchy_province_districts_communes():
     parents = {"22": None, "193": "22", "194": "22", "1": "193", "2": "193", "3": "193", "4": "194", "5": "194"}
     vals = {"22": 40, "193": 25, "194": 15, "1": 2, "2": 11, "3": 12, "4": 6, "5": 9}
     df = long_frame(vals)
-    out = suppress_small_cells(df, catalog(), 5, group_keys=["year"], parents=parents)
+    res = suppress_small_cells(df, catalog(), 5, group_keys=["year"], parents=parents)
+    out = res.frame
     hidden = set(out.loc[out[FLAG], "unit_code"])
     assert {"1", "2"} <= hidden  # 2 primary, 11 complementary within district 193
     assert "4" not in hidden and "5" not in hidden and "22" not in hidden
@@ -86,8 +92,9 @@ def test_hierarchy_province_districts_communes():
 
 def test_row_totals_across_columns():
     df = pd.DataFrame({"indicator_code": ["ABUSE"], "girls": [3.0], "boys": [9.0], "total": [12.0]})
-    out = suppress_small_cells(df, catalog(), 5, value_cols=["girls", "boys", "total"],
+    res = suppress_small_cells(df, catalog(), 5, value_cols=["girls", "boys", "total"],
                                row_totals={"total": ["girls", "boys"]})
+    out = res.frame
     assert out[["suppressed__girls", "suppressed__boys", "suppressed__total"]].iloc[0].tolist() == [True, True, False]
     assert out[["girls", "boys"]].isna().all(axis=None) and out.loc[0, "total"] == 12
 
@@ -95,35 +102,38 @@ def test_row_totals_across_columns():
 def test_rate_with_count_column_and_without():
     df = pd.DataFrame({"unit_code": ["193", "194"], "indicator_code": "ABUSE_RATE", "value": [10.8, 40.0],
                        "numerator": [1.0, 20.0]})
-    out = suppress_small_cells(df, catalog(), 5, count_col="numerator")
+    res = suppress_small_cells(df, catalog(), 5, count_col="numerator")
+    out = res.frame
     assert out[FLAG].tolist() == [True, False]
 
 
 def test_rate_without_count_is_logged_and_recorded(caplog):
     df = pd.DataFrame({"unit_code": ["193"], "indicator_code": "ABUSE_RATE", "value": [10.8]})
     with caplog.at_level(logging.WARNING):
-        out = suppress_small_cells(df, catalog(), 5)
-    assert out.attrs["suppression"]["warnings"] and "ABUSE_RATE" in caplog.text
+        res = suppress_small_cells(df, catalog(), 5)
+    assert res.warnings and "ABUSE_RATE" in caplog.text
 
 
 def test_lone_hidden_cell_warns():
     df = long_frame({"193": 2})
-    out = suppress_small_cells(df, catalog(), 5, group_keys=["year"])
+    res = suppress_small_cells(df, catalog(), 5, group_keys=["year"])
+    out = res.frame
     assert out[FLAG].tolist() == [True]
-    assert any("alone" in w for w in out.attrs["suppression"]["warnings"])
+    assert any("alone" in w for w in res.warnings)
 
 
 def test_render_suppressed_and_mark_option():
-    out = suppress_small_cells(long_frame({"193": 2, "194": 40, "195": 9}), catalog(), 5, mark="*",
+    res = suppress_small_cells(long_frame({"193": 2, "194": 40, "195": 9}), catalog(), 5, mark="*",
                                group_keys=["year"])
-    shown = render_suppressed(out)
+    shown = res.rendered()
     assert FLAG not in shown.columns
     assert shown["value"].tolist() == ["*", 40.0, "*"]
 
 
 def test_default_threshold_from_publish_yaml():
-    out = suppress_small_cells(long_frame({"193": 4, "194": 5}), catalog())
-    assert out.attrs["suppression"]["threshold"] == 5 and out[FLAG].tolist() == [True, False]
+    res = suppress_small_cells(long_frame({"193": 4, "194": 5}), catalog())
+    out = res.frame
+    assert res.threshold == 5 and out[FLAG].tolist() == [True, False]
 
 
 def test_bad_arguments():
@@ -148,12 +158,13 @@ def test_property_no_small_count_visible_and_none_recoverable(counts, threshold)
     units = [str(193 + i) for i in range(len(counts))]
     vals = {"22": sum(counts), **dict(zip(units, counts))}
     parents = {"22": None, **dict.fromkeys(units, "22")}
-    out = suppress_small_cells(long_frame(vals), catalog(), threshold, group_keys=["year"], parents=parents)
+    res = suppress_small_cells(long_frame(vals), catalog(), threshold, group_keys=["year"], parents=parents)
+    out = res.frame
     shown = out.loc[~out[FLAG], "value"]
     assert not ((shown > 0) & (shown < threshold)).any()
     assert out.loc[out[FLAG], "value"].isna().all()
     hidden = int(out[FLAG].sum())
-    assert hidden != 1 or (len(units) == 1 and out.attrs["suppression"]["warnings"])
+    assert hidden != 1 or (len(units) == 1 and res.warnings)
     # recovering a hidden district by subtraction needs every other cell of the equation visible
     visible = out.set_index("unit_code")["value"]
     for u in units:
@@ -177,7 +188,8 @@ def test_suppress_evaluation_hides_values_and_what_derives_from_them():
         "attainment": ["met"] * 5,
     })
     parents = {"22": None, "193": "22", "194": "22", "195": "22"}
-    out = suppress_evaluation(ev, catalog(), 5, parents=parents)
+    res = suppress_evaluation(ev, catalog(), 5, parents=parents)
+    out = res.frame
     hidden = out["suppressed__baseline_value"].tolist()
     assert hidden == [False, True, True, False, False]  # 3 primary, 12 = smallest other non-zero district
     assert not out["suppressed__latest_value"].any()
@@ -185,5 +197,5 @@ def test_suppress_evaluation_hides_values_and_what_derives_from_them():
     assert out["suppressed__target_value"].tolist() == [False, True, True, False, False]
     assert out.loc[2, ["baseline_value", "target_value", "planned_change_share"]].isna().all()
     assert out.loc[4, "baseline_value"] == 2.0 and out.loc[0, "baseline_year"] == 2020
-    shown = render_suppressed(out)
+    shown = res.rendered()
     assert shown.loc[2, "baseline_value"] == "<5" and shown.loc[2, "latest_value"] == 6.0

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from ctxh_plan.errors import InputError
-from ctxh_plan.io.readers import decode_bytes, parse_year_header, read_observations, read_targets
+from ctxh_plan.io.csvfile import decode_bytes
+from ctxh_plan.io.headers import parse_year_header
+from ctxh_plan.io.readers import read_observations, read_targets
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 

@@ -362,7 +362,7 @@ def test_html_reports_hide_what_the_appendices_hide(interrupted_batch):
 
     ds = load_dataset(ROOT / "data" / "quang_ninh")
     settings = load_publish_settings()
-    ev = evaluate_dataset(ds)
+    ev = evaluate_dataset(ds).table
     vals = published_values(ds, ev, settings)
     props = published_proposals(ds, project_dataset(ds, evaluation=ev).proposals, settings)
     hidden_vals = {(u, i, int(y)) for u, i, y, f in zip(vals.unit_code, vals.indicator_code, vals.year,

@@ -225,7 +225,7 @@ def test_random_batch_files(doc):
 
 
 @FUZZ
-@given(doc=st.one_of(st.dictionaries(st.sampled_from(["version", "horizon", "base_year", "levels", "method",
+@given(doc=st.one_of(st.dictionaries(st.sampled_from(["version", "target_year", "horizon", "base_year", "levels", "method",
                                                       "milestone_path", "stretch_ratio", "horizn"]), VALUES,
                                      max_size=5), VALUES))
 def test_random_projection_settings(doc):

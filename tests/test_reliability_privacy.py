@@ -100,7 +100,7 @@ def appendices(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("rel_appendix")
     ds = load_dataset(SMALL)
-    ev = evaluate_dataset(ds)
+    ev = evaluate_dataset(ds).table
     proj = project_dataset(ds, evaluation=ev)
     settings = load_publish_settings()
     write_appendices(ds, ev, proj, out, formats=("xlsx",), settings=settings, charts=False)
@@ -310,7 +310,7 @@ def test_unit_reports_hide_the_complementary_cells_of_the_appendices(tmp_path):
 
     threshold = load_publish_settings().threshold
     ds = load_dataset(data)
-    ev = evaluate_dataset(ds)
+    ev = evaluate_dataset(ds).table
     pattern = published_proposals(ds, project_dataset(ds, evaluation=ev).proposals, load_publish_settings())
     pattern = pattern[pattern["indicator_code"] == "ABUSE_CASES"]
     hidden = set(pattern.loc[pattern["suppressed__value_2025"].astype(bool), "unit_code"])

@@ -201,7 +201,7 @@ def test_settings_validation(tmp_path):
     with pytest.raises(ParameterError, match="stretch_quantile"):
         load_settings(p)
     p.write_text("colour: blue\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="unknown setting"):
+    with pytest.raises(ParameterError, match="unknown key"):
         load_settings(p)
     assert load_settings().milestone_path in ("geometric", "linear")
 
@@ -253,9 +253,9 @@ def test_scenario_points_capped_set_and_multiply():
     ({"indicator": "DROWN", "operation": "set", "value": 1, "from_year": "2026a"}, "adjustments[0].from_year"),
 ])
 def test_scenario_validation_names_file_key_and_fix(adj, key):
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(ParameterError) as exc:
         _scenario([adj])
-    assert exc.value.where.column == key and exc.value.where.file == "test.yaml" and exc.value.fix
+    assert exc.value.key == key and exc.value.source == "test.yaml" and exc.value.fix
 
 
 def test_scenario_unknown_indicator_and_unknown_name(tmp_path):

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from ctxh_plan.data.catalog import load_catalog
+from ctxh_plan.data.frames import PROBLEM_COLUMNS
 from ctxh_plan.data.units import load_units
 from ctxh_plan.data.validation import check_files, validate_paths
-from ctxh_plan.io.problems import PROBLEM_COLUMNS
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 H = "unit_code,indicator_code,year,value,numerator,denominator\n"

@@ -5,16 +5,18 @@ naming the file, the key, the value and the fix.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.io.settings import MISSING, Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.paths import display_path
 
-__all__ = ["BATCH_KEYS", "BatchConfig", "appendix_files", "load_batch_config"]
+__all__ = ["BATCH_KEYS", "BatchConfig", "appendix_files", "batch_fields", "load_batch_config"]
 
 #: batch-file key → {notebook: parameter it feeds}; an empty mapping = used by the batch itself
 BATCH_KEYS: dict[str, dict[str, str]] = {
@@ -61,12 +63,60 @@ class BatchConfig:
                 "summary_notebook": display_path(self.summary_notebook)}
 
 
-def _fail(src: Path, key: str, problem: str, fix: str, value: Any = None) -> ParameterError:
-    return ParameterError(key, problem, fix=fix, source=str(src), value=value)
+def _units_rule(value: Any) -> str | None:
+    if value == "all":
+        return None
+    if not isinstance(value, list) or not value:
+        return 'must be "all" or a non-empty list of quoted codes'
+    bad = [u for u in value if not isinstance(u, str)]
+    if bad:
+        return f"every unit code must be quoted text, got {type(bad[0]).__name__} {bad[0]!r}"
+    twice = [u for i, u in enumerate(value) if u in value[:i]]
+    return f"unit {twice[0]!r} is listed twice" if twice else None
+
+
+def _rebase_rule(value: Any) -> str | None:
+    if value is None or (isinstance(value, dict) and set(value) == {"to"} and isinstance(value["to"], str)):
+        return None
+    return "must be a mapping with one key `to` holding a quoted date"
+
+
+def _name_rule(value: str) -> str | None:
+    return "must be a short name without spaces or slashes" if not value or any(c in value for c in "/\\ \t\n") \
+        else None
+
+
+def batch_fields(default_name: str = "batch") -> tuple[Field, ...]:
+    """The batch file's declared keys. Keys that feed a notebook parameter take that parameter's type,
+    allowed values and help from the notebook's parameters cell (:func:`~ctxh_plan.batch.nbparams.notebook_params`)."""
+    from ctxh_plan.batch.nbparams import notebook_params
+
+    unit_params = {f.name: f for f in notebook_params("unit_report")}
+
+    def fed(key: str, param: str, default: Any) -> Field:
+        return dataclasses.replace(unit_params[param], name=key, default=default)
+
+    return (
+        Field("name", (str,), "a short name such as quang_ninh (first part of the run id)", default=default_name,
+              rule=_name_rule),
+        Field("dataset", (str,), "add `dataset: data/quang_ninh` (folder of the data files)", default=MISSING),
+        Field("units", (str, list), 'units: all  or  units: ["193", "194"] (quote codes: unquoted 07 becomes 7)',
+              default="all", rule=_units_rule),
+        fed("scenario", "scenario", ""),
+        fed("lang", "lang", "vi"),
+        fed("suppress_threshold", "suppress_threshold", None),
+        Field("rebase", (dict, type(None)), 'rebase: {to: "2025-07-01"}', default=None, rule=_rebase_rule),
+        fed("key_indicators", "key_indicators", []),
+        fed("appendices", "appendix_formats", ["docx", "xlsx"]),
+        Field("output", (str,), "a folder, e.g. outputs", default="outputs"),
+        Field("jobs", (int,), "a whole number of parallel kernels, e.g. jobs: 2", default=2, minimum=1),
+        Field("notebooks", (dict,), "e.g. notebooks: {unit: notebooks/unit_report.ipynb}", default={},
+              rule=lambda v: "must have keys unit and/or summary only" if set(v) - {"unit", "summary"} else None),
+    )
 
 
 def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
-    """Read and validate a batch file (YAML).
+    """Read and validate a batch file (YAML) with the one settings checker.
 
     Raises
     ------
@@ -76,123 +126,55 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     InputError
         The file is missing or not valid YAML.
     """
-    from ctxh_plan.batch.nbparams import LANGS
     from ctxh_plan.paths import notebooks_dir, project_root, resolve
 
     src = resolve(path)
     if not src.is_file():
-        raise InputError("batch file not found", file=str(src), fix="give the path of a YAML file such as params/quang_ninh.yaml")
+        raise InputError("batch file not found", file=str(src),
+                         fix="give the path of a YAML file such as params/quang_ninh.yaml")
     doc = read_yaml(src)
     if not isinstance(doc, dict):
         raise InputError("a batch file must be a mapping of keys to values", file=str(src),
                          fix="see params/quang_ninh.yaml for the layout")
-    unknown = sorted(set(doc) - set(BATCH_KEYS))
-    if unknown:
-        raise _fail(src, unknown[0], "unknown key", f"use only: {', '.join(BATCH_KEYS)}", doc[unknown[0]])
+    v = check_mapping(doc, batch_fields(src.stem), source=str(src))
 
-    def get(key: str, types: tuple[type, ...], default: Any, fix: str) -> Any:
-        value = doc.get(key, default)
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise _fail(src, key, f"must be {' or '.join(t.__name__ for t in types)}, got {type(value).__name__}",
-                        fix, value)
-        return value
+    def fail(key: str, problem: str, fix: str, value: Any = None) -> ParameterError:
+        return ParameterError(key, problem, fix=fix, source=str(src), value=value)
 
-    name = get("name", (str,), src.stem, "a short name such as quang_ninh")
-    if not name or any(c in name for c in "/\\ \t\n"):
-        raise _fail(src, "name", "must be a short name without spaces or slashes", "e.g. quang_ninh", name)
-    if "dataset" not in doc:
-        raise _fail(src, "dataset", "is missing", "add `dataset: data/quang_ninh` (folder of the data files)")
-    dataset_s = get("dataset", (str,), None, "a folder path, e.g. data/quang_ninh")
+    dataset_s = v["dataset"]
     dataset = Path(dataset_s) if Path(dataset_s).is_absolute() else (src.parent.parent / dataset_s)
     if not dataset.exists():
         alt = project_root() / dataset_s
         dataset = alt if alt.exists() else dataset
     if not dataset.exists():
-        raise _fail(src, "dataset", "folder not found", "give a path relative to the project root or an absolute path",
-                    dataset_s)
-    raw_units = doc.get("units", "all")
-    units: list[str] | None
-    if raw_units == "all":
-        units = None
-    elif isinstance(raw_units, list) and raw_units:
-        units = []
-        for u in raw_units:
-            if not isinstance(u, str) or isinstance(u, bool):
-                raise _fail(src, "units", f"every unit code must be quoted text, got {type(u).__name__} {u!r}",
-                            "quote the codes: units: [\"193\", \"194\"] (unquoted 07 becomes the number 7)", u)
-            if u in units:
-                raise _fail(src, "units", f"unit {u!r} is listed twice", "list each unit once", u)
-            units.append(u)
-    else:
-        raise _fail(src, "units", "must be \"all\" or a non-empty list of quoted codes",
-                    "e.g. units: all  or  units: [\"193\", \"194\"]", raw_units)
-    scenario = get("scenario", (str,), "", "a scenario name from params/scenarios/ or \"\" for the baseline")
-    if scenario:  # checked now, not by every notebook: a wrong name fails before any kernel starts
+        raise fail("dataset", "folder not found", "give a path relative to the project root or an absolute path",
+                   dataset_s)
+    if v["scenario"]:  # checked now, not by every notebook: a wrong name fails before any kernel starts
         from ctxh_plan.targets import load_scenario
 
         try:
-            load_scenario(scenario)
+            load_scenario(v["scenario"])
         except InputError as exc:
-            raise _fail(src, "scenario", exc.problem, exc.fix, scenario) from None
-    lang = get("lang", (str,), "vi", "vi or en")
-    if lang not in LANGS:
-        raise _fail(src, "lang", f"must be one of {list(LANGS)}", "vi or en", lang)
-    if "suppress_threshold" in doc:
-        threshold = get("suppress_threshold", (int,), 0, "a whole number, 0 for no suppression")
-    else:  # the published threshold lives in params/publish.yaml
+            raise fail("scenario", exc.problem, exc.fix, v["scenario"]) from None
+    threshold = v["suppress_threshold"]
+    if threshold is None:  # the published threshold lives in params/publish.yaml
         from ctxh_plan.present import load_publish_settings
 
         threshold = load_publish_settings().threshold
-    if threshold < 0:
-        raise _fail(src, "suppress_threshold", "must be 0 or more", "0 turns suppression off", threshold)
-    rebase = doc.get("rebase")
-    rebase_to = ""
-    if rebase is not None:
-        if not isinstance(rebase, dict) or set(rebase) != {"to"} or not isinstance(rebase["to"], str):
-            raise _fail(src, "rebase", "must be a mapping with one key `to` holding a quoted date",
-                        "rebase: {to: \"2025-07-01\"}", rebase)
-        rebase_to = rebase["to"]
-    keys = get("key_indicators", (list,), [], "a list of quoted indicator codes, e.g. [\"CT11b\", \"CT16\"]")
-    if not all(isinstance(k, str) for k in keys):
-        raise _fail(src, "key_indicators", "every code must be quoted text", "e.g. [\"CT11b\", \"CT16\"]", keys)
-    appendices = _check_appendices(src, doc.get("appendices", ["docx", "xlsx"]))
-    output_s = get("output", (str,), "outputs", "a folder, e.g. outputs")
-    output = Path(output_s) if Path(output_s).is_absolute() else project_root() / output_s
-    jobs = get("jobs", (int,), 2, "a whole number of parallel kernels, e.g. 2")
-    if jobs < 1:
-        raise _fail(src, "jobs", "must be 1 or more", "e.g. jobs: 2", jobs)
-    nbs = doc.get("notebooks") or {}
-    if not isinstance(nbs, dict) or set(nbs) - {"unit", "summary"}:
-        raise _fail(src, "notebooks", "must be a mapping with keys unit and/or summary",
-                    "e.g. notebooks: {unit: notebooks/unit_report.ipynb}", nbs)
+    output = Path(v["output"]) if Path(v["output"]).is_absolute() else project_root() / v["output"]
     templates = {}
     for k, default in (("unit", "unit_report.ipynb"), ("summary", "province_summary.ipynb")):
-        p = Path(nbs[k]) if k in nbs else notebooks_dir() / default
+        p = Path(v["notebooks"][k]) if k in v["notebooks"] else notebooks_dir() / default
         p = p if p.is_absolute() else project_root() / p
         if not p.is_file():
-            raise _fail(src, "notebooks", f"{k} notebook not found", "give the path of an .ipynb file", str(p))
+            raise fail("notebooks", f"{k} notebook not found", "give the path of an .ipynb file", str(p))
         templates[k] = p
-    return BatchConfig(source=src, name=name, dataset=dataset.resolve(), units=units, scenario=scenario,
-                       lang=lang, suppress_threshold=threshold, rebase_to=rebase_to, key_indicators=keys,
-                       appendices=appendices, output=output,
-                       jobs=jobs, unit_notebook=templates["unit"], summary_notebook=templates["summary"])
-
-
-def _check_appendices(src: Path, value: Any) -> list[str]:
-    """The ``appendices`` key: a list of formats among docx/xlsx, each once (``[]`` = no appendix)."""
-    from ctxh_plan.batch.nbparams import APPENDIX_FORMATS
-
-    fix = f"a list of formats among {list(APPENDIX_FORMATS)}, e.g. appendices: [\"docx\", \"xlsx\"] ([] = none)"
-    if not isinstance(value, list):
-        raise _fail(src, "appendices", f"must be a list, got {type(value).__name__}", fix, value)
-    seen: list[str] = []
-    for v in value:
-        if not isinstance(v, str) or v not in APPENDIX_FORMATS:
-            raise _fail(src, "appendices", f"unknown appendix format {v!r}", fix, v)
-        if v in seen:
-            raise _fail(src, "appendices", f"format {v!r} is listed twice", "list each format once", v)
-        seen.append(v)
-    return seen
+    return BatchConfig(source=src, name=v["name"], dataset=dataset.resolve(),
+                       units=None if v["units"] == "all" else list(v["units"]), scenario=v["scenario"],
+                       lang=v["lang"], suppress_threshold=threshold,
+                       rebase_to=(v["rebase"] or {}).get("to", ""), key_indicators=list(v["key_indicators"]),
+                       appendices=list(v["appendices"]), output=output, jobs=v["jobs"],
+                       unit_notebook=templates["unit"], summary_notebook=templates["summary"])
 
 
 def appendix_files(cfg: BatchConfig, code: str) -> list[str]:

@@ -1,153 +1,146 @@
-"""Parameters of the notebooks: one declared spec per notebook, strict checking.
+"""Parameters of the notebooks, read from the notebooks' own parameters cells; strict checking.
 
-papermill only *warns* about unknown parameters and YAML/``-p`` guess types
-(``07`` → 7, ``yes`` → True). The notebooks therefore call
-:func:`check_params` right after the parameters cell: every name a user (or
-papermill's injected cell) defined that the notebook does not declare is an
-error, and every value must have the declared type.
+The parameters cell of each notebook (tagged ``parameters``) is the single source of truth. It
+declares each parameter in papermill's format, one per line::
 
-The spec here is the single source of truth; ``tests/test_notebooks_params.py``
-checks that each notebook's parameters cell declares exactly these names with
-defaults of these types.
+    unit_code: str = "193"  # mã đơn vị, trong ngoặc kép / official unit code, quoted
+
+— name, type, default, and the help after ``#`` (no ``=`` in the help, so that
+``papermill --help-notebook`` and ``papermill.inspect_notebook`` read the same thing; a test checks
+they agree). :func:`notebook_params` turns the cell into :class:`~ctxh_plan.io.settings.Field` s,
+adding the few constraints a type cannot say (allowed languages, appendix formats, threshold >= 0)
+from :data:`CONSTRAINTS`. The batch file's keys take their rules from the same fields
+(:mod:`ctxh_plan.batch.config`).
+
+papermill only *warns* about unknown parameters and YAML/``-p`` guess types (``07`` → 7, ``yes`` →
+True). The notebooks therefore call :func:`check_params` right after the parameters cell: a name
+that the notebook neither declares nor assigns itself is an error, and every value must have the
+declared type. Names the notebook's own later cells assign (``P``, ``rep`` …) are not parameters
+and are ignored, so "Run all" a second time in the same kernel works.
 """
 from __future__ import annotations
 
+import ast
+import functools
+import io
+import json
+import tokenize
 from collections.abc import Mapping
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ctxh_plan.errors import ParameterError
+from ctxh_plan.io.settings import Field, check_value
 
-__all__ = [
-    "APPENDIX_FORMATS",
-    "LANGS",
-    "NOTEBOOK_PARAMS",
-    "Param",
-    "check_params",
-    "check_value",
-    "declared_defaults",
-    "notebook_params",
-]
+__all__ = ["APPENDIX_FORMATS", "CONSTRAINTS", "LANGS", "NOTEBOOKS", "check_params", "declared_defaults",
+           "notebook_params", "parameters_cell"]
 
 LANGS = ("vi", "en")
 #: file formats of the plan appendices (same as ``ctxh_plan.present.appendices.FORMATS``, tested)
 APPENDIX_FORMATS = ("docx", "xlsx")
+#: the notebooks that take parameters (stems of ``notebooks/*.ipynb``)
+NOTEBOOKS = ("unit_report", "province_summary", "scenario_explorer")
 
+#: what the parameters cell cannot say: parameter name → Field options
+CONSTRAINTS: dict[str, dict[str, Any]] = {
+    "lang": {"choices": LANGS},
+    "appendix_formats": {"item_choices": APPENDIX_FORMATS},
+    "suppress_threshold": {"minimum": 0},
+}
 
-@dataclass(frozen=True)
-class Param:
-    """One notebook parameter.
-
-    Attributes
-    ----------
-    name : str
-        Python name in the parameters cell.
-    types : tuple of type
-        Accepted Python types (``bool`` is never accepted for ``int``).
-    doc : str
-        One-line description (shown in errors and docs/BATCH.md).
-    item_type : type or None
-        For list parameters: the type of every element.
-    choices : tuple or None
-        Allowed values (for strings such as the language).
-    item_choices : tuple or None
-        For list parameters: allowed values of every element (each at most once).
-    """
-
-    name: str
-    types: tuple[type, ...]
-    doc: str
-    item_type: type | None = None
-    choices: tuple[Any, ...] | None = None
-    item_choices: tuple[Any, ...] | None = None
-
-    def type_name(self) -> str:
-        names = [t.__name__ for t in self.types]
-        if self.item_type is not None:
-            names = [f"list of {self.item_type.__name__}" if n == "list" else n for n in names]
-        return " or ".join(names)
-
-
-_COMMON = (
-    Param("dataset", (str,), "absolute path of the dataset folder (read only)"),
-    Param("scenario", (str,), "scenario name from params/scenarios/ ('' = baseline)"),
-    Param("lang", (str,), "language of labels: 'vi' or 'en'", choices=LANGS),
-    Param("rebase_to", (str,), "re-base history onto the units valid at this date, e.g. '2025-07-01' ('' = no)"),
-)
-_OUTPUT = (
-    Param("output_dir", (str,), "absolute folder for this run's recorded figures ('' = write nothing)"),
-    Param("suppress_threshold", (int,), "hide sensitive counts below this value in tables (0 = no suppression)"),
-)
-_APPENDIX = (
-    Param("appendix_dir", (str,), "absolute folder for the plan appendix files ('' = write no appendix)"),
-    Param("appendix_formats", (list,), "appendix formats, e.g. ['docx', 'xlsx'] ([] = none)", item_type=str,
-          item_choices=APPENDIX_FORMATS),
-)
-
-#: notebook stem → declared parameters (order = order in the parameters cell)
-NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
-    "unit_report": (
-        Param("unit_code", (str,), "official unit code, quoted, e.g. '193'"),
-        *_COMMON, *_OUTPUT, *_APPENDIX,
-        Param("key_indicators", (list,), "indicator codes charted ([] = the default key indicators)",
-              item_type=str),
-    ),
-    "province_summary": (
-        Param("units", (list,), "unit codes to show (empty list = all units of the dataset)", item_type=str),
-        *_COMMON, *_OUTPUT, *_APPENDIX,
-    ),
-    "scenario_explorer": (
-        Param("unit_code", (str,), "official unit code to start with ('' = first unit)"),
-        Param("indicator_code", (str,), "indicator code to start with ('' = first with a target)"),
-        Param("target_method", (str,), "target method to start with ('' = the default method)"),
-        *_COMMON,
-    ),
+_TYPES: dict[str, tuple[tuple[type, ...], type | None]] = {
+    "str": ((str,), None), "int": ((int,), None), "float": ((float,), None), "bool": ((bool,), None),
+    "list": ((list,), None), "list[str]": ((list,), str), "list[int]": ((list,), int),
+    "dict": ((dict,), None),
 }
 
 
-def notebook_params(notebook: str) -> tuple[Param, ...]:
-    """Declared parameters of ``notebook`` (its file stem, e.g. ``"unit_report"``)."""
-    try:
-        return NOTEBOOK_PARAMS[notebook]
-    except KeyError:
-        raise ParameterError("notebook", f"unknown notebook {notebook!r}",
-                             fix=f"use one of {sorted(NOTEBOOK_PARAMS)}") from None
+def _notebook_path(notebook: str | Path) -> Path:
+    p = Path(notebook)
+    if p.suffix == ".ipynb":
+        return p
+    if str(notebook) not in NOTEBOOKS:
+        raise ParameterError("notebook", f"unknown notebook {notebook!r}", fix=f"use one of {list(NOTEBOOKS)}")
+    from ctxh_plan.paths import notebooks_dir
+
+    return notebooks_dir() / f"{notebook}.ipynb"
 
 
-def check_value(param: Param, value: Any, *, source: str | None = None) -> Any:
-    """Check one value against its declared type; return it unchanged.
+def _cells(path: Path) -> tuple[str, list[str]]:
+    """(source of the parameters cell, sources of the other code cells)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    params, others = None, []
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if params is None and "parameters" in cell.get("metadata", {}).get("tags", []):
+            params = src
+        else:
+            others.append(src)
+    if params is None:
+        raise ParameterError("notebook", "has no cell tagged 'parameters'", source=str(path),
+                             fix="tag the first code cell 'parameters' (JupyterLab: property inspector)")
+    return params, others
 
-    Raises
-    ------
-    ParameterError
-        Wrong type (``True`` is not an int, ``7`` is not a unit code) or a value
-        outside the allowed choices.
-    """
-    ok = isinstance(value, param.types) and not (isinstance(value, bool) and bool not in param.types)
-    if not ok:
-        hint = ""
-        if str in param.types and isinstance(value, (int, float)) and not isinstance(value, bool):
-            hint = " (quote codes in YAML and -p: '07', not 07 — unquoted 07 becomes the number 7)"
-        raise ParameterError(param.name, f"must be {param.type_name()}, got {type(value).__name__}{hint}",
-                             fix=f"{param.doc}", source=source, value=value)
-    if param.item_type is not None:
-        for item in value:
-            if not isinstance(item, param.item_type) or isinstance(item, bool):
-                raise ParameterError(param.name, f"every item must be {param.item_type.__name__}, "
-                                     f"got {type(item).__name__} {item!r}",
-                                     fix="quote every code, e.g. ['193', '194']", source=source, value=value)
-    if param.item_choices is not None:
-        bad = [v for v in value if v not in param.item_choices]
-        if bad or len(set(value)) != len(value):
-            raise ParameterError(param.name, f"unknown or repeated value {bad[0] if bad else value!r}; "
-                                 f"allowed: {list(param.item_choices)}, each once",
-                                 fix=param.doc, source=source, value=value)
-    if param.choices is not None and value not in param.choices:
-        raise ParameterError(param.name, f"must be one of {list(param.choices)}", fix=param.doc,
-                             source=source, value=value)
-    if param.name == "suppress_threshold" and value < 0:
-        raise ParameterError(param.name, "must be 0 or more", fix=param.doc, source=source, value=value)
-    return value
+
+def parameters_cell(notebook: str | Path) -> str:
+    """The source of a notebook's parameters cell."""
+    return _cells(_notebook_path(notebook))[0]
+
+
+def _comments(src: str) -> dict[int, str]:
+    """1-based line → the comment text on that line (without ``#``)."""
+    out = {}
+    for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+        if tok.type == tokenize.COMMENT:
+            out[tok.start[0]] = tok.string.lstrip("#").strip()
+    return out
+
+
+@functools.cache
+def _spec(path: str, mtime: float) -> tuple[tuple[Field, ...], frozenset[str]]:
+    src, others = _cells(Path(path))
+    comments = _comments(src)
+    fields = []
+    for node in ast.parse(src).body:
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
+            raise ParameterError("notebook", f"line {node.lineno} of the parameters cell is not `name: type = value`",
+                                 source=path, fix='declare each parameter as  name: str = "value"  # help')
+        annotation = ast.unparse(node.annotation)
+        if annotation not in _TYPES:
+            raise ParameterError(node.target.id, f"unsupported type {annotation!r} in the parameters cell",
+                                 source=path, fix=f"use one of {list(_TYPES)}")
+        types, item = _TYPES[annotation]
+        fields.append(Field(node.target.id, types, doc=comments.get(node.lineno, ""),
+                            default=ast.literal_eval(node.value), item_type=item,
+                            **CONSTRAINTS.get(node.target.id, {})))
+    assigned: set[str] = set()
+    for code in others:
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:  # IPython magics: not parameters anyway
+            continue
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                assigned.add(n.id)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                assigned.update((a.asname or a.name).split(".")[0] for a in n.names)
+            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+                assigned.add(n.name)
+    return tuple(fields), frozenset(assigned)
+
+
+def notebook_params(notebook: str | Path) -> tuple[Field, ...]:
+    """Declared parameters of ``notebook`` (a stem such as ``"unit_report"`` or an ``.ipynb`` path),
+    in the order of its parameters cell."""
+    p = _notebook_path(notebook)
+    return _spec(str(p), p.stat().st_mtime)[0]
+
+
+def _assigned_names(notebook: str | Path) -> frozenset[str]:
+    p = _notebook_path(notebook)
+    return _spec(str(p), p.stat().st_mtime)[1]
 
 
 def _hidden_names() -> set[str]:
@@ -169,9 +162,9 @@ def check_params(notebook: str, namespace: Mapping[str, Any], *,
     notebook : str
         Notebook stem (``"unit_report"``, ``"province_summary"``, ``"scenario_explorer"``).
     namespace : mapping
-        ``globals()`` of the notebook right after the parameters (and papermill's
-        injected) cells. Any public name in it that is not a declared parameter
-        was injected from outside and is an error.
+        ``globals()`` of the notebook right after the parameters (and papermill's injected) cells.
+        A public name in it that the notebook neither declares nor assigns in its own cells was
+        injected from outside and is an error.
     source : str, optional
         Where the values came from, for messages (default: the notebook name).
 
@@ -188,10 +181,8 @@ def check_params(notebook: str, namespace: Mapping[str, Any], *,
     spec = notebook_params(notebook)
     declared = {p.name for p in spec}
     src = source or f"notebooks/{notebook}.ipynb"
-    hidden = _hidden_names()
-    unknown = sorted(k for k in namespace
-                     if not k.startswith("_") and k not in declared and k not in hidden
-                     and k not in {"In", "Out", "get_ipython", "exit", "quit", "open"})
+    ignored = _hidden_names() | _assigned_names(notebook) | {"In", "Out", "get_ipython", "exit", "quit", "open"}
+    unknown = sorted(k for k in namespace if not k.startswith("_") and k not in declared and k not in ignored)
     if unknown:
         raise ParameterError(unknown[0], f"is not a parameter of {notebook}",
                              fix=f"use only: {', '.join(p.name for p in spec)}", source=src,
@@ -205,28 +196,6 @@ def check_params(notebook: str, namespace: Mapping[str, Any], *,
     return values
 
 
-def declared_defaults(notebook_path: str) -> dict[str, Any]:
-    """Names and default values of a notebook's parameters cell (read with ``ast``, nothing executed).
-
-    Parameters
-    ----------
-    notebook_path : str or Path
-        The ``.ipynb`` file.
-    """
-    import ast
-    import json
-    from pathlib import Path
-
-    nb = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            out: dict[str, Any] = {}
-            for node in ast.parse(src).body:
-                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    out[node.target.id] = ast.literal_eval(node.value)
-                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    out[node.targets[0].id] = ast.literal_eval(node.value)
-            return out
-    raise ParameterError("parameters", "the notebook has no cell tagged 'parameters'",
-                         fix="tag the first code cell 'parameters'", source=str(notebook_path))
+def declared_defaults(notebook: str | Path) -> dict[str, Any]:
+    """Names and default values of a notebook's parameters cell (read with ``ast``, nothing executed)."""
+    return {f.name: f.default for f in notebook_params(notebook)}

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
             raise InputError(f"mã đơn vị không có / unknown unit code(s) {unknown}", column="--units",
                              value=unknown[0], fix=f"dùng / use one of {ds.units.codes()[:15]}")
-    evaluation = evaluate_dataset(ds)
+    evaluation = evaluate_dataset(ds).table
     projection = project_dataset(ds, scenario=args.scenario, evaluation=evaluation)
     written = write_appendices(ds, evaluation, projection, Path(args.output), units=units, formats=formats,
                                lang=args.lang, settings=settings, models_path=args.models,

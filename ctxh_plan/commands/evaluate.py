@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ctxh_plan.errors import CtxhError, ParameterError, UsageError
 
@@ -57,15 +58,17 @@ def _load(data: str | None):
     return load_dataset(path)
 
 
-def _write_xlsx(frame, tmp: Path) -> None:
-    """Two sheets: the evaluation and the reported-vs-aggregated consistency table."""
-    import pandas as pd
+def _xlsx_writer(consistency: Any) -> Any:
+    """Writer of two sheets: the evaluation and the reported-vs-aggregated consistency table."""
 
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-        frame.to_excel(xw, index=False, sheet_name="danh_gia")
-        cons = frame.attrs.get("consistency")
-        if cons is not None:
-            cons.to_excel(xw, index=False, sheet_name="doi_chieu_tong_hop")
+    def write(frame: Any, tmp: Path) -> None:
+        import pandas as pd
+
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            frame.to_excel(xw, index=False, sheet_name="danh_gia")
+            consistency.to_excel(xw, index=False, sheet_name="doi_chieu_tong_hop")
+
+    return write
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--period {args.period!r}: {exc.problem} — fix: {exc.fix}") from None
     units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None
     ds = _load(args.data)
-    frame = evaluate_dataset(ds, period=period, baseline_year=args.baseline, units=units, pool=args.pool)
-    write_frame(frame, out, sheet_name="danh_gia", excel_writer=_write_xlsx)
+    result = evaluate_dataset(ds, period=period, baseline_year=args.baseline, units=units, pool=args.pool)
+    frame = result.table
+    write_frame(frame, out, sheet_name="danh_gia", excel_writer=_xlsx_writer(result.consistency))
     counts = frame["attainment"].value_counts().to_dict()
     lang = getattr(args, "lang", "vi")
     from ctxh_plan.vocab import Attainment

@@ -47,23 +47,29 @@ def _parse_levels(text: str) -> tuple[float, ...]:
 
 
 def read_series_csv(path: str) -> Any:
-    """Read the input CSV (``,`` or ``;``; UTF-8 with or without BOM), ids as text."""
-    import csv
-
-    import pandas as pd
-
+    """Read the input CSV through the one CSV reader (``,`` ``;`` or tab; UTF-8 with or without BOM),
+    ids as text; the ``value`` column (when present) through the one number parser, so
+    ``49.980`` is 49 980 and ``12,5`` is 12.5, with file, row and column on a cell that is not a number.
+    """
+    from ctxh_plan.data.numbers import detect_number_style, parse_number
     from ctxh_plan.errors import InputError
+    from ctxh_plan.io.csvfile import read_csv_table
 
-    try:
-        frame = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding="utf-8-sig",
-                            skipinitialspace=True, keep_default_na=False, na_values=[""])
-    except UnicodeDecodeError:
-        raise InputError("the file is not UTF-8 text", file=path,
-                         fix="save it as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:  # csv: no delimiter found
-        raise InputError(f"cannot read the CSV ({exc})", file=path,
-                         fix="check that it is a CSV with a header line series_id,year,value") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    table = read_csv_table(path)
+    frame = table.frame()
+    rows = frame.pop("_row").tolist()
+    if "value" in frame.columns:
+        cells = frame["value"].tolist()
+        style = detect_number_style(cells) or "auto"
+        values = []
+        for row, cell in zip(rows, cells):
+            parsed = parse_number(cell, style=style, errors="return")
+            if parsed.problem:
+                raise InputError(f"value is not a number ({parsed.problem})", file=table.file, row=row,
+                                 column="value", value=cell, fix="write a number (12,5 or 12.5), or leave it empty")
+            values.append(float("nan") if parsed.value is None else parsed.value)
+        frame["value"] = values
+    frame = frame.replace({"": None}) if len(frame) else frame
     return frame
 
 

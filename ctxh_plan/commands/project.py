@@ -23,7 +23,7 @@ Output: .xlsx → sheets forecasts, targets (and scenarios); .csv → <name>_for
 <name>_targets.csv (and <name>_scenarios.csv). Settings: params/projection.yaml.
 
 Example / ví dụ:
-  ctxh-plan project --data data/quang_ninh --horizon 2030 --scenario accelerated -o projection.xlsx
+  ctxh-plan project --data data/quang_ninh --target-year 2030 --scenario accelerated -o projection.xlsx
 """
 
 
@@ -32,8 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", metavar="DIR", default=None,
                    help="thư mục dữ liệu / dataset folder (default: the embedded data/quang_ninh)")
-    p.add_argument("--horizon", type=int, default=2030, metavar="YEAR",
-                   help="năm mục tiêu / target year (default 2030)")
+    p.add_argument("--target-year", type=int, default=None, metavar="YEAR",
+                   help="năm mục tiêu / target year (default from params/projection.yaml: 2030)")
     p.add_argument("--scenario", action="append", default=None, metavar="NAME",
                    help="kịch bản trong params/scenarios (lặp lại để so sánh; kịch bản cuối dùng cho đề xuất) / "
                         "scenario name or .yaml path; repeat to compare, the last one drives the proposals")
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     output_paths(out)  # raises UsageError for an unknown format before any work
-    settings = load_settings(args.params, horizon=args.horizon, method=args.method,
+    settings = load_settings(args.params, target_year=args.target_year, method=args.method,
                              milestone_path=args.milestones)
     scenarios = [load_scenario(n) for n in args.scenario or []]  # fail fast on a wrong name or file
     path = resolve(args.data) if args.data else default_dataset()
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                          fix=f"dùng / use one of {ds.units.codes()[:15]}")
     # the whole dataset is kept so that the province is rolled up from all its units
     scenario = scenarios[-1] if scenarios else None
-    proj = project_dataset(ds, horizon=settings.horizon, scenario=scenario, compare=scenarios[:-1], units=units,
+    proj = project_dataset(ds, scenario=scenario, compare=scenarios[:-1], units=units,
                            settings=settings)
     written = proj.write(out)
     pr = proj.proposals

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ctxh_plan.data.frames import CROSSWALK_COLUMNS
+
 __all__ = ["add_parser", "format_cell", "run", "write_rebased_dataset"]
 
 log = logging.getLogger(__name__)
@@ -90,14 +92,12 @@ def _read_source(data_dir: Path, catalog_path: str | None) -> dict:
 
 def _read_own_targets(data_dir: Path) -> Any:
     """The folder's own targets.csv as text cells (copied, not re-interpreted), or None."""
-    import pandas as pd
+    from ctxh_plan.io.csvfile import read_csv_table
 
     p = data_dir / "targets.csv"
     if not p.exists():
         return None
-    head = p.read_text(encoding="utf-8-sig").splitlines()[0]
-    sep = ";" if head.count(";") > head.count(",") else ","
-    return pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return read_csv_table(p).frame().drop(columns="_row")
 
 
 def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dict, source: Path,
@@ -121,7 +121,7 @@ def write_rebased_dataset(result: Any, out_dir: Path, *, targets: Any, meta: dic
         written.append(write_frame(kept, out_dir / "targets.csv"))
     cw = result.crosswalk.copy()
     cw["weight"] = cw["weight"].map(format_cell)
-    cols = ["old_code", "new_code", "weight", "weight_source", "level", "old_name", "new_name", "relation"]
+    cols = list(CROSSWALK_COLUMNS)
     written.append(write_frame(cw[cols], out_dir / "crosswalk.csv"))
     written.append(write_frame(result.units.frame, out_dir / "units.csv"))
     written.append(write_frame(result.skipped, out_dir / "rebase_skipped.csv"))

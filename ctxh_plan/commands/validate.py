@@ -51,7 +51,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def render_problems(problems: Any, lang: str = "vi", max_rows: int | None = None) -> str:
     """The problems table as text with headers and severities in ``lang``."""
-    from ctxh_plan.io.problems import PROBLEM_COLUMNS, PROBLEM_HEADERS, SEVERITY_LABELS
+    from ctxh_plan.data.frames import PROBLEM_COLUMNS
+    from ctxh_plan.io.problems import PROBLEM_HEADERS, SEVERITY_LABELS
 
     df = problems.copy()
     df["severity"] = df["severity"].map(SEVERITY_LABELS[lang])

@@ -9,14 +9,15 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from ctxh_plan.errors import InputError
+from ctxh_plan.io.settings import MISSING, Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
-__all__ = ["Catalog", "Indicator", "default_catalog_path", "load_catalog"]
+__all__ = ["Catalog", "Indicator", "default_catalog_path", "indicator_fields", "load_catalog"]
 
-_REQUIRED = ("code", "name_vi", "name_en", "unit_vi", "kind", "direction")
 
 
 @dataclass(frozen=True)
@@ -137,50 +138,58 @@ def default_catalog_path() -> Path:
     return params_dir() / "indicators.yaml"
 
 
-def _nfc(v):
-    return unicodedata.normalize("NFC", v) if isinstance(v, str) else v
+def _nfc(v: Any) -> Any:
+    return unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v
 
 
-def _parse_indicator(raw: dict, path: Path, idx: int) -> Indicator:
-    where = dict(file=str(path), row=idx + 1)
-    if not isinstance(raw, dict):
-        raise InputError("an indicator entry must be a mapping of keys to values",
-                         fix="indent the entry as in the existing ones", column="indicators", value=raw, **where)
-    known = {f.name for f in fields(Indicator)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise InputError(f"unknown key(s) {unknown} in indicator {raw.get('code')!r}",
-                         fix=f"use only: {sorted(known)}", column=unknown[0], **where)
-    for key in _REQUIRED:
-        if raw.get(key) in (None, ""):
-            raise InputError(f"indicator {raw.get('code')!r} has no {key!r}", fix=f"add `{key}:`",
-                             column=key, **where)
-    kw = {k: _nfc(v) for k, v in raw.items()}
-    kw["code"] = str(kw["code"])
-    for key, enum in (("kind", Kind), ("direction", Direction), ("aggregation", Aggregation)):
-        if key in kw:
-            try:
-                kw[key] = enum(kw[key])
-            except ValueError:
-                raise InputError(f"indicator {kw['code']!r}: {key} {kw[key]!r} is not known",
-                                 fix=f"use one of {[e.value for e in enum]}", column=key, value=kw[key],
-                                 **where) from None
-    if "bounds" in kw:
-        b = kw["bounds"]
-        if not (isinstance(b, (list, tuple)) and len(b) == 2):
-            raise InputError(f"indicator {kw['code']!r}: bounds must be [low, high]", fix="e.g. bounds: [0, 100]",
-                             column="bounds", value=b, **where)
-        kw["bounds"] = (float(b[0]), None if b[1] is None else float(b[1]))
-    elif kw["kind"].is_bounded_100:
-        kw["bounds"] = (0.0, 100.0)
-    if "levels" in kw:
-        kw["levels"] = tuple(kw["levels"])
-    if kw["kind"].is_ratio and "aggregation" not in kw:
-        kw["aggregation"] = Aggregation.RATIO
-    for key in ("numerator", "denominator"):
-        if kw.get(key) is not None:
-            kw[key] = str(kw[key])
-    return Indicator(**kw)
+def _bounds_rule(b: Any) -> str | None:
+    ok = len(b) == 2 and all(x is None or (isinstance(x, (int, float)) and not isinstance(x, bool)) for x in b)
+    if not ok or b[0] is None:
+        return "must be [low, high] with a number as low (high may be null)"
+    return "low is above high" if b[1] is not None and b[0] > b[1] else None
+
+
+def indicator_fields() -> tuple[Field, ...]:
+    """The declared keys of one indicator entry of ``params/indicators.yaml``."""
+    from ctxh_plan.vocab import Level
+
+    return (
+        Field("code", (str,), "a unique code, e.g. CT11b", default=MISSING),
+        Field("name_vi", (str,), "the Vietnamese name", default=MISSING),
+        Field("name_en", (str,), "the English name", default=MISSING),
+        Field("unit_vi", (str,), "the unit of measure as printed, e.g. %", default=MISSING),
+        Field("kind", (str,), "the kind of indicator", default=MISSING, choices=tuple(k.value for k in Kind)),
+        Field("direction", (str,), "higher or lower", default=MISSING, choices=tuple(d.value for d in Direction)),
+        Field("unit_en", (str,), "the English unit of measure", default=""),
+        Field("numerator", (str, type(None)), "the code of the numerator count indicator", default=None),
+        Field("denominator", (str, type(None)), "the code of the denominator count indicator", default=None),
+        Field("aggregation", (str,), "how unit values roll up", default=None,
+              choices=tuple(a.value for a in Aggregation)),
+        Field("bounds", (list,), "e.g. bounds: [0, 100] or [0, null]", default=None, rule=_bounds_rule),
+        Field("decimals", (int,), "decimals shown, 0–6", default=1, minimum=0, maximum=6),
+        Field("source", (str,), "the document that defines it", default=""),
+        Field("sensitive", (bool,), "true: small cells are hidden in published tables", default=False),
+        Field("levels", (list,), "unit levels that report it", default=["province", "district"], item_type=str,
+              item_choices=tuple(lv.value for lv in Level)),
+        Field("group", (str,), "the section of the plan", default=""),
+        Field("note", (str,), "free text", default=""),
+    )
+
+
+def _parse_indicator(raw: Any, path: Path, idx: int, fields_: tuple[Field, ...]) -> Indicator:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    section = f"indicators[{idx}]" + (f" ({code})" if code else "")
+    kw = check_mapping({k: _nfc(v) for k, v in raw.items()} if isinstance(raw, dict) else raw, fields_,
+                       source=str(path), section=section)
+    kind, direction = Kind(kw["kind"]), Direction(kw["direction"])
+    if kw["aggregation"] is None:
+        kw["aggregation"] = Aggregation.RATIO if kind.is_ratio else Aggregation.SUM
+    if kw["bounds"] is None:
+        kw["bounds"] = (0.0, 100.0) if kind.is_bounded_100 else (0.0, None)
+    b = kw["bounds"]
+    return Indicator(**{**kw, "kind": kind, "direction": direction, "aggregation": Aggregation(kw["aggregation"]),
+                        "bounds": (float(b[0]), None if b[1] is None else float(b[1])),
+                        "levels": tuple(kw["levels"])})
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
@@ -205,8 +214,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         raise InputError("the catalogue must have a top-level `indicators:` list", file=str(p),
                          fix="see params/indicators.yaml in the repository for the layout")
     inds: dict[str, Indicator] = {}
+    fields_ = indicator_fields()
     for i, raw in enumerate(doc["indicators"]):
-        ind = _parse_indicator(raw, p, i)
+        ind = _parse_indicator(raw, p, i, fields_)
         if ind.code in inds:
             raise InputError(f"indicator code {ind.code!r} appears twice", file=str(p), row=i + 1,
                              column="code", value=ind.code, fix="give each indicator a unique code")

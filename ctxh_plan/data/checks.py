@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ctxh_plan.data.frames import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, TARGET_COLUMNS, TARGET_DTYPES
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 from ctxh_plan.data.privacy import fold_text
 from ctxh_plan.io.problems import Problems
@@ -47,12 +48,8 @@ PERIOD_ALIASES = {"": "FY", "fy": "FY", "ca nam": "FY", "nam": "FY", "full year"
                   "quy 4": "Q4"}
 
 
-_OBS_OUT = ("unit_code", "indicator_code", "year", "period", "value", "numerator", "denominator", "flag",
-            "source", "note")
 
 
-_TGT_OUT = ("scope", "indicator_code", "target_year", "operator", "value", "value_hi", "kind", "base_year",
-            "source", "verification", "note")
 
 
 _OPERATOR_ALIASES = {"≥": ">=", "≤": "<=", "=>": ">=", "=<": "<=", "==": "="}
@@ -351,10 +348,8 @@ def check_observations(raw: Any, catalog: Any, units: Any, *, years: tuple[int, 
                     "note": _s(rec.get("note"))})
     collapse.flush(problems)
     _ambiguous_warnings(ambiguous, problems)
-    obs = pd.DataFrame(out, columns=list(_OBS_OUT))
-    obs = obs.astype({"unit_code": "str", "indicator_code": "str", "year": "int64", "period": "str",
-                      "value": "float64", "numerator": "float64", "denominator": "float64", "flag": "str",
-                      "source": "str", "note": "str"})
+    obs = pd.DataFrame(out, columns=list(OBSERVATION_COLUMNS))
+    obs = obs.astype(OBSERVATION_DTYPES)
     _gap_warnings(obs, problems)
     return obs, problems
 
@@ -455,8 +450,6 @@ def check_targets(raw: Any, catalog: Any, units: Any, *, years: tuple[int, int] 
                     "source": _s(rec.get("source")), "verification": _s(rec.get("verification")),
                     "note": _s(rec.get("note"))})
     collapse.flush(problems)
-    tg = pd.DataFrame(out, columns=list(_TGT_OUT))
-    tg = tg.astype({"scope": "str", "indicator_code": "str", "target_year": "int64", "operator": "str",
-                    "value": "float64", "value_hi": "float64", "kind": "str", "base_year": "Int64",
-                    "source": "str", "verification": "str", "note": "str"})
+    tg = pd.DataFrame(out, columns=list(TARGET_COLUMNS))
+    tg = tg.astype(TARGET_DTYPES)
     return tg, problems

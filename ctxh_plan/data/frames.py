@@ -1,19 +1,166 @@
-"""Pandera schemas of the frames that cross module boundaries (see docs/ARCHITECTURE.md).
+"""The frame contract: column lists, dtypes and pandera schemas of every frame that crosses a module
+boundary (observations, targets, units, problems, evaluation, forecasts, proposals), and the one
+function that coerces an observations frame to the contract.
 
-Importing pandera costs about 0.8 s, so this module is only imported inside
-validation functions, never at package import. The schemas are the contract
-check run on the *typed* frames after the domain checks of
-:mod:`ctxh_plan.data.validation`; a failure here is a bug in the toolkit or an
-unusual input that the domain checks missed, and is reported as an error row of
-the problems table (never silently dropped).
+One home: readers, validation, re-basing, evaluation, projection and the present package take
+their column lists from here (see docs/ARCHITECTURE.md, "Frames").
+
+Importing pandera costs about 0.8 s, so the schemas are built inside functions, only when a frame
+is validated, never at package import. The schemas are the contract check run on the *typed*
+frames after the domain checks of :mod:`ctxh_plan.data.checks`; a failure is reported as an error
+row of the problems table (never silently dropped).
 """
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["observations_schema", "problems_schema", "schema_problems", "targets_schema"]
+__all__ = [
+    "CROSSWALK_COLUMNS",
+    "EVALUATION_COLUMNS",
+    "FORECAST_COLUMNS",
+    "OBSERVATION_COLUMNS",
+    "OBSERVATION_DTYPES",
+    "OBSERVATION_KEYS",
+    "PERIODS",
+    "PROBLEM_COLUMNS",
+    "PROPOSAL_COLUMNS",
+    "PROVENANCE_COLUMNS",
+    "REQUIRED_OBSERVATION_COLUMNS",
+    "REQUIRED_TARGET_COLUMNS",
+    "SKIPPED_COLUMNS",
+    "TARGET_COLUMNS",
+    "TARGET_DTYPES",
+    "UNIT_COLUMNS",
+    "coerce_observations",
+    "evaluation_schema",
+    "forecasts_schema",
+    "observations_schema",
+    "problems_schema",
+    "proposals_schema",
+    "schema_problems",
+    "targets_schema",
+    "units_schema",
+]
 
+#: reporting periods of an observation: full year, first half, nine months, quarters
 PERIODS = ("FY", "H1", "9M", "Q1", "Q2", "Q3", "Q4")
+
+# --------------------------------------------------------------------------- observations
+#: one row per fact; the key is (unit, indicator, year, period)
+OBSERVATION_KEYS = ("unit_code", "indicator_code", "year", "period")
+OBSERVATION_COLUMNS = (*OBSERVATION_KEYS, "value", "numerator", "denominator", "flag", "source", "note")
+REQUIRED_OBSERVATION_COLUMNS = ("unit_code", "indicator_code", "year", "value")
+OBSERVATION_DTYPES = {"unit_code": "str", "indicator_code": "str", "year": "int64", "period": "str",
+                      "value": "float64", "numerator": "float64", "denominator": "float64", "flag": "str",
+                      "source": "str", "note": "str"}
+#: provenance of a raw row: file, sheet, 1-based row as seen in Excel or an editor, cell column
+PROVENANCE_COLUMNS = ("_file", "_sheet", "_row", "_column")
+
+# --------------------------------------------------------------------------- targets
+TARGET_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "value_hi", "kind", "base_year",
+                  "source", "verification", "note")
+REQUIRED_TARGET_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "kind")
+TARGET_DTYPES = {"scope": "str", "indicator_code": "str", "target_year": "int64", "operator": "str",
+                 "value": "float64", "value_hi": "float64", "kind": "str", "base_year": "Int64",
+                 "source": "str", "verification": "str", "note": "str"}
+
+# --------------------------------------------------------------------------- other frames
+UNIT_COLUMNS = ("unit_code", "name", "level", "parent_code", "unit_type", "valid_from", "valid_to")
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "problem", "fix", "severity")
+#: re-basing: one row per (former unit, new unit) with the weight of the new unit's part
+CROSSWALK_COLUMNS = ("old_code", "new_code", "weight", "weight_source", "level", "old_name", "new_name", "relation")
+#: re-basing: rows that could not be moved, and why
+SKIPPED_COLUMNS = (*OBSERVATION_KEYS, "reason")
+#: the 2021–2025 evaluation: one row per (unit, indicator) with a target
+EVALUATION_COLUMNS = (
+    "unit_code", "unit_name", "unit_level", "indicator_code", "indicator_name_vi", "indicator_name_en",
+    "indicator_unit_vi", "kind", "direction",
+    "baseline_year", "baseline_value", "latest_year", "latest_value", "latest_is_estimate",
+    "latest_numerator", "latest_denominator", "n_points",
+    "target_scope", "target_kind", "target_year", "target_operator", "target_value", "target_value_hi",
+    "target_source",
+    "attainment", "attainment_vi", "attainment_en", "attainment_method",
+    "interval_lo", "interval_hi", "interval_method",
+    "observed_annual_change", "required_annual_change",
+    "planned_change_share",
+    "progress_ratio", "progress_category", "progress_category_vi", "progress_category_en",
+    "cagr_observed", "cagr_required", "progress_basis", "progress_method",
+    "unsd_score", "unsd_category", "unsd_category_vi", "unsd_category_en", "unsd_method",
+    "escap_current_status", "escap_expected_status", "escap_predicted", "escap_anticipated_ratio",
+    "escap_anticipated", "escap_method",
+    "aarr_observed", "aarr_required", "aarr_on_track", "aarr_method",
+    "pool_latest_years", "pool_baseline_years", "pooled_baseline", "pooled_latest", "pooled_lo", "pooled_hi",
+    "attainment_pooled",
+    "value_source", "province_reported", "aggregated_value", "aggregate_difference", "aggregate_units",
+    "illustrative", "notes",
+)
+#: forecasts of a projection (one pair of interval columns per level, here 80 % and 95 %)
+FORECAST_COLUMNS = ("scenario", "unit_code", "indicator_code", "year", "method", "mean", "lo80", "hi80", "lo95",
+                    "hi95", "note")
+#: the leading columns of proposals (2030 targets with yearly milestones); more columns follow
+PROPOSAL_COLUMNS = ("unit_code", "indicator_code", "target_2030", "target_method", "national_floor",
+                    "milestone_2026", "milestone_2027", "milestone_2028", "milestone_2029", "milestone_2030",
+                    "feasibility")
+
+
+def coerce_observations(obs: Any) -> Any:
+    """A copy of an observations frame with every contract column, in contract order, typed.
+
+    Codes become ``str``, ``year`` int64, ``value``/``numerator``/``denominator`` float64 (empty →
+    NaN), text columns empty strings instead of missing, ``period`` upper case with ``FY`` as the
+    default. A frame already in this form is returned as a copy with its extra columns (e.g.
+    ``estimate_method``); otherwise extra columns are dropped.
+
+    Raises
+    ------
+    InputError
+        A required column is missing, or a number cell holds text that is not a number (the row
+        is the frame's row + 2, as in a CSV file with a header): frames are built by the readers,
+        which parse Vietnamese numbers; this function does not guess.
+    """
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from ctxh_plan.errors import InputError
+
+    cols = list(OBSERVATION_COLUMNS)
+    if list(obs.columns[:len(cols)]) == cols and str(obs["year"].dtype) == "int64" \
+            and all(str(obs[c].dtype) == "float64" for c in ("value", "numerator", "denominator")):
+        return obs.copy()  # already typed: kept whole (extra columns such as estimate_method stay)
+    missing = [c for c in REQUIRED_OBSERVATION_COLUMNS if c not in obs.columns]
+    if missing:
+        raise InputError(f"observations frame lacks column(s) {missing}", column=missing[0],
+                         fix="build it with ctxh_plan.load_dataset or add the columns")
+    out = pd.DataFrame({
+        "unit_code": obs["unit_code"].astype(str).str.strip().to_numpy(dtype=object),
+        "indicator_code": obs["indicator_code"].astype(str).str.strip().to_numpy(dtype=object),
+        "year": pd.to_numeric(obs["year"]).astype("int64").to_numpy(),
+    })
+    for col in ("value", "numerator", "denominator"):
+        if col not in obs.columns:
+            out[col] = np.nan
+            continue
+        vals = np.empty(len(obs), dtype=float)
+        for i, v in enumerate(obs[col].tolist()):
+            if v is None or (isinstance(v, str) and not v.strip()):
+                vals[i] = math.nan
+                continue
+            try:
+                vals[i] = float(v)
+            except (TypeError, ValueError):
+                raise InputError("not a number (read the file with ctxh_plan.io.readers first)", row=i + 2,
+                                 column=col, value=v, fix="give numeric values in the observations frame") from None
+        out[col] = vals
+    for col, default in (("period", "FY"), ("flag", ""), ("source", ""), ("note", "")):
+        if col in obs.columns:
+            s = obs[col].astype(object).where(obs[col].notna(), default)
+            out[col] = s.astype(str).replace({"": default}).to_numpy(dtype=object)
+        else:
+            out[col] = default
+    out["period"] = out["period"].str.strip().str.upper().replace({"": "FY"})
+    return out[cols]
 
 
 def observations_schema(years: tuple[int, int] = (2000, 2035)):
@@ -60,6 +207,72 @@ def targets_schema(years: tuple[int, int] = (2000, 2035)):
         unique=["scope", "indicator_code", "target_year"],
         strict=True, ordered=True, name="targets",
     )
+
+
+def units_schema():
+    """Schema of the units frame (a registry; codes unique per validity window)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),
+            "name": pa.Column(str, pa.Check.str_length(1, 200)),
+            "level": pa.Column(str, pa.Check.isin(["province", "district", "commune"])),
+            "parent_code": pa.Column(str, nullable=True),
+            "unit_type": pa.Column(str, nullable=True),
+            "valid_from": pa.Column(str, nullable=True),
+            "valid_to": pa.Column(str, nullable=True),
+        },
+        unique=["unit_code", "valid_from"], strict=True, ordered=True, name="units",
+    )
+
+
+def evaluation_schema():
+    """Schema of the evaluation frame: keys present, attainment and progress in their vocabularies."""
+    import pandera.pandas as pa
+
+    from ctxh_plan.vocab import Attainment, ProgressCategory
+
+    columns = {c: pa.Column(nullable=True) for c in EVALUATION_COLUMNS}
+    columns.update({
+        "unit_code": pa.Column(str), "indicator_code": pa.Column(str),
+        "attainment": pa.Column(str, pa.Check.isin([a.value for a in Attainment])),
+        "progress_category": pa.Column(str, pa.Check.isin([p.value for p in ProgressCategory]), nullable=True),
+        "planned_change_share": pa.Column(float, nullable=True),
+    })
+    return pa.DataFrameSchema(columns, unique=["unit_code", "indicator_code"], strict=True, ordered=True,
+                              name="evaluation")
+
+
+def forecasts_schema(levels: tuple[int, ...] = (80, 95)):
+    """Schema of a forecasts frame: finite means, intervals nested around the mean (lo ≤ mean ≤ hi, the
+    wider level outside the narrower)."""
+    import pandera.pandas as pa
+
+    columns: dict[str, Any] = {"unit_code": pa.Column(str), "indicator_code": pa.Column(str),
+                               "year": pa.Column("int64"), "method": pa.Column(str),
+                               "mean": pa.Column(float, pa.Check(lambda s: s.notna().all(), element_wise=False))}
+    checks = []
+    for lv in levels:
+        columns[f"lo{lv}"] = pa.Column(float, nullable=True)
+        columns[f"hi{lv}"] = pa.Column(float, nullable=True)
+        checks.append(pa.Check(lambda d, lv=lv: ~(d[f"lo{lv}"] > d["mean"] + 1e-9) & ~(d["mean"] > d[f"hi{lv}"] + 1e-9),
+                               name=f"lo{lv} <= mean <= hi{lv}"))
+    for a, b in zip(levels, levels[1:]):
+        checks.append(pa.Check(lambda d, a=a, b=b: ~(d[f"lo{b}"] > d[f"lo{a}"] + 1e-9) & ~(d[f"hi{a}"] > d[f"hi{b}"] + 1e-9),
+                               name=f"{b}% interval contains the {a}% interval"))
+    return pa.DataFrameSchema(columns, checks=checks, strict=False, name="forecasts")
+
+
+def proposals_schema():
+    """Schema of the proposals frame: one row per (unit, indicator); feasibility a probability."""
+    import pandera.pandas as pa
+
+    columns: dict[str, Any] = {"unit_code": pa.Column(str), "indicator_code": pa.Column(str),
+                               "target_2030": pa.Column(float, nullable=True),
+                               "feasibility": pa.Column(float, pa.Check.in_range(0, 1), nullable=True)}
+    columns.update({f"milestone_{y}": pa.Column(float, nullable=True) for y in range(2026, 2031)})
+    return pa.DataFrameSchema(columns, strict=False, name="proposals")
 
 
 def problems_schema():

@@ -18,7 +18,6 @@ carries ``valid_from``/``valid_to`` and lookups take an ``as_of`` date.
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import functools
 import re
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from ctxh_plan.data.frames import UNIT_COLUMNS
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.paths import reference_dir
 
@@ -54,7 +54,6 @@ LAST_DAY_BEFORE_REFORM = "2025-06-30"
 CONVERSION_COLUMNS = ("new_province", "new_unit_name", "new_unit_code", "old_unit_name", "old_unit_code",
                       "note", "old_district", "old_province")
 _CONVERSION_GLOB = "admin_conversion_2025_*.csv"
-_UNIT_COLUMNS = ["unit_code", "name", "level", "parent_code", "unit_type", "valid_from", "valid_to"]
 
 
 class Relation(str, Enum):
@@ -258,45 +257,44 @@ def _conversion_paths(conversion: str | Path | Iterable[str | Path] | None) -> l
 
 @functools.lru_cache(maxsize=16)
 def _read_conversion_file(path: str, mtime: float) -> tuple[dict, ...]:
+    from ctxh_plan.io.csvfile import read_csv_table
+
     p = Path(path)
-    with open(p, encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        delim = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.DictReader(fh, delimiter=delim)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in CONVERSION_COLUMNS if c not in header]
-        if missing:
-            raise InputError(f"conversion table lacks column(s) {missing}", file=str(p), row=1, column=missing[0],
-                             fix=f"use the columns {', '.join(CONVERSION_COLUMNS)}")
-        out = []
-        for i, raw in enumerate(reader, start=2):
-            r = {k.strip(): normalize_text(v or "") for k, v in raw.items() if k}
-            where = dict(file=str(p), row=i)
-            for col in ("new_unit_code", "old_unit_code"):
-                if not re.fullmatch(r"\d{5}", r[col]):
-                    raise InputError(f"commune code {r[col]!r} is not 5 digits", column=col, value=r[col],
-                                     fix="write codes as text with their leading zeros (e.g. 06655)", **where)
-            note = _RELATION_BY_NOTE.get(r["note"].casefold())
-            if note is None:
-                raise InputError(f"unknown conversion note {r['note']!r}", column="note", value=r["note"],
-                                 fix=f"use one of: {'; '.join(_RELATION_VI.values())}", **where)
-            codes = {c: _code_in_parens(r[c]) for c in ("new_province", "old_district", "old_province")}
-            for col, code in codes.items():
-                if code is None:
-                    raise InputError("the official code in brackets is missing", column=col, value=r[col],
-                                     fix="write the name followed by the code, e.g. 'Thành phố Hạ Long (193)'",
-                                     **where)
-            out.append({
-                "old_code": r["old_unit_code"], "old_name": r["old_unit_name"],
-                "old_type": unit_type_from_name(r["old_unit_name"]),
-                "old_district_code": codes["old_district"], "old_district_name": _name_before_parens(r["old_district"]),
-                "old_province_code": codes["old_province"], "old_province_name": _name_before_parens(r["old_province"]),
-                "new_code": r["new_unit_code"], "new_name": r["new_unit_name"],
-                "new_type": unit_type_from_name(r["new_unit_name"]),
-                "new_province_code": codes["new_province"], "new_province_name": _name_before_parens(r["new_province"]),
-                "relation": note.value, "note": r["note"], "file": str(p), "row": i,
-            })
+    table = read_csv_table(p)
+    header = table.header
+    missing = [c for c in CONVERSION_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"conversion table lacks column(s) {missing}", file=str(p), row=table.header_row,
+                         column=missing[0], fix=f"use the columns {', '.join(CONVERSION_COLUMNS)}")
+    out = []
+    for rec in table.records():
+        i = int(rec.pop("_row"))
+        r = {k: normalize_text(v) for k, v in rec.items() if k}
+        where = dict(file=str(p), row=i)
+        for col in ("new_unit_code", "old_unit_code"):
+            if not re.fullmatch(r"\d{5}", r[col]):
+                raise InputError(f"commune code {r[col]!r} is not 5 digits", column=col, value=r[col],
+                                 fix="write codes as text with their leading zeros (e.g. 06655)", **where)
+        note = _RELATION_BY_NOTE.get(r["note"].casefold())
+        if note is None:
+            raise InputError(f"unknown conversion note {r['note']!r}", column="note", value=r["note"],
+                             fix=f"use one of: {'; '.join(_RELATION_VI.values())}", **where)
+        codes = {c: _code_in_parens(r[c]) for c in ("new_province", "old_district", "old_province")}
+        for col, code in codes.items():
+            if code is None:
+                raise InputError("the official code in brackets is missing", column=col, value=r[col],
+                                 fix="write the name followed by the code, e.g. 'Thành phố Hạ Long (193)'",
+                                 **where)
+        out.append({
+            "old_code": r["old_unit_code"], "old_name": r["old_unit_name"],
+            "old_type": unit_type_from_name(r["old_unit_name"]),
+            "old_district_code": codes["old_district"], "old_district_name": _name_before_parens(r["old_district"]),
+            "old_province_code": codes["old_province"], "old_province_name": _name_before_parens(r["old_province"]),
+            "new_code": r["new_unit_code"], "new_name": r["new_unit_name"],
+            "new_type": unit_type_from_name(r["new_unit_name"]),
+            "new_province_code": codes["new_province"], "new_province_name": _name_before_parens(r["new_province"]),
+            "relation": note.value, "note": r["note"], "file": str(p), "row": i,
+        })
     return tuple(out)
 
 
@@ -381,8 +379,9 @@ def _district_rows(province: str, path: Path, conv) -> tuple[list[dict], str | N
     rows: list[dict] = []
     name = None
     if path.exists():
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = [r for r in csv.DictReader(fh) if r["province_code"].strip() == province]
+        from ctxh_plan.io.csvfile import read_csv_table
+
+        rows = [r for r in read_csv_table(path).records() if r["province_code"].strip() == province]
     if rows:
         name = normalize_text(rows[0]["province_name"])
         return ([{"unit_code": r["district_code"].strip(), "name": normalize_text(r["district_name"]),
@@ -483,7 +482,7 @@ def load_units(province: str = "22", *, path: str | Path | None = None,
         for r in new.drop_duplicates("new_code").to_dict("records"):
             recs.append(dict(unit_code=r["new_code"], name=r["new_name"], level="commune", parent_code=province,
                              unit_type=r["new_type"], valid_from=REFORM_DATE, valid_to=""))
-    frame = pd.DataFrame.from_records(recs, columns=_UNIT_COLUMNS).astype("string").astype(object)
+    frame = pd.DataFrame.from_records(recs, columns=list(UNIT_COLUMNS)).astype("string").astype(object)
     reg = UnitRegistry(frame=frame, province_code=province, conversion=conv)
     return reg.at(day) if day is not None else reg
 

@@ -4,13 +4,14 @@ Importing this package is cheap; pandas/numpy/scipy are imported inside the func
 """
 from __future__ import annotations
 
-from ctxh_plan.evaluate.core import EVALUATION_COLUMNS, evaluate_dataset, evaluate_frames, parse_period
+from ctxh_plan.evaluate.core import EVALUATION_COLUMNS, Evaluation, evaluate_dataset, evaluate_frames, parse_period
 from ctxh_plan.evaluate.nowcast import estimate_year_end
 from ctxh_plan.evaluate.rollup import compare_reported, fill_components, rollup_observations
 from ctxh_plan.evaluate.style import compact_evaluation, style_evaluation
 
 __all__ = [
     "EVALUATION_COLUMNS",
+    "Evaluation",
     "compact_evaluation",
     "compare_reported",
     "estimate_year_end",

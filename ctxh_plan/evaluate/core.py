@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from ctxh_plan.data.frames import EVALUATION_COLUMNS
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.evaluate import methods as m
 from ctxh_plan.evaluate.frames import join_notes
@@ -20,7 +22,7 @@ from ctxh_plan.evaluate.rollup import compare_reported, fill_components, registr
 from ctxh_plan.evaluate.target_rules import find_target, index_targets, resolve_target_value
 from ctxh_plan.vocab import Aggregation, Attainment, Direction, Kind
 
-__all__ = ["EVALUATION_COLUMNS", "METHOD_NAMES", "evaluate_dataset", "evaluate_frames", "parse_period"]
+__all__ = ["EVALUATION_COLUMNS", "METHOD_NAMES", "Evaluation", "evaluate_dataset", "evaluate_frames", "parse_period"]
 
 log = logging.getLogger(__name__)
 
@@ -32,28 +34,26 @@ METHOD_NAMES = {
     "aarr": "UNICEF AARR (log-linear slope)",
 }
 
-EVALUATION_COLUMNS = [
-    "unit_code", "unit_name", "unit_level", "indicator_code", "indicator_name_vi", "indicator_name_en",
-    "indicator_unit_vi", "kind", "direction",
-    "baseline_year", "baseline_value", "latest_year", "latest_value", "latest_is_estimate",
-    "latest_numerator", "latest_denominator", "n_points",
-    "target_scope", "target_kind", "target_year", "target_operator", "target_value", "target_value_hi",
-    "target_source",
-    "attainment", "attainment_vi", "attainment_en", "attainment_method",
-    "interval_lo", "interval_hi", "interval_method",
-    "observed_annual_change", "required_annual_change",
-    "planned_change_share",
-    "progress_ratio", "progress_category", "progress_category_vi", "progress_category_en",
-    "cagr_observed", "cagr_required", "progress_basis", "progress_method",
-    "unsd_score", "unsd_category", "unsd_category_vi", "unsd_category_en", "unsd_method",
-    "escap_current_status", "escap_expected_status", "escap_predicted", "escap_anticipated_ratio",
-    "escap_anticipated", "escap_method",
-    "aarr_observed", "aarr_required", "aarr_on_track", "aarr_method",
-    "pool_latest_years", "pool_baseline_years", "pooled_baseline", "pooled_latest", "pooled_lo", "pooled_hi",
-    "attainment_pooled",
-    "value_source", "province_reported", "aggregated_value", "aggregate_difference", "aggregate_units",
-    "illustrative", "notes",
-]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result of an evaluation.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per (unit, indicator) with a target (columns :data:`EVALUATION_COLUMNS`).
+    consistency : DataFrame
+        Reported province/district figures against the sum (or ratio of sums) of their units:
+        ``unit_code, indicator_code, year, period, reported_value, aggregated_value, difference, n_units …``.
+    period : (int, int)
+        First and last year of the plan period evaluated.
+    """
+
+    table: Any
+    consistency: Any
+    period: tuple[int, int]
 
 
 def parse_period(period: Any) -> tuple[int, int]:
@@ -319,9 +319,9 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
 
     Returns
     -------
-    DataFrame
-        One row per (unit, indicator) with a target, columns :data:`EVALUATION_COLUMNS`;
-        ``frame.attrs["consistency"]`` holds the full reported-vs-aggregated table.
+    Evaluation
+        ``table``: one row per (unit, indicator) with a target, columns :data:`EVALUATION_COLUMNS`;
+        ``consistency``: the full reported-vs-aggregated table; ``period``: (start, end).
     """
     import pandas as pd
 
@@ -377,14 +377,11 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
                 continue
             arr = {c: v[pos] for c, v in cols.items()} if pos is not None else None
             rows.append(_evaluate_pair(ctx, unit, ind, rec, arr))
-    frame = pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
-    frame.attrs["consistency"] = consistency
-    frame.attrs["period"] = (start, end)
-    return frame
+    return Evaluation(pd.DataFrame(rows, columns=list(EVALUATION_COLUMNS)), consistency, (start, end))
 
 
 def evaluate_dataset(ds: Any, *, period: Any = (2021, 2025), baseline_year: int = 2020,
-                     units: Iterable[str] | None = None, pool: int | None = None, **kwargs: Any) -> Any:
+                     units: Iterable[str] | None = None, pool: int | None = None, **kwargs: Any) -> Evaluation:
     """Evaluate a :class:`~ctxh_plan.data.dataset.Dataset` (thin wrapper over :func:`evaluate_frames`).
 
     ``units`` restricts the units evaluated (codes); other keywords go to :func:`evaluate_frames`.

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ctxh_plan.evaluate.frames import add_flag, indicator_map, join_notes, normalize_observations
+from ctxh_plan.data.frames import coerce_observations
+from ctxh_plan.evaluate.frames import add_flag, indicator_map, join_notes
 
 __all__ = ["PERIOD_FRACTION", "estimate_year_end"]
 
@@ -48,7 +49,7 @@ def estimate_year_end(obs: Any, catalog: Any) -> Any:
     import numpy as np
     import pandas as pd
 
-    out = normalize_observations(obs)
+    out = coerce_observations(obs)
     out["estimate_method"] = ""
     part = out[out["period"].isin(PERIOD_FRACTION.keys())]
     if part.empty:

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctxh_plan.evaluate.frames import OBS_COLUMNS, indicator_map, join_notes, normalize_observations
+from ctxh_plan.data.frames import OBSERVATION_COLUMNS, OBSERVATION_KEYS, coerce_observations
+from ctxh_plan.evaluate.frames import indicator_map, join_notes
 
 __all__ = ["compare_reported", "fill_components", "registry_frame", "rollup_observations"]
 
-_KEYS = ["unit_code", "indicator_code", "year", "period"]
+_KEYS = list(OBSERVATION_KEYS)
 
 
 def registry_frame(units: Any) -> Any:
@@ -51,7 +52,7 @@ def fill_components(obs: Any, catalog: Any) -> Any:
     """
     import numpy as np
 
-    out = normalize_observations(obs)
+    out = coerce_observations(obs)
     num_of = {i.code: i.numerator for i in catalog if i.kind.is_ratio and i.numerator}
     den_of = {i.code: i.denominator for i in catalog if i.kind.is_ratio and i.denominator}
     if not (num_of or den_of):
@@ -228,8 +229,8 @@ def rollup_observations(obs: Any, units: Any, catalog: Any, *, components_filled
     parent = dict(zip(reg["unit_code"], reg["parent_code"]))
     expected = reg[reg["parent_code"] != ""].groupby("parent_code")["unit_code"].count().to_dict()
     depth = _depths(reg)
-    current = (normalize_observations(obs) if components_filled else fill_components(obs, catalog))
-    current = current[list(OBS_COLUMNS)]
+    current = (coerce_observations(obs) if components_filled else fill_components(obs, catalog))
+    current = current[list(OBSERVATION_COLUMNS)]
     current = current[current["unit_code"].isin(parent.keys())]
     results = []
     for d in sorted({v for v in depth.values() if v > 0}, reverse=True):
@@ -263,7 +264,7 @@ def compare_reported(obs: Any, aggregated: Any) -> Any:
     """
     import numpy as np
 
-    rep = normalize_observations(obs)[_KEYS + ["value"]].drop_duplicates(_KEYS).rename(
+    rep = coerce_observations(obs)[_KEYS + ["value"]].drop_duplicates(_KEYS).rename(
         columns={"value": "reported_value"})
     agg = aggregated[_KEYS + ["value", "n_units", "n_units_expected", "complete"]].rename(
         columns={"value": "aggregated_value"})

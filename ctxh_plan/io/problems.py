@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctxh_plan.data.frames import PROBLEM_COLUMNS
+
 __all__ = [
     "MESSAGES",
     "PROBLEM_COLUMNS",
@@ -21,7 +23,6 @@ __all__ = [
     "problem_record",
 ]
 
-PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "problem", "fix", "severity")
 
 #: printed headers per language
 PROBLEM_HEADERS = {

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.errors import InputError
+from ctxh_plan.io.settings import Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 
-__all__ = ["PublishSettings", "default_publish_path", "load_publish_settings"]
+__all__ = ["PUBLISH_FIELDS", "PublishSettings", "default_publish_path", "load_publish_settings"]
 
 
 @dataclass(frozen=True)
@@ -55,54 +55,83 @@ def default_publish_path() -> Path:
     return params_dir() / "publish.yaml"
 
 
-def _number(section: dict, key: str, default: Any, source: str, *, minimum: float = 0) -> Any:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value == value \
-            or abs(value) == float("inf") or value < minimum:  # NaN and infinity are not settings
-        raise ParameterError(key, f"must be a number >= {minimum}", value=value, source=source,
-                             fix=f"write e.g. `{key}: {default}`")
-    return value
+def _mark_rule(mark: str) -> str | None:
+    """A suppression mark is text that cannot be read as a number and has no format field but
+    ``{threshold}`` (``"{0}"`` or ``"{threshold:>99999}"`` would break or bloat every table)."""
+    import string
+
+    if not mark.strip():
+        return "must be a non-empty text"
+    try:
+        fields = [f for _, f, spec, conv in string.Formatter().parse(mark) if f is not None]
+        specs = [spec for _, f, spec, conv in string.Formatter().parse(mark) if f is not None and (spec or conv)]
+    except ValueError as exc:
+        return f"is not a valid mark ({exc})"
+    if any(f != "threshold" for f in fields) or specs:
+        return "may hold only the field {threshold}, without format options"
+    shown = mark.replace("{threshold}", "5")
+    from ctxh_plan.data.numbers import parse_number
+
+    parsed = parse_number(shown, errors="return")
+    if parsed.value is not None and not parsed.approximate:  # "<5" is a bound, "5" or "0" a value
+        return "must not read as a plain number (a reader would take it for a value)"
+    return None
+
+
+_SUPPRESSION = (
+    Field("threshold", (int,), "a whole number >= 1, e.g. threshold: 5", default=5, minimum=1),
+    Field("mark", (str,), 'text shown instead of a hidden number, e.g. "<{threshold}" or "*"', default="<{threshold}",
+          rule=_mark_rule),
+)
+_PRICE = (Field("annual_rate_percent", (float,), "percent per year, e.g. 4.0", default=4.0, minimum=-50,
+                maximum=100),)
+_CHARTS = (
+    Field("max_indicator_charts", (int,), "a whole number >= 0, e.g. 6", default=6, minimum=0),
+    Field("dpi", (int,), "a whole number >= 50, e.g. 150", default=150, minimum=50, maximum=1200),
+)
+_DOCUMENT_KEYS = ("issuing_body", "plan_number", "plan_date", "appendix_number", "appendix_title")
+_DOCUMENT = tuple(Field(f"{k}{suffix}", (str,), "text of the appendix heading", default=None)
+                  for k in _DOCUMENT_KEYS for suffix in ("", "_vi", "_en"))
+#: the declared sections of ``params/publish.yaml``
+PUBLISH_FIELDS: tuple[Field, ...] = (
+    Field("suppression", (dict,), "a mapping: threshold, mark", default={}),
+    Field("price_index", (dict,), "a mapping: annual_rate_percent", default={}),
+    Field("document", (dict,), "a mapping of heading fields", default={}),
+    Field("charts", (dict,), "a mapping: max_indicator_charts, dpi", default={}),
+)
 
 
 def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
-    """Read ``params/publish.yaml`` (or ``path``); missing keys take the defaults of :class:`PublishSettings`.
+    """Read ``params/publish.yaml`` (or ``path``) with the one settings checker; missing keys take the
+    defaults of :class:`PublishSettings`.
 
     Raises
     ------
     InputError
-        The file is not valid YAML.
+        The file is not valid YAML, or a key is written twice.
     ParameterError
-        A value has the wrong type or is out of range (threshold < 1, negative rate…).
+        An unknown section or key (``treshold`` would otherwise leave the default in force), a value
+        of the wrong type or out of range (threshold < 1, negative dpi, NaN), a mark that reads as a
+        number or holds another format field.
     """
     p = Path(path) if path else default_publish_path()
     if not p.exists():
         if path is not None:
             raise InputError("publishing settings file not found", file=str(p), fix="check the path")
         return PublishSettings()
-    doc = read_yaml(p) or {}
     src = str(p)
-    if not isinstance(doc, dict):
-        raise InputError("publishing settings must be a mapping of sections (suppression, price_index, document, "
-                         "charts)", file=src, fix="see params/publish.yaml for the layout")
-    for section in ("suppression", "price_index", "document", "charts"):
-        if doc.get(section) is not None and not isinstance(doc[section], dict):
-            raise ParameterError(section, "must be a mapping of keys to values", value=doc[section], source=src,
-                                 fix=f"write `{section}:` followed by indented keys, as in params/publish.yaml")
-    sup = doc.get("suppression") or {}
-    price = doc.get("price_index") or {}
-    charts = doc.get("charts") or {}
-    threshold = _number(sup, "threshold", 5, src, minimum=1)
-    if int(threshold) != threshold:
-        raise ParameterError("threshold", "must be a whole number", value=threshold, source=src, fix="e.g. 5")
-    mark = sup.get("mark", "<{threshold}")
-    if not isinstance(mark, str) or not mark.strip():
-        raise ParameterError("mark", "must be a non-empty text", value=mark, source=src, fix='e.g. "<{threshold}" or "*"')
+    doc = read_yaml(p)
+    top = check_mapping(doc, PUBLISH_FIELDS, source=src, ignore=("version",))
+    sup = check_mapping(top["suppression"], _SUPPRESSION, source=src, section="suppression")
+    price = check_mapping(top["price_index"], _PRICE, source=src, section="price_index")
+    charts = check_mapping(top["charts"], _CHARTS, source=src, section="charts")
+    document = check_mapping(top["document"], _DOCUMENT, source=src, section="document")
     return PublishSettings(
-        threshold=int(threshold),
-        mark_template=mark,
-        annual_rate_percent=float(_number(price, "annual_rate_percent", 4.0, src, minimum=-50)),
-        document=dict(doc.get("document") or {}),
-        max_indicator_charts=int(_number(charts, "max_indicator_charts", 6, src)),
-        dpi=int(_number(charts, "dpi", 150, src, minimum=50)),
+        threshold=int(sup["threshold"]),
+        mark_template=sup["mark"],
+        annual_rate_percent=float(price["annual_rate_percent"]),
+        document={k: v for k, v in document.items() if v is not None},
+        max_indicator_charts=int(charts["max_indicator_charts"]),
+        dpi=int(charts["dpi"]),
         path=p,
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "SUPPRESSED_PREFIX",
+    "Suppression",
     "render_suppressed",
     "suppress_evaluation",
     "suppress_small_cells",
@@ -40,6 +42,36 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SUPPRESSED_PREFIX = "suppressed__"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """What a suppression hid, with the frame to publish.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        A copy of the input: hidden cells are NaN, ``suppressed__<col>`` (bool) flags them.
+    threshold : int
+        Counts with ``0 < value < threshold`` were hidden.
+    mark : str
+        Text writers show for a hidden cell.
+    primary, complementary : int
+        Cells hidden because small, and cells hidden so that no total gives a small one away.
+    warnings : tuple of str
+        Cells that could not be protected as asked (e.g. a sensitive rate without its count).
+    """
+
+    frame: Any
+    threshold: int
+    mark: str
+    primary: int
+    complementary: int
+    warnings: tuple[str, ...] = ()
+
+    def rendered(self, value_cols: Iterable[str] | None = None, *, drop_flags: bool = True) -> Any:
+        """The frame for display: hidden cells show :attr:`mark` (text), flag columns dropped."""
+        return render_suppressed(self.frame, self.mark, value_cols=value_cols, drop_flags=drop_flags)
 
 
 def suppressed_flag_column(col: str) -> str:
@@ -79,7 +111,7 @@ def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int |
                          count_col: str | None = None,
                          parents: Mapping[str, str | None] | None = None,
                          unit_col: str = "unit_code",
-                         mark: str | None = None) -> pd.DataFrame:
+                         mark: str | None = None) -> Suppression:
     """Hide small counts of sensitive indicators, with complementary suppression.
 
     Parameters
@@ -114,13 +146,13 @@ def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int |
     unit_col : str
         Column with the unit code (used with ``parents``).
     mark : str, optional
-        Text writers show for a hidden cell (stored in ``result.attrs["suppression"]["mark"]``).
+        Text writers show for a hidden cell (default: the mark of ``params/publish.yaml``).
 
     Returns
     -------
-    DataFrame
-        A copy: hidden cells are NaN, ``suppressed__<col>`` (bool) flags them; ``attrs["suppression"]``
-        holds threshold, mark, counts of primary/complementary cells and warnings.
+    Suppression
+        ``frame`` (a copy: hidden cells NaN, ``suppressed__<col>`` flags), the threshold and mark,
+        the counts of primary and complementary cells, and warnings.
     """
     import numpy as np
     import pandas as pd
@@ -257,16 +289,9 @@ def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int |
         out.loc[flags, col] = np.nan
         fc = suppressed_flag_column(col)
         out[fc] = flags
-    out.attrs["suppression"] = {
-        "threshold": int(threshold),
-        "mark": mark,
-        "primary": primary,
-        "complementary": len(hidden) - primary,
-        "warnings": warnings,
-    }
     if hidden:
         log.info("suppressed %d small cell(s) and %d complementary cell(s)", primary, len(hidden) - primary)
-    return out
+    return Suppression(out, int(threshold), mark, primary, len(hidden) - primary, tuple(warnings))
 
 
 #: evaluation columns that are years or counts of points, not values (never hidden)
@@ -274,7 +299,7 @@ _EVAL_KEEP = ("baseline_year", "latest_year", "target_year", "n_points", "pool_l
 
 
 def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: int | None = None, *,
-                        parents: Mapping[str, str | None] | None = None, mark: str | None = None) -> pd.DataFrame:
+                        parents: Mapping[str, str | None] | None = None, mark: str | None = None) -> Suppression:
     """Evaluation frame safe to publish: small sensitive baseline/latest values hidden across **all** units.
 
     Pass the evaluation of every unit (and ``parents``, e.g. ``{code: reg.parent(code)}``) so a
@@ -292,9 +317,10 @@ def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: i
         parents = {}
     count_col = "latest_numerator" if "latest_numerator" in ev.columns else None
     cols = [c for c in ("baseline_value", "latest_value") if c in ev.columns]
-    out = suppress_small_cells(ev, catalog, threshold, value_cols=cols, parents=parents or None,
-                               group_keys=None if parents else ["unit_level"] if "unit_level" in ev.columns else [],
-                               count_col=count_col, mark=mark)
+    result = suppress_small_cells(ev, catalog, threshold, value_cols=cols, parents=parents or None,
+                                  group_keys=None if parents else ["unit_level"] if "unit_level" in ev.columns else [],
+                                  count_col=count_col, mark=mark)
+    out = result.frame
     hidden_row = np.zeros(len(out), dtype=bool)
     for c in cols:
         hidden_row |= out[suppressed_flag_column(c)].to_numpy(bool)
@@ -306,18 +332,14 @@ def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: i
         out[c] = out[c].astype(float)
         out.loc[flag, c] = np.nan
         out[suppressed_flag_column(c)] = flag
-    return out
+    return Suppression(out, result.threshold, result.mark, result.primary, result.complementary, result.warnings)
 
 
-def render_suppressed(frame: pd.DataFrame, mark: str | None = None, *,
+def render_suppressed(frame: pd.DataFrame, mark: str, *,
                       value_cols: Iterable[str] | None = None, drop_flags: bool = True) -> pd.DataFrame:
-    """Frame for display: suppressed cells show ``mark`` (text), flag columns dropped.
-
-    ``mark`` defaults to the one recorded by :func:`suppress_small_cells` (``attrs``), else ``"<5"``.
-    """
+    """Frame for display: suppressed cells show ``mark`` (text), flag columns dropped
+    (:meth:`Suppression.rendered` passes the mark of the suppression)."""
     out = frame.copy()
-    info = frame.attrs.get("suppression", {})
-    mark = mark or info.get("mark") or "<5"
     flag_cols = [c for c in frame.columns if str(c).startswith(SUPPRESSED_PREFIX)]
     cols = list(value_cols) if value_cols is not None else [c[len(SUPPRESSED_PREFIX):] for c in flag_cols]
     for col in cols:

@@ -246,7 +246,7 @@ def published_values(ds: Any, evaluation: pd.DataFrame, settings: PublishSetting
     frame = pd.DataFrame(records, columns=["unit_code", "indicator_code", "year", "value", "estimate", "count"])
     parents = _parents(ds, sorted(set(frame["unit_code"])))
     return suppress_small_cells(frame, ds.catalog, settings.threshold, value_cols=["value"], group_keys=["year"],
-                                parents=parents, count_col="count", mark=settings.mark)
+                                parents=parents, count_col="count", mark=settings.mark).frame
 
 
 def published_proposals(ds: Any, proposals: pd.DataFrame, settings: PublishSettings) -> pd.DataFrame:
@@ -264,7 +264,7 @@ def published_proposals(ds: Any, proposals: pd.DataFrame, settings: PublishSetti
     # sensitive counts follow the threshold rule
     p["_count"] = 0.0
     out = suppress_small_cells(p, ds.catalog, settings.threshold, value_cols=cols, parents=parents,
-                               count_col="_count", mark=settings.mark)
+                               count_col="_count", mark=settings.mark).frame
     return out.drop(columns="_count")
 
 

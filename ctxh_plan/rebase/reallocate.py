@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ctxh_plan.data.frames import OBSERVATION_COLUMNS, SKIPPED_COLUMNS, coerce_observations
 from ctxh_plan.data.units import LAST_DAY_BEFORE_REFORM, REFORM_DATE, UnitRegistry
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.rebase.allocation import allocate_fractional, allocate_integer
@@ -36,11 +37,8 @@ __all__ = ["RebaseResult", "rebase_observations", "rebase_targets"]
 log = logging.getLogger(__name__)
 
 
-OBS_COLUMNS = ["unit_code", "indicator_code", "year", "period", "value", "numerator", "denominator", "flag",
-               "source", "note"]
 
 
-SKIPPED_COLUMNS = ["unit_code", "indicator_code", "year", "period", "reason"]
 
 
 
@@ -119,34 +117,6 @@ def _fill_components(obs, catalog) -> Any:
     return obs
 
 
-def _cell_float(v: Any, col: str, i: int) -> float:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return math.nan
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        raise InputError("not a number (parse the file with ctxh_plan.io readers first)", row=i + 2, column=col,
-                         value=v, fix="give numeric values in the observations frame") from None
-
-
-def _normalise_obs(observations) -> Any:
-    import pandas as pd
-
-    obs = observations.copy()
-    for col in OBS_COLUMNS:
-        if col not in obs.columns:
-            obs[col] = math.nan if col in ("numerator", "denominator") else ("FY" if col == "period" else "")
-    obs["unit_code"] = obs["unit_code"].astype(str).str.strip()
-    obs["indicator_code"] = obs["indicator_code"].astype(str)
-    obs["year"] = pd.to_numeric(obs["year"]).astype(int)
-    obs["period"] = obs["period"].fillna("FY").replace("", "FY").astype(str)
-    for col in ("value", "numerator", "denominator"):
-        obs[col] = [_cell_float(v, col, i) for i, v in enumerate(obs[col])]
-    for col in ("flag", "source", "note"):
-        obs[col] = obs[col].fillna("").astype(str)
-    return obs
-
-
 def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, province: str,
                         old_units: UnitRegistry, to: str = REFORM_DATE, weights: Any = None,
                         counts: str = "integer", province_kept: bool = True) -> tuple[Any, Any, Any]:
@@ -182,7 +152,7 @@ def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, prov
         raise ParameterError("counts", "must be 'integer' or 'fractional'", value=counts)
     import pandas as pd
 
-    obs = _fill_components(_normalise_obs(observations), catalog)
+    obs = _fill_components(coerce_observations(observations), catalog)
     old_day = LAST_DAY_BEFORE_REFORM
     old_at = old_units.at(old_day)
     level_of: dict[str, str] = {}
@@ -232,7 +202,7 @@ def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, prov
         for code, r in rows.items():
             if level_of[code] == "province":
                 if province_kept:
-                    out_rows.append({k: r[k] for k in OBS_COLUMNS})
+                    out_rows.append({k: r[k] for k in OBSERVATION_COLUMNS})
                 else:
                     skipped.append(dict(unit_code=code, indicator_code=ind_code, year=year, period=period,
                                         reason="the province code names a different province after the reform"))
@@ -270,10 +240,10 @@ def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, prov
                                     reason="denominator is 0 for this unit: no rate"))
                 continue
             out_rows.append(row)
-    result = pd.DataFrame(out_rows, columns=OBS_COLUMNS)
+    result = pd.DataFrame(out_rows, columns=list(OBSERVATION_COLUMNS))
     result = result.sort_values(["indicator_code", "unit_code", "year", "period"], kind="stable").reset_index(
         drop=True)
-    return result, xw_pop, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
+    return result, xw_pop, pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS))
 
 
 def _pieces(cw) -> dict[str, list[tuple[str, float, str]]]:

@@ -66,7 +66,7 @@ class Plan:
         """The 2021–2025 evaluation of every unit and the province (``evaluate_dataset``)."""
         from ctxh_plan.evaluate import evaluate_dataset
 
-        return self._once(("evaluation", None), lambda: evaluate_dataset(self.dataset))
+        return self._once(("evaluation", None), lambda: evaluate_dataset(self.dataset).table)
 
     def published_evaluation(self, threshold: int) -> Any:
         """The evaluation with small sensitive values hidden jointly across units and their parent
@@ -80,7 +80,8 @@ class Plan:
 
             ev = self.evaluation()
             parents = {code: self._parent(code) for code in set(ev["unit_code"].astype(str))}
-            return suppress_evaluation(ev, self.dataset.catalog, threshold, parents=parents, mark=f"<{threshold}")
+            return suppress_evaluation(ev, self.dataset.catalog, threshold, parents=parents,
+                                       mark=f"<{threshold}").frame
 
         return self._once(("published_evaluation", threshold), make)
 
@@ -132,10 +133,10 @@ def unit_name(ds: Any, code: str) -> str:
 
 
 def project_units(ds: Any, scenario: str, evaluation: Any) -> Any:
-    """``project_dataset`` to 2030 under ``scenario`` (``""`` = baseline), reusing ``evaluation``."""
+    """``project_dataset`` to the settings' target year (2030) under ``scenario`` (``""`` = baseline), reusing ``evaluation``."""
     from ctxh_plan.targets import project_dataset
 
-    return project_dataset(ds, horizon=2030, scenario=scenario or None, evaluation=evaluation)
+    return project_dataset(ds, scenario=scenario or None, evaluation=evaluation)
 
 
 _LOADED: dict[tuple[Any, ...], Plan] = {}

@@ -86,7 +86,7 @@ def published_unit_proposals(plan: Any, unit: str, proposals: Any, evaluation: A
     if "latest_numerator" in evaluation.columns:
         counts = dict(zip(evaluation["indicator_code"].astype(str), evaluation["latest_numerator"]))
     work = table.assign(unit_code=unit, _count=[counts.get(str(c), math.nan) for c in table["indicator_code"]])
-    out = suppress_small_cells(work, cat, threshold, value_cols=nums, count_col="_count")
+    out = suppress_small_cells(work, cat, threshold, value_cols=nums, count_col="_count").frame
     mark = f"<{threshold}"
     shown = table.astype(dict.fromkeys(nums, object))
     pattern = {(i, c) for u, i, c in plan.proposal_pattern(scenario, threshold) if u == unit}

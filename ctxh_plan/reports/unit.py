@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ctxh_plan.data.frames import PROBLEM_COLUMNS
 from ctxh_plan.reports.figures import count_line, json_number
 from ctxh_plan.reports.html import (
     TABLE_CSS,
@@ -35,7 +36,8 @@ __all__ = ["KEY_INDICATORS", "UnitReport", "build_unit_report", "published_propo
 #: one or two per group of the plan (mortality, nutrition, injuries, drowning, child marriage, pre-school)
 KEY_INDICATORS = ("CT03c", "CT04b", "CT11b", "DROWNING_DEATHS", "CHILD_MARRIAGES", "CT16")
 
-_PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix", "severity"]
+#: problem columns a report shows (the sheet is in the file name for reports)
+_PROBLEM_COLUMNS = [c for c in PROBLEM_COLUMNS if c != "sheet"]
 
 
 @dataclass

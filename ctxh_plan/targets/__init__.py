@@ -2,7 +2,7 @@
 
 Public API::
 
-    project_dataset(ds, *, horizon=2030, scenario=None, evaluation=None) -> Projection
+    project_dataset(ds, *, target_year=None, scenario=None, evaluation=None) -> Projection
     project_frames(observations, catalog, targets=None, *, units=None, settings=None, scenario=None, ...)
     propose_targets(forecasts, observations, catalog, targets=None, *, settings=None, province_code=None, ...)
     apply_scenario(forecasts, scenario, catalog, *, observations=None)

@@ -1,6 +1,6 @@
-"""National and provincial floors for the horizon year, as absolute values per unit.
+"""National and provincial floors for the target year, as absolute values per unit.
 
-For every (unit, indicator) the applicable target rows for the horizon year are
+For every (unit, indicator) the applicable target rows for the target year are
 collected: the national row (``scope = national``), the province's row
 (``scope = <province code>``) and the unit's own row (``scope = <unit code>``).
 Each is converted to an absolute value for that unit:
@@ -10,7 +10,7 @@ Each is converted to an absolute value for that unit:
   ``scope`` only (a province's "200 swimming classes" is not every commune's).
 * ``relative`` — ``base · (1 + v/100)`` with ``base`` the unit's own value in
   ``base_year`` (drowning deaths −20% vs 2020 → 0.8 × the unit's 2020 deaths).
-* ``annual_change`` — ``base · (1 + v/100)^(horizon − base_year)``.
+* ``annual_change`` — ``base · (1 + v/100)^(target_year − base_year)``.
 
 A range (``value_hi``) counts by its less ambitious end (the floor). The floor
 used is the strictest of the applicable rows (a province may be stricter than the
@@ -55,9 +55,9 @@ def full_year(observations: pd.DataFrame) -> pd.DataFrame:
     return observations
 
 
-def _target_rows(targets: pd.DataFrame, horizon: int, catalog) -> pd.DataFrame:
+def _target_rows(targets: pd.DataFrame, target_year: int, catalog) -> pd.DataFrame:
     t = targets.copy()
-    t = t[pd.to_numeric(t["target_year"], errors="coerce") == horizon]
+    t = t[pd.to_numeric(t["target_year"], errors="coerce") == target_year]
     t = t[t["indicator_code"].isin(catalog.codes())]
     for col in ("value_hi", "base_year"):
         if col not in t.columns:
@@ -77,8 +77,8 @@ def _target_rows(targets: pd.DataFrame, horizon: int, catalog) -> pd.DataFrame:
 
 
 def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observations: pd.DataFrame, catalog, *,
-                   horizon: int = 2030, province_code: str | None = None) -> pd.DataFrame:
-    """Floor of each (unit, indicator) for ``horizon`` as an absolute value.
+                   target_year: int = 2030, province_code: str | None = None) -> pd.DataFrame:
+    """Floor of each (unit, indicator) for ``target_year`` as an absolute value.
 
     Parameters
     ----------
@@ -86,7 +86,7 @@ def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observatio
     targets : targets frame (docs/ARCHITECTURE.md); None → no floors
     observations : observations frame (base values of relative targets)
     catalog : Catalog (direction, aggregation)
-    horizon : target year
+    target_year : year of the target
     province_code : code whose rows apply to every unit of the province
 
     Returns
@@ -101,7 +101,7 @@ def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observatio
         for c in _FLOOR_COLS[2:]:
             out[c] = np.nan if c in ("national_floor", "floor") else ""
         return out
-    t = _target_rows(targets, horizon, catalog)
+    t = _target_rows(targets, target_year, catalog)
     summed = {ind.code for ind in catalog if ind.aggregation.value == "sum"}
     cands = []
     for scope_kind, sel in (("national", t["scope"] == "national"),
@@ -119,12 +119,12 @@ def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observatio
         cands.append(c)
     c = pd.concat(cands, ignore_index=True) if cands else keys.iloc[:0]
     if len(c) == 0:
-        return resolve_floors(pairs, None, observations, catalog, horizon=horizon)
+        return resolve_floors(pairs, None, observations, catalog, target_year=target_year)
     is_abs = c["kind"] == TargetKind.ABSOLUTE.value
     # absolute figures of additive indicators apply only to the scope unit itself
     c = c[~(is_abs & c["indicator_code"].isin(summed) & (c["unit_code"] != c["scope"]))].copy()
     base = base_values(observations, c, c["base_year"].to_numpy(float)).to_numpy(float)
-    n = horizon - c["base_year"].to_numpy(float)
+    n = target_year - c["base_year"].to_numpy(float)
     kind = c["kind"].to_numpy()
     v = c["v"].to_numpy(float)
     with np.errstate(invalid="ignore"):

@@ -43,9 +43,9 @@ def write_projection(projection, path: str | Path) -> list[Path]:
             write_frame(fr, p)
         return paths
     s = projection.settings
-    info = pd.DataFrame({"key": ["base_year", "horizon", "method", "milestone_path", "stretch_quantile",
+    info = pd.DataFrame({"key": ["base_year", "target_year", "method", "milestone_path", "stretch_quantile",
                                  "stretch_ratio", "forecast_method", "data"],
-                         "value": [s.base_year, s.horizon, s.method, s.milestone_path, s.stretch_quantile,
+                         "value": [s.base_year, s.target_year, s.method, s.milestone_path, s.stretch_quantile,
                                    s.stretch_ratio, s.forecast_method,
                                    ILLUSTRATIVE_NOTE if projection.illustrative else ""]})
     with atomic_path(paths[0]) as tmp:

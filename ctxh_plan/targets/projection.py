@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ctxh_plan.data.frames import FORECAST_COLUMNS
 from ctxh_plan.targets.propose import ILLUSTRATIVE_NOTE, propose_targets
 from ctxh_plan.targets.scenarios import BASELINE, Scenario, apply_scenario, load_scenario
 from ctxh_plan.targets.settings import ProjectionSettings, load_settings
@@ -31,8 +32,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORECAST_COLUMNS = ["scenario", "unit_code", "indicator_code", "year", "method", "mean", "lo80", "hi80", "lo95",
-                    "hi95", "note"]
 
 
 @dataclass
@@ -74,7 +73,7 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     """Forecast every (unit, indicator) full-year series up to the horizon.
 
     ``forecast_frame`` is called once per (indicator kind, last observed year) with
-    ``horizon = settings.horizon − last year``, so a series whose last value is from 2024
+    ``horizon = settings.target_year − last year``, so a series whose last value is from 2024
     is forecast for 2025 too (the proposals then take the 2025 level from the forecast,
     and say so). yes/no indicators are not forecast. Rates and percentages built on
     counts (observations with numerator and denominator) get intervals at least as wide
@@ -84,7 +83,7 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     from ctxh_plan.targets.floors import full_year
     from ctxh_plan.targets.small_counts import widen_small_count_intervals
 
-    B, H = settings.base_year, settings.horizon
+    B, H = settings.base_year, settings.target_year
     obs = full_year(observations)
     obs = obs[(obs["year"] <= B) & obs["indicator_code"].isin(catalog.codes())]
     if units is not None:
@@ -108,23 +107,23 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
                             method=settings.forecast_method, kind=kind, id_cols=("unit_code", "indicator_code"))
         parts.append(fc)
     if not parts:
-        return pd.DataFrame(columns=FORECAST_COLUMNS[1:])
+        return pd.DataFrame(columns=list(FORECAST_COLUMNS[1:]))
     fc = pd.concat(parts, ignore_index=True)
     fc = fc.sort_values(["unit_code", "indicator_code", "year"], kind="stable").reset_index(drop=True)
     return widen_small_count_intervals(fc, obs, catalog, levels=settings.levels, base_year=B)
 
 
-def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog, horizon: int = 2030) -> pd.DataFrame:
+def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog, target_year: int = 2030) -> pd.DataFrame:
     """Horizon value of each scenario next to the proposed target and the probability of meeting it.
 
-    Returns ``unit_code, indicator_code, scenario, mean_<horizon>, target_<horizon>, feasibility``
+    Returns ``unit_code, indicator_code, scenario, mean_<target_year>, target_<target_year>, feasibility``
     (probability 0–1 of meeting the proposed target under each scenario's forecast).
     """
     from ctxh_plan.targets.feasibility import knots_of, probability_meeting
     from ctxh_plan.targets.propose import indicator_attributes
 
-    tcol = f"target_{horizon}"
-    at = scenarios[scenarios["year"] == horizon]
+    tcol = f"target_{target_year}"
+    at = scenarios[scenarios["year"] == target_year]
     prop = proposals[["unit_code", "indicator_code", tcol]].drop_duplicates(["unit_code", "indicator_code"])
     j = at.merge(prop, on=["unit_code", "indicator_code"], how="inner").reset_index(drop=True)
     levels = sorted(int(c[2:]) for c in j.columns if c.startswith("lo") and c[2:].isdigit())
@@ -133,7 +132,7 @@ def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog,
     space = j["indicator_code"].map(attrs["space"]).to_numpy(object)
     z, knots = knots_of(j, levels)
     out = j[["unit_code", "indicator_code", "scenario"]].copy()
-    out[f"mean_{horizon}"] = j["mean"].to_numpy(float)
+    out[f"mean_{target_year}"] = j["mean"].to_numpy(float)
     out[tcol] = j[tcol].to_numpy(float)
     out["feasibility"] = probability_meeting(z, knots, j[tcol].to_numpy(float), sign, space)
     return out
@@ -217,16 +216,21 @@ def dataset_targets(ds) -> pd.DataFrame:
     return t.drop_duplicates(["scope", "indicator_code", "target_year"], keep="first").reset_index(drop=True)
 
 
-def project_dataset(ds, *, horizon: int = 2030, scenario: str | Scenario | None = None, evaluation=None,
+def project_dataset(ds, *, target_year: int | None = None, scenario: str | Scenario | None = None, evaluation=None,
                     units: Sequence[str] | None = None, compare: Sequence[str | Scenario] = (),
                     settings: ProjectionSettings | None = None) -> Projection:
-    """Project a :class:`Dataset` to ``horizon`` (thin wrapper over :func:`project_frames`).
+    """Project a :class:`Dataset` to ``target_year`` (thin wrapper over :func:`project_frames`).
+
+    ``target_year`` ``None`` keeps the settings' ``target_year`` (``params/projection.yaml``); a year
+    given here replaces it (checked like the file's value).
 
     ``evaluation`` (from ``evaluate_dataset``) supplies base-year levels where the
     base year has no full-year observation (``latest_value`` when ``latest_year`` is the
     base year, e.g. a year-end estimate).
     """
-    s = (settings or load_settings()).with_(horizon=horizon)
+    s = settings or load_settings()
+    if target_year is not None:
+        s = s.with_(target_year=target_year)
     base_levels = None
     if evaluation is not None and len(evaluation):
         ev = evaluation[evaluation["latest_year"] == s.base_year]

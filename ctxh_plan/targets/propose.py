@@ -124,7 +124,7 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
         historical rate; NA without history), notes``.
     """
     s = settings or load_settings()
-    H, B = s.horizon, s.base_year
+    H, B = s.target_year, s.base_year
     keys = ["unit_code", "indicator_code"] + (["scenario"] if "scenario" in forecasts.columns else [])
     attrs = indicator_attributes(catalog)
     attrs = attrs[~attrs["indicator_code"].isin(context_indicators(catalog))]
@@ -171,7 +171,7 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
     trend = rows["mean"].to_numpy(float)
     p_good = np.where(sign > 0, s.stretch_quantile, 1 - s.stretch_quantile)
     stretch_val = quantile_at(z, knots, p_good, space)
-    floors = resolve_floors(rows, targets, observations, catalog, horizon=H, province_code=province_code)
+    floors = resolve_floors(rows, targets, observations, catalog, target_year=H, province_code=province_code)
     floors = rows[["unit_code", "indicator_code"]].merge(floors, how="left", on=["unit_code", "indicator_code"])
     floor = floors["floor"].to_numpy(float)
     notes = _append(notes, floors["floor_note"].fillna("").to_numpy() != "",

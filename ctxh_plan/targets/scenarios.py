@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ctxh_plan.errors import InputError
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.io.settings import MISSING, Field, check_mapping
 from ctxh_plan.targets.space import clip_bounds
 from ctxh_plan.targets.terms import ScenarioOperation
 
@@ -52,8 +53,6 @@ log = logging.getLogger(__name__)
 
 BASELINE = "baseline"
 
-_ADJ_KEYS = {"indicator", "group", "kind", "direction", "operation", "value", "from_year", "min", "max", "note"}
-_TOP_KEYS = {"name", "label_vi", "label_en", "description", "adjustments", "version"}
 
 
 @dataclass(frozen=True)
@@ -107,83 +106,76 @@ def list_scenarios(folder: str | Path | None = None) -> list[str]:
     return [BASELINE] + names
 
 
-def _err(source: str, key: str, value: Any, problem: str, fix: str) -> InputError:
-    return InputError(problem, fix=fix, file=source, column=key, value=value)
+def _scenario_fields() -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+    """(top-level fields, fields of one adjustment) of a scenario file."""
+    from ctxh_plan.vocab import Direction, Kind
 
-
-def _number(raw: dict, key: str, source: str, where: str, required: bool = True) -> float | None:
-    v = raw.get(key)
-    if v is None:
-        if required:
-            raise _err(source, f"{where}.{key}", None, f"`{key}` is missing", f"add `{key}: <number>`")
-        return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _err(source, f"{where}.{key}", v, f"`{key}` must be a number", f"e.g. `{key}: -10`")
-    return float(v)
+    top = (
+        Field("name", (str,), "add `name: <short_name>`", default=""),
+        Field("label_vi", (str,), "Vietnamese label", default=""),
+        Field("label_en", (str,), "English label", default=""),
+        Field("description", (str,), "one sentence", default=""),
+        Field("adjustments", (list, type(None)), "write each adjustment as `- indicator: …`", default=[]),
+    )
+    adj = (
+        Field("operation", (str,), f"use one of {[o.value for o in ScenarioOperation]}", default=MISSING,
+              choices=tuple(o.value for o in ScenarioOperation)),
+        Field("value", (float,), "a number, e.g. `value: -10`", default=MISSING),
+        Field("from_year", (int,), "e.g. `from_year: 2026`", default=2026, minimum=1990, maximum=2100),
+        Field("indicator", (str, list), "`indicator: CODE` or a list of codes", default=None, item_type=str),
+        Field("group", (str,), "a group name of params/indicators.yaml", default=None),
+        Field("kind", (str,), f"use one of {[k.value for k in Kind]}", default=None,
+              choices=tuple(k.value for k in Kind)),
+        Field("direction", (str,), "higher or lower", default=None, choices=tuple(d.value for d in Direction)),
+        Field("min", (float,), "a lower bound, e.g. `min: 0`", default=None),
+        Field("max", (float,), "an upper bound, e.g. `max: 100`", default=None),
+        Field("note", (str,), "free text", default=""),
+    )
+    return top, adj
 
 
 def parse_scenario(doc: Any, source: str = "<scenario>", name: str | None = None) -> Scenario:
-    """Validate a scenario document (already parsed YAML) and build a :class:`Scenario`.
+    """Validate a scenario document (already parsed YAML) with the one settings checker and build a
+    :class:`Scenario`.
 
     Raises
     ------
-    InputError
-        Naming the file, the key (``adjustments[1].operation``), the value and the fix.
+    ParameterError
+        Naming the file, the key (``adjustments[1].operation``), the value and the fix: an unknown
+        key, a missing operation or value, a value that is not a finite number, a yearly change of
+        −100 % or less, a negative multiplier, min above max, no indicator selected.
     """
-    from ctxh_plan.vocab import Direction, Kind
-
-    if doc is None:
-        doc = {}
-    if not isinstance(doc, dict):
-        raise _err(source, "(file)", None, "a scenario file must be a mapping", "see docs/TARGETS.md for the format")
-    for key in doc:
-        if key not in _TOP_KEYS:
-            raise _err(source, str(key), doc[key], "unknown key", f"use only: {sorted(_TOP_KEYS)}")
-    sname = str(doc.get("name") or name or "")
+    top_fields, adj_fields = _scenario_fields()
+    top = check_mapping(doc, top_fields, source=source, ignore=("version",))
+    sname = top["name"] or name or ""
     if not sname:
-        raise _err(source, "name", None, "the scenario has no name", "add `name: <short_name>`")
-    adjs_raw = doc.get("adjustments") or []
-    if not isinstance(adjs_raw, list):
-        raise _err(source, "adjustments", adjs_raw, "must be a list", "write each adjustment as `- indicator: …`")
-    ops = [o.value for o in ScenarioOperation]
+        raise ParameterError("name", "the scenario has no name", fix="add `name: <short_name>`", source=source)
     adjs = []
-    for i, raw in enumerate(adjs_raw):
+    for i, raw in enumerate(top["adjustments"] or []):
         where = f"adjustments[{i}]"
-        if not isinstance(raw, dict):
-            raise _err(source, where, raw, "an adjustment must be a mapping", "e.g. `- indicator: X` + `operation: …`")
-        for key in raw:
-            if key not in _ADJ_KEYS:
-                raise _err(source, f"{where}.{key}", raw[key], "unknown key", f"use only: {sorted(_ADJ_KEYS)}")
-        op = raw.get("operation")
-        if op not in ops:
-            raise _err(source, f"{where}.operation", op, "unknown or missing operation", f"use one of {ops}")
-        if not any(raw.get(k) for k in ("indicator", "group", "kind", "direction")):
-            raise _err(source, where, None, "no indicator selected",
+        a = check_mapping(raw, adj_fields, source=source, section=where)
+
+        def fail(key: str, problem: str, fix: str, value: Any = None, where: str = where) -> ParameterError:
+            return ParameterError(f"{where}.{key}" if key else where, problem, fix=fix, source=source, value=value)
+
+        if not any(a[k] for k in ("indicator", "group", "kind", "direction")):
+            raise fail("", "no indicator selected",
                        "add `indicator: CODE` (or a list), `group:`, `kind:` or `direction:`")
-        ind = raw.get("indicator")
-        inds = None if ind is None else tuple(str(x) for x in (ind if isinstance(ind, list) else [ind]))
-        kind = raw.get("kind")
-        if kind is not None and kind not in [k.value for k in Kind]:
-            raise _err(source, f"{where}.kind", kind, "unknown kind", f"use one of {[k.value for k in Kind]}")
-        direction = raw.get("direction")
-        if direction is not None and direction not in [d.value for d in Direction]:
-            raise _err(source, f"{where}.direction", direction, "unknown direction", "use higher or lower")
-        value = _number(raw, "value", source, where)
-        fy = raw.get("from_year", 2026)
-        if isinstance(fy, bool) or not isinstance(fy, int) or not 1990 <= fy <= 2100:
-            raise _err(source, f"{where}.from_year", fy, "must be a year", "e.g. `from_year: 2026`")
+        op, value = a["operation"], float(a["value"])
         if op == ScenarioOperation.ANNUAL_PCT.value and value <= -100:
-            raise _err(source, f"{where}.value", value, "a yearly change of −100% or less is impossible",
-                       "use a value above −100, e.g. -10")
+            raise fail("value", "a yearly change of −100% or less is impossible", "use a value above −100, e.g. -10",
+                       value)
         if op == ScenarioOperation.MULTIPLY.value and value < 0:
-            raise _err(source, f"{where}.value", value, "a multiplier must be >= 0", "e.g. 0.9")
-        lo, hi = _number(raw, "min", source, where, False), _number(raw, "max", source, where, False)
+            raise fail("value", "a multiplier must be >= 0", "e.g. 0.9", value)
+        lo = None if a["min"] is None else float(a["min"])
+        hi = None if a["max"] is None else float(a["max"])
         if lo is not None and hi is not None and lo > hi:
-            raise _err(source, f"{where}.min", lo, "min is above max", "swap min and max")
-        adjs.append(Adjustment(op, value, fy, inds, raw.get("group"), kind, direction, lo, hi,
-                               str(raw.get("note", "")), f"{source}: {where}"))
-    return Scenario(sname, str(doc.get("label_vi", "")), str(doc.get("label_en", "")),
-                    str(doc.get("description", "")), tuple(adjs), None)
+            raise fail("min", "min is above max", "swap min and max", lo)
+        ind = a["indicator"]
+        inds = None if ind is None else tuple(str(x) for x in (ind if isinstance(ind, list) else [ind]))
+        adjs.append(Adjustment(op, value, a["from_year"], inds, a["group"], a["kind"], a["direction"], lo, hi,
+                               a["note"], f"{source}: {where}"))
+    return Scenario(sname, top["label_vi"], top["label_en"], top["description"], tuple(adjs), None)
 
 
 def load_scenario(name_or_path: str | Path, folder: str | Path | None = None) -> Scenario:

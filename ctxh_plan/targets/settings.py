@@ -5,15 +5,16 @@ naming the file, the key, the value and the fix.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from ctxh_plan.errors import ParameterError
+from ctxh_plan.io.settings import Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.targets.terms import MilestonePath, TargetMethod
 
-__all__ = ["ProjectionSettings", "default_settings_path", "load_settings"]
+__all__ = ["SETTINGS_FIELDS", "ProjectionSettings", "default_settings_path", "load_settings", "validate_settings"]
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ class ProjectionSettings:
     ----------
     base_year : int
         Last year of the current plan; its value is "the 2025 level".
-    horizon : int
-        Target year (2030).
+    target_year : int
+        Year of the new plan's targets (2030). (``horizon`` elsewhere means years ahead.)
     levels : tuple of int
         Forecast interval levels in percent; must include 80 and 95.
     forecast_method : str
@@ -52,7 +53,7 @@ class ProjectionSettings:
     """
 
     base_year: int = 2025
-    horizon: int = 2030
+    target_year: int = 2030
     levels: tuple[int, ...] = (80, 95)
     forecast_method: str = "default"
     method: str = TargetMethod.AUTO.value
@@ -75,49 +76,58 @@ def default_settings_path() -> Path:
     return params_dir() / "projection.yaml"
 
 
-def _check(cond: bool, key: str, value: Any, problem: str, fix: str, source: str | None) -> None:
-    if not cond:
-        raise ParameterError(key, problem, fix=fix, source=source, value=value)
+def _levels_rule(lv: Any) -> str | None:
+    if all(float(x).is_integer() and 0 < x < 100 for x in lv) and {80, 95} <= {int(x) for x in lv}:
+        return None
+    return "must list the interval levels (whole percentages) and include 80 and 95"
+
+
+#: the declared keys of ``params/projection.yaml`` (defaults: :class:`ProjectionSettings`)
+SETTINGS_FIELDS: tuple[Field, ...] = (
+    Field("base_year", (int,), "last year of the current plan, e.g. 2025", default=2025, minimum=1990, maximum=2100),
+    Field("target_year", (int,), "year of the new plan's targets, e.g. 2030", default=2030, minimum=1990,
+          maximum=2100),
+    Field("levels", (list, tuple), "levels: [80, 95]", default=[80, 95], item_type=float, rule=_levels_rule),
+    Field("forecast_method", (str,), "a forecaster name, e.g. default", default="default",
+          rule=lambda v: "must be a forecaster name" if not v else None),
+    Field("method", (str,), "target method", default=TargetMethod.AUTO.value,
+          choices=tuple(m.value for m in TargetMethod)),
+    Field("milestone_path", (str,), "geometric or linear", default=MilestonePath.GEOMETRIC.value,
+          choices=tuple(m.value for m in MilestonePath)),
+    Field("stretch_quantile", (float,), "a probability between 0.5 and 1 (the good side), e.g. 0.75", default=0.75,
+          rule=lambda v: None if 0.5 < v < 1 else "must be a probability between 0.5 and 1 (the good side)"),
+    Field("stretch_ratio", (float,), "a positive number, e.g. 1.5", default=1.5,
+          rule=lambda v: None if v > 0 else "must be a positive number"),
+    Field("history_from", (int,), "first year of the historical rate, e.g. 2020", default=2020, minimum=1990,
+          maximum=2100),
+    Field("shortfall_threshold", (float,), "percent points, e.g. 50", default=50.0, minimum=0),
+    Field("limit_tolerance", (float,), "distance to a natural limit, e.g. 0.05", default=0.05, minimum=0),
+    Field("zero_replacement", (float,), "Open SDG convention: 0.001", default=0.001, minimum=0),
+)
 
 
 def validate_settings(raw: dict[str, Any], source: str | None = None) -> ProjectionSettings:
-    """Build :class:`ProjectionSettings` from a mapping, checking every key and value."""
-    known = {f.name for f in fields(ProjectionSettings)}
-    raw = {k: v for k, v in raw.items() if k != "version"}
-    for key in raw:
-        _check(key in known, key, raw[key], "unknown setting", f"use only: {sorted(known)}", source)
-    s = replace(ProjectionSettings(), **{k: v for k, v in raw.items() if k != "levels"})
-    if "levels" in raw:
-        lv = raw["levels"]
-        numbers = isinstance(lv, (list, tuple)) and all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) and float(x).is_integer() and 0 < x < 100
-            for x in lv)
-        _check(numbers and {80, 95} <= {int(x) for x in lv}, "levels", lv,
-               "must list the interval levels (whole percentages) and include 80 and 95", "levels: [80, 95]", source)
-        s = replace(s, levels=tuple(int(x) for x in lv))
-    for key in ("base_year", "horizon", "history_from"):
-        v = getattr(s, key)
-        _check(isinstance(v, int) and 1990 <= v <= 2100, key, v, "must be a year", "e.g. 2025", source)
-    _check(s.horizon > s.base_year, "horizon", s.horizon, f"must be after base_year {s.base_year}",
-           "e.g. horizon: 2030", source)
-    _check(s.history_from < s.base_year, "history_from", s.history_from, "must be before base_year",
-           "e.g. history_from: 2020", source)
-    methods = [m.value for m in TargetMethod]
-    _check(s.method in methods, "method", s.method, "unknown target method", f"use one of {methods}", source)
-    paths = [m.value for m in MilestonePath]
-    _check(s.milestone_path in paths, "milestone_path", s.milestone_path, "unknown milestone path",
-           f"use one of {paths}", source)
-    _check(isinstance(s.stretch_quantile, (int, float)) and 0.5 < s.stretch_quantile < 1, "stretch_quantile",
-           s.stretch_quantile, "must be a probability between 0.5 and 1 (the good side)", "e.g. 0.75", source)
-    _check(isinstance(s.stretch_ratio, (int, float)) and s.stretch_ratio > 0, "stretch_ratio", s.stretch_ratio,
-           "must be a positive number", "e.g. 1.5", source)
-    for key in ("shortfall_threshold", "limit_tolerance", "zero_replacement"):
-        v = getattr(s, key)
-        _check(isinstance(v, (int, float)) and v >= 0, key, v, "must be a number >= 0", "see params/projection.yaml",
-               source)
-    _check(isinstance(s.forecast_method, str) and s.forecast_method != "", "forecast_method", s.forecast_method,
-           "must be a forecaster name", "e.g. default", source)
-    return s
+    """Build :class:`ProjectionSettings` from a mapping, checking every key and value (the one
+    settings checker, :mod:`ctxh_plan.io.settings`).
+
+    Raises
+    ------
+    ParameterError
+        Unknown key (``horizon`` says it is now ``target_year``), wrong type, value out of range,
+        ``target_year`` not after ``base_year``, ``history_from`` not before it.
+    """
+    if "horizon" in raw:
+        raise ParameterError("horizon", "is now called target_year (horizon means years ahead)",
+                             fix="write `target_year: 2030`", source=source, value=raw["horizon"])
+    v = check_mapping(raw, SETTINGS_FIELDS, source=source, ignore=("version",))
+    if v["target_year"] <= v["base_year"]:
+        raise ParameterError("target_year", f"must be after base_year {v['base_year']}", fix="e.g. target_year: 2030",
+                             source=source, value=v["target_year"])
+    if v["history_from"] >= v["base_year"]:
+        raise ParameterError("history_from", "must be before base_year", fix="e.g. history_from: 2020",
+                             source=source, value=v["history_from"])
+    v["levels"] = tuple(int(x) for x in v["levels"])
+    return ProjectionSettings(**v)
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> ProjectionSettings:
