@@ -79,7 +79,7 @@ log = logging.getLogger(__name__)
 
 #: recent level (mean count of the last RECENT observed years) up to which the count model is used;
 #: chosen by the rolling-origin backtest in benchmarks/forecast_counts.py
-SWITCH_MEAN = 30.0
+SWITCH_MEAN = 20.0
 #: observed years averaged for the recent level
 RECENT = 3
 #: prior SD of the yearly log-trend for a series without a group (≈ ±10% a year at 2 SD)
