@@ -347,7 +347,7 @@ def embedded():
 
 
 def test_embedded_small_counts_use_the_count_model(embedded):
-    ds, _ev, proj = embedded
+    _ds, _ev, proj = embedded
     fc = proj.forecasts
     drown = fc[fc.indicator_code == "DROWNING_DEATHS"]
     assert (drown["method"] == "count_glm").all()
@@ -414,3 +414,15 @@ def test_cli_forecast_kind_count_uses_the_count_model(tmp_path, capsys):
     assert main(["forecast", "--input", str(src), "--horizon", "3", "--group", "ind", "-o", str(out)]) == 0
     assert main(["forecast", "--input", str(src), "--horizon", "3", "--group", "nope", "-o", str(out)]) == 2
     assert "--group" in capsys.readouterr().err
+
+
+def test_a_units_forecast_does_not_depend_on_which_units_are_requested(embedded):
+    """The count model pools the units of an indicator: projecting one unit (units=[…]) still borrows from
+    all units of the dataset, so its numbers equal those of the full projection."""
+    from ctxh_plan.targets import project_dataset
+
+    ds, ev, proj = embedded
+    one = project_dataset(ds, evaluation=ev, units=["198"]).forecasts
+    full = proj.forecasts[proj.forecasts.unit_code == "198"].reset_index(drop=True)
+    assert set(one.unit_code) == {"198"} and (one["method"] == "count_glm").any()
+    pd.testing.assert_frame_equal(one.reset_index(drop=True), full)

@@ -9,10 +9,10 @@ same numbers (tests/test_forecast_frame.py).
 """
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
-import itertools
-import contextlib
 
 __all__ = ["DIST_COLUMNS", "DIST_FIELDS", "forecast_frame", "level_columns"]
 

@@ -95,8 +95,11 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     B, H = settings.base_year, settings.horizon
     obs = full_year(observations)
     obs = obs[(obs["year"] <= B) & obs["indicator_code"].isin(catalog.codes())]
-    if units is not None:
+    counts_on = settings.forecast_method in ("default", "count_glm")
+    if units is not None and not counts_on:
         obs = obs[obs["unit_code"].isin(list(units))]
+    # with the count model every unit is forecast (the units of an indicator pool their priors), and
+    # only the requested units are returned: a unit's forecast does not depend on which units were asked for
     kinds = {ind.code: ind.kind.value for ind in catalog}
     obs = obs[obs["indicator_code"].map(kinds) != "yes_no"]
     long = obs[["unit_code", "indicator_code", "year", "value"]].drop_duplicates(
@@ -108,7 +111,6 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     long = long.merge(last.reset_index(), on=["unit_code", "indicator_code"])
     long["kind"] = long["indicator_code"].map(kinds)
     parts = []
-    counts_on = settings.forecast_method in ("default", "count_glm")
     # catalogue counts are counts even when re-allocation made them fractional
     method, fsettings = ("count_glm", {"whole_only": False}) if counts_on else (settings.forecast_method, None)
     # one vectorised call per (kind, last observed year): horizon = years from the last year to H,
@@ -126,7 +128,10 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     fc = fc.sort_values(["unit_code", "indicator_code", "year"], kind="stable").reset_index(drop=True)
     if counts_on:
         fc = forecast_rate_counts(fc, obs, catalog, levels=settings.levels, base_year=B)
-    return widen_small_count_intervals(fc, obs, catalog, levels=settings.levels, base_year=B)
+    fc = widen_small_count_intervals(fc, obs, catalog, levels=settings.levels, base_year=B)
+    if units is not None and counts_on:
+        fc = fc[fc["unit_code"].isin(list(units))].reset_index(drop=True)
+    return fc
 
 
 def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog, horizon: int = 2030) -> pd.DataFrame:
