@@ -156,8 +156,7 @@ class CountPredictive:
         p = np.broadcast_to(np.asarray(p, dtype=float), self.shape)
         # a negative scale reverses the order: the value's p-quantile is the count's (1 − p)-quantile
         q = np.where(self.scale < 0, 1.0 - p, p)
-        flat = [q.ravel()]
-        k = _quantiles_varying(self.mu.ravel(), self.disp.ravel(), flat[0]).reshape(self.shape)
+        k = _quantiles_varying(self.mu.ravel(), self.disp.ravel(), q.ravel()).reshape(self.shape)
         return self.to_value(k)
 
     def median(self) -> Any:
@@ -454,8 +453,8 @@ def fit_counts(Y: Any, *, exposure: Any = None, group: Any = None, slope_sd: flo
     exposure : ndarray (m, L), optional
         Exposure per year (> 0), e.g. the denominator of a rate (children); default 1.
         Years with a missing or non-positive exposure are left out.
-    group : array (m,) of int, optional
-        Group of each series (e.g. the indicator): priors of trend, level and dispersion
+    group : array (m,), optional
+        Group label of each series (e.g. the indicator code): priors of trend, level and dispersion
         are estimated within a group of at least ``min_group`` informative series
         (empirical Bayes); other series use the fixed weak priors.
     slope_sd, slope_sd_min, dispersion, dispersion_weight, min_group, slope_df :

@@ -350,6 +350,9 @@ def prob_meets(forecast, target, operator="<=", *, year=None, kind=None, catalog
         return _count_probs(flat, t, ops, tl).reshape(shape)
     if hasattr(forecast, "levels") and hasattr(forecast, "years") and hasattr(forecast, "lo"):
         return _result_prob(forecast, target, operator, year, kind, tol)
+    if year is not None:
+        raise ParameterError("year", "for a ForecastResult only: select the year's rows of a forecasts frame "
+                             "before calling", value=year, fix="prob_meets(fc[fc.year == 2030], …)")
     n = len(forecast)
     t = np.broadcast_to(np.asarray(target, float), (n,)).astype(float)
     tl = np.broadcast_to(np.asarray(tol, float), (n,)).astype(float)
@@ -360,9 +363,6 @@ def prob_meets(forecast, target, operator="<=", *, year=None, kind=None, catalog
         out[has] = _count_probs(dist, t[has], ops[has], tl[has])
     rest = ~has
     if rest.any():
-        if year is not None:
-            raise ParameterError("year", "select the year's rows of a forecasts frame before calling",
-                                 value=year, fix="prob_meets(fc[fc.year == 2030], …)")
         rows = forecast[rest] if not rest.all() else forecast
         space = _spaces(rows, None if kind is None else np.broadcast_to(np.asarray(kind, dtype=object), (n,))[rest],
                         catalog, int(rest.sum()))
