@@ -41,6 +41,7 @@ _LAZY: dict[str, str] = {
     "get_forecaster": "forecast",
     "list_forecasters": "forecast",
     "forecast_frame": "forecast",
+    "prob_meets": "forecast",
     "project_dataset": "targets",
     "propose_targets": "targets",
     "apply_scenario": "targets",

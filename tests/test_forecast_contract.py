@@ -105,7 +105,10 @@ def test_series_with_zeros(method):
 def test_inner_gap_is_interpolated_and_reported(method):
     r = get_forecaster(method).fit([5, np.nan, 7, 8, 9], years=[2021, 2022, 2023, 2024, 2025]).predict(3)
     assert np.all(np.isfinite(r.mean))
-    assert "1 inner gap(s) interpolated" in r.note
+    if r.method == "count_glm":  # a small count series: the count model simply gives the gap no weight
+        assert "1 missing year(s) left out of the fit" in r.note
+    else:
+        assert "1 inner gap(s) interpolated" in r.note
     # a missing year row is a gap too
     r2 = get_forecaster(method).fit([5, 7, 8, 9], years=[2021, 2023, 2024, 2025]).predict(3)
     np.testing.assert_allclose(r2.mean, r.mean)

@@ -1,4 +1,9 @@
-"""Rates and percentages built on small counts get honest (Poisson) forecast intervals.
+"""Rates and percentages built on counts get honest (Poisson) forecast intervals: the Poisson widening.
+
+Under ``forecast_method: default`` small counts go to the count model (their rates are forecast from the
+numerator's count model: tests/test_forecast_counts.py); the widening tested here applies to the rates the
+count model does not take (larger counts) and to every rate when another forecaster is chosen — these tests
+choose ``theta_damped`` (the default's own method), so they see the widening alone.
 
 All data here are invented for the tests ("dữ liệu minh họa").
 """
@@ -33,7 +38,7 @@ CAT = Catalog(indicators={i.code: i for i in [
     _ind("DEATHS", Kind.COUNT), _ind("NEO_DEATHS", Kind.COUNT), _ind("ABUSED", Kind.COUNT),
     _ind("POP", Kind.COUNT, Direction.HIGHER), _ind("BIRTHS", Kind.COUNT, Direction.HIGHER),
 ]})
-SETTINGS = ProjectionSettings()
+SETTINGS = ProjectionSettings(forecast_method="theta_damped")  # no count model: the widening alone
 
 
 def _ratio_rows(unit, code, nums, dens, factor):

@@ -13,6 +13,13 @@ Forecast short yearly series (3–10 points) with calibrated prediction interval
 Input CSV columns: series_id, year, value (',' or ';' separated, UTF-8).
 Output columns: series_id, year, method, mean, lo80, hi80, lo95, hi95, note.
 Counts and rates stay >= 0, percentages within 0–100.
+
+Số đếm nhỏ / small counts (--kind count, whole numbers, recent mean up to 20 a year):
+mô hình đếm Poisson–nhị thức âm (method count_glm): khoảng dự báo là số nguyên,
+'mean' là trung vị. A Poisson / negative-binomial regression on year: whole-number
+intervals, 'mean' is the predictive median; larger counts keep the default.
+--group COLUMN lets the series of one group (e.g. one indicator across units)
+borrow strength from each other (empirical Bayes).
 """
 
 
@@ -24,11 +31,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--levels", default="80,95",
                    help="mức tin cậy của khoảng, %% / interval levels in percent (default 80,95)")
     p.add_argument("--method", default="default",
-                   help="phương pháp / method: default, naive, drift, ses, damped, theta, theta_damped, trend, combo, "
-                        "combo_median, select, ses_sm, damped_sm, theta_sm (default: default)")
+                   help="phương pháp / method: default, count_glm, naive, drift, ses, damped, theta, theta_damped, "
+                        "trend, combo, combo_median, select, ses_sm, damped_sm, theta_sm (default: default — the "
+                        "count model for small counts, theta_damped otherwise)")
     p.add_argument("--kind", default="count",
                    help="loại chỉ tiêu / series kind: count, rate (>= 0), percent (0–100), raw; "
                         "or the name of a column holding one kind per series (default count)")
+    p.add_argument("--group", default=None,
+                   help="cột nhóm cho mô hình đếm / column grouping series whose small counts borrow strength "
+                        "from each other (empirical Bayes), e.g. indicator_code (default: none)")
     p.add_argument("--output", "-o", required=True, help="tệp kết quả .csv hoặc .xlsx / output file")
     p.set_defaults(func=run)
     return p
@@ -82,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     frame = read_series_csv(args.input)
     try:
         out = forecast_frame(frame, args.horizon, levels=levels, method=args.method, kind=args.kind,
-                             source=str(args.input))
+                             source=str(args.input), group=args.group)
     except ParameterError as exc:  # bad option values are usage errors on the command line
         raise UsageError(f"--{exc.key}: {exc.problem}" + (f" (value {exc.value!r})" if exc.value is not None
                                                           else "") + (f" — fix: {exc.fix}" if exc.fix else "")

@@ -94,9 +94,10 @@ EVALUATION_COLUMNS = (
     "value_source", "province_reported", "aggregated_value", "aggregate_difference", "aggregate_units",
     "illustrative", "notes",
 )
-#: forecasts of a projection (one pair of interval columns per level, here 80 % and 95 %)
+#: forecasts of a projection (one pair of interval columns per level, here 80 % and 95 %); ``dist_*`` hold the
+#: predictive distribution of count-model rows (empty on other rows; see ctxh_plan.forecast.counts)
 FORECAST_COLUMNS = ("scenario", "unit_code", "indicator_code", "year", "method", "mean", "lo80", "hi80", "lo95",
-                    "hi95", "note")
+                    "hi95", "note", "dist_mu", "dist_disp", "dist_loc", "dist_scale")
 #: the leading columns of proposals (2030 targets with yearly milestones); more columns follow
 PROPOSAL_COLUMNS = ("unit_code", "indicator_code", "target_2030", "target_method", "national_floor",
                     "milestone_2026", "milestone_2027", "milestone_2028", "milestone_2029", "milestone_2030",

@@ -112,6 +112,12 @@ class ForecastResult:
         Method actually used (``naive`` when a fallback happened).
     note : str
         Fallbacks, interpolated gaps, uncalibrated intervals; "" when nothing to say.
+    dist : counts.CountPredictive or None
+        The predictive distribution of each year when the count model ran (whole counts;
+        ``mean`` is then its median); None otherwise.
+    space : str
+        Transform of the kind (``log1p``, ``logit``, ``identity``): how ``prob_meets`` reads
+        the interval bounds when there is no ``dist``.
     """
 
     mean: Any
@@ -121,9 +127,12 @@ class ForecastResult:
     method: str
     note: str = ""
     levels: tuple[float, ...] = field(default=(80, 95))
+    dist: Any = None
+    space: str = ""
 
-    def to_frame(self) -> Any:
-        """One row per year: ``year, method, mean, lo80, hi80, lo95, hi95, note``."""
+    def to_frame(self, distribution: bool = False) -> Any:
+        """One row per year: ``year, method, mean, lo80, hi80, lo95, hi95, note`` (+ ``dist_mu, dist_disp,
+        dist_loc, dist_scale`` with ``distribution=True``: NaN unless the count model ran)."""
         import pandas as pd
 
         data: dict[str, Any] = {"year": self.years, "method": self.method, "mean": self.mean}
@@ -131,6 +140,13 @@ class ForecastResult:
             data[f"lo{_fmt_level(lv)}"] = self.lo[lv]
             data[f"hi{_fmt_level(lv)}"] = self.hi[lv]
         data["note"] = self.note
+        if distribution:
+            import numpy as np
+
+            d = self.dist
+            nan = np.full(len(np.atleast_1d(self.mean)), np.nan)
+            data.update({"dist_mu": nan if d is None else d.mu, "dist_disp": nan if d is None else d.disp,
+                         "dist_loc": nan if d is None else d.loc, "dist_scale": nan if d is None else d.scale})
         return pd.DataFrame(data)
 
 
@@ -360,5 +376,5 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
             years = np.arange(start, start + h)
             note_parts = s.notes + extra + list(model.last_notes.get(row, []))
             results[i] = ForecastResult(tr.inverse(mz), lo, hi, years, model.name,
-                                        "; ".join(note_parts), levels)
+                                        "; ".join(note_parts), levels, space=tr.name)
     return results  # type: ignore[return-value]

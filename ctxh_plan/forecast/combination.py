@@ -155,6 +155,23 @@ class Default(Forecaster):
         super().__init__()
         self._inner = _component(DEFAULT_METHOD)
         self.name = self._inner.name  # results say which method really ran
+        self._raw: tuple[Any, Any, Any] | None = None
+
+    def fit(self, y: Any, *, years: Any = None, kind: Any = "count") -> Default:
+        """Store one series; a small count series (kind ``count``) will go to the count model."""
+        super().fit(y, years=years, kind=kind)
+        self._raw = (y, years, kind)
+        return self
+
+    def predict(self, h: int, levels: Sequence[float] = (80, 95)) -> Any:
+        """As every forecaster; kind ``count`` goes through ``counts.CountModel`` (small whole counts
+        get the count model, the others this default), the same as ``forecast_frame``."""
+        if self._raw is not None and self._prepared is not None and self._prepared.transform.count:
+            from ctxh_plan.forecast.counts import CountModel
+
+            y, years, kind = self._raw
+            return CountModel().fit(y, years=years, kind=kind).predict(h, levels)
+        return super().predict(h, levels)
 
     @property
     def calibration_key(self) -> str:

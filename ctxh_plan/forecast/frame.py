@@ -14,7 +14,12 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["forecast_frame", "level_columns"]
+__all__ = ["DIST_COLUMNS", "DIST_FIELDS", "forecast_frame", "level_columns"]
+
+#: fields of the count model's predictive distribution (``counts.CountPredictive``)
+DIST_FIELDS = ("mu", "disp", "loc", "scale")
+#: their columns in a forecasts frame (``distribution=True``)
+DIST_COLUMNS = tuple(f"dist_{f}" for f in DIST_FIELDS)
 
 
 def level_columns(levels: Sequence[float]) -> list[str]:
@@ -138,10 +143,55 @@ def _per_series(forecaster: Any, sid_s: Any, yr_s: Any, val_s: Any, kinds: Any, 
                           np.array([r.note for r in res], dtype=object))
 
 
+def _count_model(method: str, forecaster: Any) -> Any:
+    """The count model that takes the small count series, or None (another method was asked for)."""
+    from ctxh_plan.forecast.counts import CountModel
+
+    if isinstance(forecaster, CountModel):
+        return forecaster
+    if str(method) == "default":
+        return CountModel()
+    return None
+
+
+def _subset(mask: Any, sid_s: Any, yr_s: Any, val_s: Any) -> tuple[Any, Any, Any]:
+    """Rows of the series in ``mask`` (S,), with series renumbered 0…k−1 in the same order."""
+    import numpy as np
+
+    keep = mask[sid_s]
+    new_id = np.cumsum(mask) - 1
+    return new_id[sid_s[keep]], yr_s[keep], val_s[keep]
+
+
+def _merge(parts: Sequence[tuple[Any, Any]], S: int, h: int, levels: Sequence[float]) -> Any:
+    """One MatrixForecast of all ``S`` series from the forecasts of disjoint subsets."""
+    import numpy as np
+
+    from ctxh_plan.forecast.matrix import MatrixForecast
+
+    years = np.zeros((S, h), dtype=int)
+    mean = np.full((S, h), np.nan)
+    lo = {lv: np.full((S, h), np.nan) for lv in levels}
+    hi = {lv: np.full((S, h), np.nan) for lv in levels}
+    method = np.full(S, "", dtype=object)
+    note = np.full(S, "", dtype=object)
+    dist = None
+    for mask, r in parts:
+        years[mask], mean[mask], method[mask], note[mask] = r.years, r.mean, r.method, r.note
+        for lv in levels:
+            lo[lv][mask], hi[lv][mask] = r.lo[lv], r.hi[lv]
+        if r.dist is not None:
+            if dist is None:
+                dist = {f: np.full((S, h), np.nan) for f in DIST_FIELDS}
+            for f in DIST_FIELDS:
+                dist[f][mask] = r.dist[f]
+    return MatrixForecast(years, mean, lo, hi, method, note, dist)
+
+
 def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95), method: str = "default",
                    kind: Any = "count", id_cols: Sequence[str] = ("series_id",), year_col: str = "year",
                    value_col: str = "value", *, source: str | None = None, settings: Mapping[str, Any] | None = None,
-                   path: str = "auto") -> Any:
+                   path: str = "auto", group: str | None = None, distribution: bool = False) -> Any:
     """Forecast every series of a long frame.
 
     Parameters
@@ -169,12 +219,25 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     path : {"auto", "matrix", "series"}
         Engine: ``auto`` = matrix for vectorised methods, one series at a time for
         statsmodels methods; the other two force one (for tests and comparisons).
+    group : str, optional
+        Column naming the group whose series lend each other strength in the count
+        model (empirical Bayes), e.g. ``"indicator_code"``; default: no pooling.
+    distribution : bool
+        Add the count model's predictive distribution as columns ``dist_mu, dist_disp,
+        dist_loc, dist_scale`` (NaN for series another method forecast); see
+        ``counts.CountPredictive`` and ``prob_meets``.
+
+    Count series: with ``method="default"`` (or ``"count_glm"``), series of kind
+    ``count`` with whole-number values and a recent level up to ``counts.SWITCH_MEAN``
+    are forecast by the count model (``method`` = ``count_glm``: whole-number
+    intervals, ``mean`` = predictive median); the others by the default.
 
     Returns
     -------
     pandas.DataFrame
         ``id_cols…, year, method, mean, lo80, hi80, lo95, hi95, note`` (one lo/hi
-        pair per level), ``horizon`` rows per series, sorted by ids and year.
+        pair per level; + the ``dist_*`` columns with ``distribution=True``),
+        ``horizon`` rows per series, sorted by ids and year.
 
     Raises
     ------
@@ -189,6 +252,7 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
 
     from ctxh_plan.errors import ParameterError
     from ctxh_plan.forecast.base import _check_h, get_forecaster
+    from ctxh_plan.forecast.counts import eligible_series
     from ctxh_plan.forecast.intervals import check_levels
     from ctxh_plan.forecast.matrix import forecast_long
     from ctxh_plan.forecast.transforms import get_transform
@@ -245,11 +309,33 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     _check_series(sid, yrs, values, order, kinds, transform_of, transforms, keys, vals_raw, year_col,
                   value_col, source)
     sid_s, yr_s, val_s = sid[order], yrs[order], values[order]
-    use_series = path == "series" or (path == "auto" and getattr(forecaster, "per_series", False))
-    if use_series:
-        res = _per_series(forecaster, sid_s, yr_s, val_s, kinds, h, levels)
+    count_model = _count_model(method, forecaster)
+    if count_model is not None:
+        counted, _level = eligible_series(sid_s, val_s, S, switch=count_model.switch,
+                                          whole_only=count_model.whole_only)
+        counted &= kinds.astype(str) == "count"
+        forecaster = count_model.large
     else:
-        res = forecast_long(forecaster, sid_s, yr_s, val_s, transforms, transform_of, h, levels)
+        counted = np.zeros(S, dtype=bool)
+    if group is not None and group not in frame.columns:
+        raise ParameterError("group", "not a column of the input", value=group,
+                             fix="name the column holding each series' group, e.g. indicator_code")
+    use_series = path == "series" or (path == "auto" and getattr(forecaster, "per_series", False))
+    parts = []
+    if (~counted).any():
+        sub_sid, sub_yr, sub_val = _subset(~counted, sid_s, yr_s, val_s)
+        if use_series:
+            sub = _per_series(forecaster, sub_sid, sub_yr, sub_val, kinds[~counted], h, levels)
+        else:
+            sub = forecast_long(forecaster, sub_sid, sub_yr, sub_val, transforms, transform_of[~counted], h, levels)
+        parts.append((~counted, sub))
+    if counted.any():
+        from ctxh_plan.forecast.counts import forecast_counts_long
+
+        sub_sid, sub_yr, sub_val = _subset(counted, sid_s, yr_s, val_s)
+        gvals = None if group is None else frame[group].to_numpy(object)[first_pos][counted]
+        parts.append((counted, forecast_counts_long(count_model, sub_sid, sub_yr, sub_val, h, levels, gvals)))
+    res = parts[0][1] if len(parts) == 1 and parts[0][0].all() else _merge(parts, S, h, levels)
     out: dict[str, Any] = {}
     for j, col in enumerate(id_cols):
         out[col] = np.repeat(keys[j], h)
@@ -261,6 +347,10 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
         out[name[0]] = res.lo[lv].ravel()
         out[name[1]] = res.hi[lv].ravel()
     out["note"] = np.repeat(res.note, h)
+    if distribution:
+        for name in DIST_FIELDS:
+            out[f"dist_{name}"] = (res.dist[name].ravel() if res.dist is not None
+                                   else np.full(S * h, np.nan))
     result = pd.DataFrame(out)
     for col in id_cols:  # keep the id columns' dtype (codes stay strings)
         if result[col].dtype != frame[col].dtype:

@@ -33,6 +33,8 @@ class MatrixForecast:
     lo, hi : dict level → ndarray (S, h)
     method : ndarray (S,) object — method that really ran
     note : ndarray (S,) object — "" when nothing to say
+    dist : dict ``mu, disp, loc, scale`` → ndarray (S, h), or None — the count model's
+        predictive distributions (NaN rows: another method ran); see ``counts.CountPredictive``
     """
 
     years: Any
@@ -41,6 +43,7 @@ class MatrixForecast:
     hi: dict[float, Any]
     method: Any
     note: Any
+    dist: dict[str, Any] | None = None
 
 
 def clean_matrix(Y: Any, transform: Any) -> dict[str, Any]:

@@ -58,12 +58,11 @@ def build_explorer(params: dict[str, Any]) -> Any:
 
     def update(*_: Any) -> None:
         unit = unit_w.value
-        sub = ds.for_units([unit])
         notes: list[str] = []
         with collect_messages(notes, f"explorer {unit}"):
             ev = plan.evaluation()
             ev = ev[ev["unit_code"].astype(str) == unit]
-            proj = project_dataset(sub, scenario=scen_w.value, evaluation=ev,
+            proj = project_dataset(ds, units=[unit], scenario=scen_w.value, evaluation=ev,
                                    settings=load_settings().with_(method=meth_w.value))
         rep = UnitReport(unit, plan.unit_name(unit), lang, plan.illustrative, plan,
                          ev[ev["unit_code"].astype(str) == unit], proj.forecasts, proj.proposals,

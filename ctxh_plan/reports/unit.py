@@ -24,8 +24,8 @@ from ctxh_plan.reports.html import (
     show_html,
     styled_table,
 )
-from ctxh_plan.reports.messages import collect_messages
-from ctxh_plan.reports.plan import Plan, load_plan, project_units
+from ctxh_plan.reports.messages import collect_messages, silenced
+from ctxh_plan.reports.plan import Plan, load_plan
 from ctxh_plan.reports.proposals import display_proposals, published_unit_proposals
 
 __all__ = ["KEY_INDICATORS", "UnitReport", "build_unit_report", "published_proposals", "show_charts",
@@ -109,7 +109,8 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
     with collect_messages(notes, f"unit {unit}"):
         evaluation = plan.evaluation()
         ev = evaluation[evaluation["unit_code"].astype(str) == unit].reset_index(drop=True)
-        proj = project_units(ds.for_units([unit]), params["scenario"], ev)
+    with silenced():  # the all-units projection's notes concern every unit; this unit's are in its rows
+        proj = plan.projection(params["scenario"])
     fc = proj.forecasts[proj.forecasts["unit_code"].astype(str) == unit].reset_index(drop=True)
     pr = proj.proposals[proj.proposals["unit_code"].astype(str) == unit].reset_index(drop=True)
     keys = tuple(params.get("key_indicators") or KEY_INDICATORS)

@@ -75,19 +75,30 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     ``forecast_frame`` is called once per (indicator kind, last observed year) with
     ``horizon = settings.target_year − last year``, so a series whose last value is from 2024
     is forecast for 2025 too (the proposals then take the 2025 level from the forecast,
-    and say so). yes/no indicators are not forecast. Rates and percentages built on
-    counts (observations with numerator and denominator) get intervals at least as wide
-    as the Poisson interval of their count (:func:`.small_counts.widen_small_count_intervals`).
+    and say so). yes/no indicators are not forecast.
+
+    Small counts (count indicators whose recent level is up to ``forecast.counts.SWITCH_MEAN``)
+    are forecast by the count model (``count_glm``; whole-number intervals, the predictive
+    distribution in the ``dist_*`` columns), borrowing strength across the units of the same
+    indicator (empirical Bayes). Rates and percentages on small counts are forecast from the
+    count model of their numerator and the projected denominator
+    (:func:`.small_counts.forecast_rate_counts`); the other rates and percentages built on counts
+    get intervals at least as wide as the Poisson interval of their count
+    (:func:`.small_counts.widen_small_count_intervals`). With ``forecast_method`` other than
+    ``default`` (or ``count_glm``) no count model is used.
     """
     from ctxh_plan.forecast import forecast_frame
     from ctxh_plan.targets.floors import full_year
-    from ctxh_plan.targets.small_counts import widen_small_count_intervals
+    from ctxh_plan.targets.small_counts import forecast_rate_counts, widen_small_count_intervals
 
     B, H = settings.base_year, settings.target_year
     obs = full_year(observations)
     obs = obs[(obs["year"] <= B) & obs["indicator_code"].isin(catalog.codes())]
-    if units is not None:
+    counts_on = settings.forecast_method in ("default", "count_glm")
+    if units is not None and not counts_on:
         obs = obs[obs["unit_code"].isin(list(units))]
+    # with the count model every unit is forecast (the units of an indicator pool their priors), and
+    # only the requested units are returned: a unit's forecast does not depend on which units were asked for
     kinds = {ind.code: ind.kind.value for ind in catalog}
     obs = obs[obs["indicator_code"].map(kinds) != "yes_no"]
     long = obs[["unit_code", "indicator_code", "year", "value"]].drop_duplicates(
@@ -99,18 +110,27 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     long = long.merge(last.reset_index(), on=["unit_code", "indicator_code"])
     long["kind"] = long["indicator_code"].map(kinds)
     parts = []
+    # catalogue counts are counts even when re-allocation made them fractional
+    method, fsettings = ("count_glm", {"whole_only": False}) if counts_on else (settings.forecast_method, None)
     # one vectorised call per (kind, last observed year): horizon = years from the last year to H,
-    # so a series without a base-year value gets a base-year forecast too
+    # so a series without a base-year value gets a base-year forecast too; the count model pools
+    # the units of each indicator (group), so all units of a kind and year go in one call
     for (kind, last_year), grp in long.groupby(["kind", "last_year"], sort=True):
         h = H - int(last_year)
         fc = forecast_frame(grp[["unit_code", "indicator_code", "year", "value"]], h, levels=settings.levels,
-                            method=settings.forecast_method, kind=kind, id_cols=("unit_code", "indicator_code"))
+                            method=method, settings=fsettings, kind=kind, id_cols=("unit_code", "indicator_code"),
+                            group="indicator_code", distribution=True)
         parts.append(fc)
     if not parts:
         return pd.DataFrame(columns=list(FORECAST_COLUMNS[1:]))
     fc = pd.concat(parts, ignore_index=True)
     fc = fc.sort_values(["unit_code", "indicator_code", "year"], kind="stable").reset_index(drop=True)
-    return widen_small_count_intervals(fc, obs, catalog, levels=settings.levels, base_year=B)
+    if counts_on:
+        fc = forecast_rate_counts(fc, obs, catalog, levels=settings.levels, base_year=B)
+    fc = widen_small_count_intervals(fc, obs, catalog, levels=settings.levels, base_year=B)
+    if units is not None and counts_on:
+        fc = fc[fc["unit_code"].isin(list(units))].reset_index(drop=True)
+    return fc
 
 
 def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog, target_year: int = 2030) -> pd.DataFrame:
@@ -119,22 +139,21 @@ def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog,
     Returns ``unit_code, indicator_code, scenario, mean_<target_year>, target_<target_year>, feasibility``
     (probability 0–1 of meeting the proposed target under each scenario's forecast).
     """
-    from ctxh_plan.targets.feasibility import knots_of, probability_meeting
+    from ctxh_plan.targets.feasibility import prob_meets
     from ctxh_plan.targets.propose import indicator_attributes
 
     tcol = f"target_{target_year}"
     at = scenarios[scenarios["year"] == target_year]
     prop = proposals[["unit_code", "indicator_code", tcol]].drop_duplicates(["unit_code", "indicator_code"])
     j = at.merge(prop, on=["unit_code", "indicator_code"], how="inner").reset_index(drop=True)
-    levels = sorted(int(c[2:]) for c in j.columns if c.startswith("lo") and c[2:].isdigit())
     attrs = indicator_attributes(catalog).set_index("indicator_code")
     sign = j["indicator_code"].map(attrs["sign"]).to_numpy()
     space = j["indicator_code"].map(attrs["space"]).to_numpy(object)
-    z, knots = knots_of(j, levels)
     out = j[["unit_code", "indicator_code", "scenario"]].copy()
     out[f"mean_{target_year}"] = j["mean"].to_numpy(float)
     out[tcol] = j[tcol].to_numpy(float)
-    out["feasibility"] = probability_meeting(z, knots, j[tcol].to_numpy(float), sign, space)
+    out["feasibility"] = (prob_meets(j, j[tcol].to_numpy(float), np.where(sign > 0, ">=", "<="), kind=space)
+                          if len(j) else np.zeros(0))
     return out
 
 

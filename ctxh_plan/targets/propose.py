@@ -20,7 +20,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from ctxh_plan.targets.feasibility import knots_of, probability_meeting, quantile_at
+from ctxh_plan.targets.feasibility import forecast_quantile, prob_meets
 from ctxh_plan.targets.floors import base_values, full_year, resolve_floors
 from ctxh_plan.targets.milestones import milestone_matrix
 from ctxh_plan.targets.settings import ProjectionSettings, load_settings
@@ -119,8 +119,8 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
         One row per (unit, indicator[, scenario]): ``unit_code, indicator_code, [scenario,]
         value_<base>, forecast_<horizon>, target_<horizon>, target_method, binding, national_floor,
         floor, floor_source, milestone_<base+1> … milestone_<horizon>, feasibility (probability 0–1
-        of meeting the target under the forecast), required_rate, historical_rate (% per year, in
-        ``rate_space``), rate_space (value | shortfall), stretch (required rate > stretch_ratio ×
+        of meeting the target under the forecast, ``forecast.prob_meets``), required_rate, historical_rate
+        (% per year, in ``rate_space``), rate_space (value | shortfall), stretch (required rate > stretch_ratio ×
         historical rate; NA without history), notes``.
     """
     s = settings or load_settings()
@@ -130,7 +130,8 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
     attrs = attrs[~attrs["indicator_code"].isin(context_indicators(catalog))]
     fc = forecasts[forecasts["indicator_code"].isin(attrs["indicator_code"])]
     lv = [c for lvl in s.levels for c in (f"lo{lvl}", f"hi{lvl}")]
-    rows = fc[fc["year"] == H][keys + ["mean"] + lv].drop_duplicates(keys, keep="last").reset_index(drop=True)
+    dist = [c for c in ("dist_mu", "dist_disp", "dist_loc", "dist_scale") if c in fc.columns]
+    rows = fc[fc["year"] == H][keys + ["mean"] + lv + dist].drop_duplicates(keys, keep="last").reset_index(drop=True)
     rows = rows.merge(attrs, on="indicator_code", how="left")
     n = len(rows)
     notes = np.full(n, "", dtype=object)
@@ -166,11 +167,11 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
     y0 = np.where(fill, last, y0)
 
     # ---- candidates ----------------------------------------------------------------------------
-    z, knots = knots_of(rows, s.levels)
     space = rows["space"].to_numpy(object)
     trend = rows["mean"].to_numpy(float)
     p_good = np.where(sign > 0, s.stretch_quantile, 1 - s.stretch_quantile)
-    stretch_val = quantile_at(z, knots, p_good, space)
+    # count-model rows: quantiles of their whole-count distribution; others: between the interval knots
+    stretch_val = forecast_quantile(rows, p_good, kind=space) if n else np.zeros(0)
     floors = resolve_floors(rows, targets, observations, catalog, target_year=H, province_code=province_code)
     floors = rows[["unit_code", "indicator_code"]].merge(floors, how="left", on=["unit_code", "indicator_code"])
     floor = floors["floor"].to_numpy(float)
@@ -239,7 +240,8 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
     notes = _append(notes, stretch_na,
                     "chưa đủ số liệu để tính tốc độ lịch sử (too few points for a historical rate)")
     tol = np.where((sign > 0) & (target == limit), s.limit_tolerance, 0.0)
-    feas = probability_meeting(z, knots, target, sign, space, tol)
+    # P(2030 value meets the target): exact for count-model rows (whole counts, P(0) included)
+    feas = prob_meets(rows, target, np.where(sign > 0, ">=", "<="), kind=space, tol=tol) if n else np.zeros(0)
     ill = hist["h_illustrative"].fillna(False).to_numpy(bool) | bool(illustrative)
     notes = _append(notes, ill, ILLUSTRATIVE_NOTE)
 

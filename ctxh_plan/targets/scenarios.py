@@ -218,6 +218,38 @@ def _selected(adj: Adjustment, catalog) -> list[str]:
     return codes
 
 
+def _adjust_count_rows(out, m, sub, new, missing, op: str, value: float, ivl, lo, hi) -> None:
+    """Count-model rows (``dist_*`` set): the scenario moves the *expected* value of the count's
+    distribution (``multiply`` multiplies it; the other operations set it to the scenario's level),
+    the dispersion is kept, and ``mean`` (the median) and the interval bounds are read again from the
+    moved distribution — whole counts stay whole counts."""
+    import numpy as np
+
+    from ctxh_plan.forecast.counts import CountPredictive
+    from ctxh_plan.targets.space import clip_bounds
+
+    mu = sub["dist_mu"].to_numpy(float)
+    has = np.isfinite(mu) & ~missing
+    if not has.any():
+        return
+    loc, scale = sub["dist_loc"].to_numpy(float)[has], sub["dist_scale"].to_numpy(float)[has]
+    if op == ScenarioOperation.MULTIPLY.value:
+        mu_new = mu[has] * value
+    else:
+        mu_new = (new[has] - loc) / np.where(scale == 0, 1.0, scale)
+    mu_new = np.maximum(mu_new, 0.0)
+    pred = CountPredictive(mu_new, sub["dist_disp"].to_numpy(float)[has], loc, scale)
+    idx = out.index[np.flatnonzero(m)[has]]
+    levels = sorted(int(c[2:]) for c in ivl if c.startswith("lo"))
+    bounds = pred.intervals(levels)
+    lo_h, hi_h = np.asarray(lo, float)[has], np.asarray(hi, float)[has]
+    out.loc[idx, "mean"] = clip_bounds(pred.median(), lo_h, hi_h)
+    for lv in levels:
+        out.loc[idx, f"lo{lv}"] = clip_bounds(bounds[lv][0], lo_h, hi_h)
+        out.loc[idx, f"hi{lv}"] = clip_bounds(bounds[lv][1], lo_h, hi_h)
+    out.loc[idx, "dist_mu"] = mu_new
+
+
 def apply_scenario(forecasts, scenario: Scenario | str, catalog, *, observations=None):
     """Apply a scenario to a forecasts frame.
 
@@ -236,7 +268,8 @@ def apply_scenario(forecasts, scenario: Scenario | str, catalog, *, observations
     -------
     DataFrame
         A copy with a ``scenario`` column and adjusted ``mean``/interval columns; ``note`` says
-        which adjustment applied.
+        which adjustment applied. Count-model rows (``dist_*`` columns) move their distribution's
+        expected value instead and read ``mean`` and the bounds from it (whole counts).
     """
     import numpy as np
     import pandas as pd
@@ -304,6 +337,8 @@ def apply_scenario(forecasts, scenario: Scenario | str, catalog, *, observations
             moved = np.where(multiplicative & (old > 0), v * ratio, v + (new - old))
             out.loc[m, c] = clip_bounds(moved, lo, hi)
         out.loc[m, "mean"] = new
+        if "dist_mu" in out.columns:
+            _adjust_count_rows(out, m, sub, new, missing, op, adj.value, ivl, lo, hi)
         text = f"kịch bản {sc.name}: {adj.describe()}"
         note = out.loc[m, "note"].to_numpy(object)
         note = np.where(note == "", text, note + "; " + text)

@@ -1,14 +1,30 @@
-"""Honest intervals for rates and percentages built on small counts.
+"""Rates and percentages built on small counts: a count model on the numerator, or a Poisson floor.
 
 A rate such as child injury deaths per 100,000 children (CT11b) is a count divided
 by a population. When the count is small — Bình Liêu has 1 death a year among
 ~9,300 children — the rate series is almost constant (10.7, 10.8, 10.9 …), so a
 time-series interval is absurdly narrow (10.4–11.0), although next year's count may
-well be 0 or 4. This module widens such intervals to at least the Poisson
-predictive interval of the count implied by the forecast:
+well be 0 or 4. Two steps, both vectorised over series:
 
-1. expected count ``μ = mean × D / factor`` (``factor`` 100 for percent, 1,000 or
-   100,000 for rates), with ``D`` the denominator: the forecast of the
+**1. Count model on the numerator** (:func:`forecast_rate_counts`). For a ratio series
+whose observations carry the count (numerator and denominator, or the catalogue's
+component indicators) and whose recent count is small (mean of the last 3 counts up to
+``forecast.counts.SWITCH_MEAN``), the numerator is forecast by the count model with the
+denominator as exposure (``log μ_t = log D_t + a + b·t``: deaths per child, with its
+trend; empirical-Bayes shrinkage across the units of the indicator), and the denominator
+of each forecast year is the denominator indicator's own forecast for that unit and year
+(e.g. ``POP_U16``), else the forecast of the observed denominators, else the last one.
+The rate's predictive distribution is the count's times ``factor ÷ D`` (factor 100,
+1,000, 100,000): whole-count steps, the same intervals and probabilities as the count
+(``method`` ``count_glm``, ``dist_*`` columns). Percentages above 50% use the complement
+count (children *not* reached): value = ``100 − 100·Y/D``. Shares of units (communes
+meeting a standard) are policy outcomes, not random events: never.
+
+**2. Poisson floor for the others** (:func:`widen_small_count_intervals`): a ratio series
+with a count basis that the count model did not take (larger counts) has its interval
+widened to at least the Poisson predictive interval of the count implied by the forecast:
+
+1. expected count ``μ = mean × D / factor``, with ``D`` the denominator: the forecast of the
    catalogue's denominator indicator for that unit and year, else the last observed
    denominator;
 2. count interval ``[q_lo, q_hi]``: central quantiles of the Poisson predictive
@@ -19,12 +35,7 @@ predictive interval of the count implied by the forecast:
 4. ``lo = min(lo, rate of q_lo)``, ``hi = max(hi, rate of q_hi)`` — intervals are
    only ever widened, the ``mean`` is unchanged, levels stay nested.
 
-For percentages above 50% the small count is the complement (children *not*
-reached): ``μ = (100 − mean) × D / 100`` and the interval is mirrored. Poisson on
-the rarer side is a conservative stand-in for the binomial. Shares of units
-(communes meeting a standard) are policy outcomes, not random events: not widened.
-
-Everything is vectorised over forecast rows (no Python loop over series).
+For percentages above 50% the small count is the complement and the interval is mirrored.
 """
 from __future__ import annotations
 
@@ -37,12 +48,17 @@ import pandas as pd
 
 from ctxh_plan.vocab import Kind
 
-__all__ = ["SMALL_COUNT_NOTE", "WIDENED_KINDS", "count_basis", "widen_small_count_intervals"]
+__all__ = ["RATE_COUNT_NOTE", "SMALL_COUNT_NOTE", "WIDENED_KINDS", "count_basis", "count_years",
+           "forecast_rate_counts", "widen_small_count_intervals"]
 
 log = logging.getLogger(__name__)
 
 #: written in the forecast ``note`` of every widened row
 SMALL_COUNT_NOTE = "khoảng tin cậy mở rộng theo số đếm nhỏ (Poisson) / interval widened for small counts"
+
+#: written in the forecast ``note`` of a rate forecast by the count model of its numerator
+RATE_COUNT_NOTE = ("tỷ lệ từ mô hình đếm của tử số / rate from the count model of its numerator "
+                   "and the projected denominator")
 
 #: kinds whose intervals get the count floor (shares of units are not random counts)
 WIDENED_KINDS: tuple[Kind, ...] = (Kind.PERCENT, Kind.RATE_1000, Kind.RATE_100000)
@@ -61,31 +77,17 @@ def _component_values(obs: pd.DataFrame, pairs: pd.DataFrame, comp_col: str, nam
     return pairs.merge(comp, on=[comp_col], how="inner").drop(columns=[comp_col])
 
 
-def count_basis(observations: pd.DataFrame, catalog, *, base_year: int | None = None) -> pd.DataFrame:
-    """Years that carry a count behind each ratio series, and the last denominator.
+def count_years(observations: pd.DataFrame, catalog, *, base_year: int | None = None) -> pd.DataFrame:
+    """The years that carry a count behind each ratio series: ``unit_code, indicator_code, year, numerator,
+    denominator`` (numerator >= 0, denominator > 0), sorted by series and year.
 
-    A (unit, indicator, year) of a ratio indicator (kind percent, rate per 1,000 or
-    per 100,000) carries a count when its observation has a numerator >= 0 and a
-    denominator > 0, taken from the observation's ``numerator``/``denominator``
-    columns or, where those are empty, from the catalogue's component indicators
-    observed for the same unit and year.
-
-    Parameters
-    ----------
-    observations : observations frame (full-year rows are used)
-    catalog : Catalog
-    base_year : last year used (default: all years)
-
-    Returns
-    -------
-    DataFrame ``unit_code, indicator_code, n_count_years, last_denominator, denominator_code``
-    (one row per series with at least one such year; the denominator in the
-    indicator's denominator unit, e.g. children; ``denominator_code`` is the
-    catalogue's denominator indicator or empty).
+    The count comes from the observation's ``numerator``/``denominator`` columns or, where those are
+    empty, from the catalogue's component indicators observed for the same unit and year (kinds
+    percent, rate per 1,000 and per 100,000 only).
     """
     from ctxh_plan.targets.floors import full_year
 
-    cols = ["unit_code", "indicator_code", "n_count_years", "last_denominator", "denominator_code"]
+    cols = ["unit_code", "indicator_code", "year", "numerator", "denominator"]
     inds = _ratio_indicators(catalog)
     if not inds or observations is None or not len(observations):
         return pd.DataFrame(columns=cols)
@@ -114,13 +116,220 @@ def count_basis(observations: pd.DataFrame, catalog, *, base_year: int | None = 
     den = base["denominator"].to_numpy(float)
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(num) & np.isfinite(den) & (num >= 0) & (den > 0)
-    good = base[ok].sort_values(["unit_code", "indicator_code", "year"], kind="stable")
+    good = base[ok].sort_values(["unit_code", "indicator_code", "year"], kind="stable").reset_index(drop=True)
+    return good[cols]
+
+
+def count_basis(observations: pd.DataFrame, catalog, *, base_year: int | None = None) -> pd.DataFrame:
+    """Years that carry a count behind each ratio series, and the last denominator.
+
+    A (unit, indicator, year) of a ratio indicator (kind percent, rate per 1,000 or
+    per 100,000) carries a count when its observation has a numerator >= 0 and a
+    denominator > 0, taken from the observation's ``numerator``/``denominator``
+    columns or, where those are empty, from the catalogue's component indicators
+    observed for the same unit and year (:func:`count_years`).
+
+    Parameters
+    ----------
+    observations : observations frame (full-year rows are used)
+    catalog : Catalog
+    base_year : last year used (default: all years)
+
+    Returns
+    -------
+    DataFrame ``unit_code, indicator_code, n_count_years, last_denominator, denominator_code``
+    (one row per series with at least one such year; the denominator in the
+    indicator's denominator unit, e.g. children; ``denominator_code`` is the
+    catalogue's denominator indicator or empty).
+    """
+    cols = ["unit_code", "indicator_code", "n_count_years", "last_denominator", "denominator_code"]
+    good = count_years(observations, catalog, base_year=base_year)
     if not len(good):
         return pd.DataFrame(columns=cols)
     g = good.groupby(_KEYS, sort=False)
     out = pd.DataFrame({"n_count_years": g["year"].size(), "last_denominator": g["denominator"].last()}).reset_index()
-    out["denominator_code"] = out["indicator_code"].map(dict(zip(comps["indicator_code"], comps["den_code"])))
+    dens = {i.code: i.denominator or "" for i in _ratio_indicators(catalog)}
+    out["denominator_code"] = out["indicator_code"].map(dens)
     return out[cols]
+
+
+def _value_bounds(ind) -> tuple[float, float]:
+    """(lower, upper) of an indicator's values; NaN = no upper bound; percentages within 0–100."""
+    lo = 0.0 if ind.bounds[0] is None else float(ind.bounds[0])
+    hi = np.nan if ind.bounds[1] is None else float(ind.bounds[1])
+    if ind.kind.is_bounded_100:
+        hi = 100.0 if np.isnan(hi) else min(hi, 100.0)
+    return lo, hi
+
+
+def _denominator_forecasts(forecasts: pd.DataFrame, counts: pd.DataFrame, series: pd.DataFrame, H: int,
+                           levels: Sequence[float]) -> pd.DataFrame:
+    """Future denominator per (unit, indicator, year) of the forecast rows of ``series``.
+
+    The denominator indicator's own forecast (same unit and year); else the forecast of the
+    series' observed denominators (default method, a smooth positive series); else the last
+    observed denominator. Returns ``unit_code, indicator_code, year, den``.
+    """
+    from ctxh_plan.forecast import forecast_frame
+
+    rows = series[["unit_code", "indicator_code", "year", "denominator_code"]]
+    own = forecasts[["unit_code", "indicator_code", "year", "mean"]].rename(
+        columns={"indicator_code": "denominator_code", "mean": "den"})
+    own = own.drop_duplicates(["unit_code", "denominator_code", "year"], keep="last")
+    j = rows.merge(own, how="left", on=["unit_code", "denominator_code", "year"])
+    den = j["den"].to_numpy(float)
+    need = ~(np.isfinite(den) & (den > 0))
+    if need.any():
+        want = j.loc[need, _KEYS].drop_duplicates()
+        hist = counts.merge(want, on=_KEYS)[["unit_code", "indicator_code", "year", "denominator"]]
+        last = hist.groupby(_KEYS, sort=False)["denominator"].last().rename("den_last").reset_index()
+        fc_parts = []
+        for last_year, grp in hist.groupby(hist.groupby(_KEYS)["year"].transform("max")):
+            h = H - int(last_year)
+            if h < 1:
+                continue
+            f = forecast_frame(grp.rename(columns={"denominator": "value"}), h, levels=levels, method="default",
+                               kind="rate", id_cols=_KEYS)
+            fc_parts.append(f[[*_KEYS, "year", "mean"]].rename(columns={"mean": "den_fc"}))
+        jj = j[[*_KEYS, "year"]].merge(last, how="left", on=_KEYS)
+        if fc_parts:
+            jj = jj.merge(pd.concat(fc_parts, ignore_index=True), how="left", on=[*_KEYS, "year"])
+        else:
+            jj["den_fc"] = np.nan
+        alt = jj["den_fc"].to_numpy(float)
+        alt = np.where(np.isfinite(alt) & (alt > 0), alt, jj["den_last"].to_numpy(float))
+        den = np.where(need, alt, den)
+    return j[[*_KEYS, "year"]].assign(den=den)
+
+
+def forecast_rate_counts(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog, *,
+                         levels: Sequence[float] = (80, 95), base_year: int | None = None,
+                         switch: float | None = None, note: str = RATE_COUNT_NOTE) -> pd.DataFrame:
+    """Forecast rates and percentages on small counts from a count model of their numerator.
+
+    Parameters
+    ----------
+    forecasts : DataFrame
+        Forecasts frame (``unit_code, indicator_code, year, method, mean, lo<lv>, hi<lv>…, note``,
+        optionally ``dist_*``); rows of ratio indicators with a small count basis are replaced,
+        the others pass through. Forecasts of denominator indicators (e.g. ``POP_U16``) in the
+        same frame are used as the future denominator.
+    observations : DataFrame
+        Observations with ``numerator``/``denominator`` (or the component indicators).
+    catalog : Catalog
+    levels : interval levels (percent) present as ``lo<lv>``/``hi<lv>`` columns
+    base_year : last observed year used (default: all)
+    switch : largest recent count (mean of the last 3 counts) taken by the count model
+        (default ``forecast.counts.SWITCH_MEAN``)
+    note : text appended to the ``note`` of each replaced row
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``forecasts`` (with ``dist_*`` columns) where each replaced row has
+        ``method = count_glm``, ``mean`` = the predictive median, whole-count interval bounds
+        ``× factor ÷ D`` (within the indicator's bounds) and its distribution.
+    """
+    from ctxh_plan.forecast.base import MIN_POINTS
+    from ctxh_plan.forecast.counts import RECENT, CountModel, fit_counts, predict_counts
+    from ctxh_plan.forecast.frame import DIST_COLUMNS
+    from ctxh_plan.forecast.intervals import check_levels
+    from ctxh_plan.targets.space import clip_bounds
+
+    levels = sorted(check_levels(levels))
+    model = CountModel()
+    switch = model.switch if switch is None else float(switch)
+    out = forecasts.copy()
+    for c in DIST_COLUMNS:
+        if c not in out.columns:
+            out[c] = np.nan
+    counts = count_years(observations, catalog, base_year=base_year)
+    if not len(counts) or not len(out):
+        return out
+    inds = {i.code: i for i in _ratio_indicators(catalog)}
+    fc_keys = out[[*_KEYS, "year"]].copy()
+    fc_keys["_row"] = np.arange(len(out))
+    fc_keys = fc_keys[fc_keys["indicator_code"].isin(list(inds))]
+    series = counts[_KEYS].drop_duplicates().merge(fc_keys[_KEYS].drop_duplicates(), on=_KEYS)
+    if not len(series):
+        return out
+    counts = counts.merge(series, on=_KEYS)
+    # which side is small: a percentage above 50% counts its complement (den − num)
+    last_val = counts.groupby(_KEYS, sort=False).tail(1)
+    pct = last_val["indicator_code"].map(lambda c: inds[c].kind.is_bounded_100).to_numpy(bool)
+    share = (last_val["numerator"] / last_val["denominator"]).to_numpy(float)
+    mirror_of = pd.Series(pct & (share > 0.5), index=pd.MultiIndex.from_frame(last_val[_KEYS]))
+    counts["mirror"] = mirror_of.reindex(pd.MultiIndex.from_frame(counts[_KEYS])).to_numpy(bool)
+    counts["y"] = np.where(counts["mirror"], counts["denominator"] - counts["numerator"], counts["numerator"])
+    counts["y"] = counts["y"].clip(lower=0.0)
+    recent = counts.groupby(_KEYS, sort=False).tail(RECENT).groupby(_KEYS, sort=False)["y"].mean().rename("recent")
+    n_years = counts.groupby(_KEYS, sort=False).size().rename("n_years")
+    series = series.merge(recent.reset_index(), on=_KEYS).merge(n_years.reset_index(), on=_KEYS)
+    # as for counts: at least MIN_POINTS years with a count, and a small recent count
+    series = series[(series["recent"] <= switch) & (series["n_years"] >= MIN_POINTS)].reset_index(drop=True)
+    if not len(series):
+        return out
+    counts = counts.merge(series[_KEYS], on=_KEYS)
+    fc_rows = fc_keys.merge(series[_KEYS], on=_KEYS).sort_values([*_KEYS, "year"], kind="stable")
+    first_fc = fc_rows.groupby(_KEYS, sort=False)["year"].min().rename("first_fc").reset_index()
+    series = series.merge(first_fc, on=_KEYS)
+    S = len(series)
+    sidx = pd.Series(np.arange(S), index=pd.MultiIndex.from_frame(series[_KEYS]))
+    # one matrix, each series right-aligned on the year before its first forecast year
+    end = series["first_fc"].to_numpy(int) - 1
+    c_sid = sidx.reindex(pd.MultiIndex.from_frame(counts[_KEYS])).to_numpy(int)
+    lag = end[c_sid] - counts["year"].to_numpy(int)
+    keep = lag >= 0
+    L = int(lag[keep].max()) + 1 if keep.any() else 1
+    Y = np.full((S, L), np.nan)
+    E = np.full((S, L), np.nan)
+    Y[c_sid[keep], L - 1 - lag[keep]] = counts["y"].to_numpy(float)[keep]
+    E[c_sid[keep], L - 1 - lag[keep]] = counts["denominator"].to_numpy(float)[keep]
+    fit = fit_counts(Y, exposure=E, group=series["indicator_code"].to_numpy(object), slope_sd=model.slope_sd,
+                     dispersion=model.dispersion)
+    # future denominators of every forecast row of these series
+    r_sid = sidx.reindex(pd.MultiIndex.from_frame(fc_rows[_KEYS])).to_numpy(int)
+    step = fc_rows["year"].to_numpy(int) - end[r_sid]  # 1, 2, …
+    H = int(step.max())
+    den_rows = fc_rows[[*_KEYS, "year"]].assign(
+        denominator_code=fc_rows["indicator_code"].map(lambda c: inds[c].denominator or "").to_numpy(object))
+    horizon_year = int(fc_rows["year"].max())
+    den = _denominator_forecasts(out, counts, den_rows, horizon_year, levels)["den"].to_numpy(float)
+    Ef = np.full((S, H), np.nan)
+    Ef[r_sid, step - 1] = den
+    # a year without a denominator borrows the nearest earlier one (then the first known)
+    Ef = pd.DataFrame(Ef).ffill(axis=1).bfill(axis=1).to_numpy(float)
+    ok_den = np.isfinite(Ef) & (Ef > 0)
+    Ef = np.where(ok_den, Ef, 1.0)
+    factor = series["indicator_code"].map(lambda c: inds[c].kind.factor).to_numpy(float)[:, None]
+    mirror = mirror_of.reindex(pd.MultiIndex.from_frame(series[_KEYS])).to_numpy(bool)[:, None]
+    loc = np.where(mirror, 100.0, 0.0) * np.ones((S, H))
+    scale = np.where(mirror, -100.0, factor) / Ef
+    pred = predict_counts(fit, H, future_exposure=Ef, damping=model.damping, loc=loc, scale=scale)
+    bounds = {c: _value_bounds(ind) for c, ind in inds.items()}
+    lo_b = series["indicator_code"].map(lambda c: bounds[c][0]).to_numpy(float)[:, None]
+    hi_b = series["indicator_code"].map(lambda c: bounds[c][1]).to_numpy(float)[:, None]
+    ivl = pred.intervals(levels)
+    med = clip_bounds(pred.median(), lo_b, hi_b)
+    rows = fc_rows["_row"].to_numpy(int)
+    pick = (r_sid, step - 1)
+    good = ok_den[pick] & (fit.n_obs[r_sid] > 0)
+    rows, pick = rows[good], (r_sid[good], step[good] - 1)
+    out.loc[out.index[rows], "mean"] = med[pick]
+    for lv in levels:
+        out.loc[out.index[rows], f"lo{lv}"] = clip_bounds(ivl[lv][0], lo_b, hi_b)[pick]
+        out.loc[out.index[rows], f"hi{lv}"] = clip_bounds(ivl[lv][1], lo_b, hi_b)[pick]
+    for name, arr in (("dist_mu", pred.mu), ("dist_disp", pred.disp), ("dist_loc", pred.loc),
+                      ("dist_scale", pred.scale)):
+        out.loc[out.index[rows], name] = arr[pick]
+    out.loc[out.index[rows], "method"] = model.name
+    notes = out["note"].fillna("").astype(str).to_numpy(object).copy() if "note" in out.columns \
+        else np.full(len(out), "", dtype=object)
+    notes[rows] = np.where(notes[rows] == "", note, notes[rows] + "; " + note)
+    out["note"] = notes
+    log.info("rates from the count model of their numerator: %d forecast rows, %d series", rows.size,
+             len(np.unique(r_sid[good])))
+    return out
 
 
 def widen_small_count_intervals(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog, *,
@@ -167,10 +376,13 @@ def widen_small_count_intervals(forecasts: pd.DataFrame, observations: pd.DataFr
     den_fc = den_fc.drop_duplicates(["unit_code", "denominator_code", "year"], keep="last")
     fc = j.merge(den_fc, how="left", on=["unit_code", "denominator_code", "year"])["den_fc"].to_numpy(float)
     mean_all = out["mean"].to_numpy(float)
+    # rows the count model forecast already have their distribution: nothing to widen
+    counted = out["dist_mu"].notna().to_numpy() if "dist_mu" in out.columns else np.zeros(len(out), dtype=bool)
     with np.errstate(invalid="ignore"):
         den_all = np.where(np.isfinite(fc) & (fc > 0), fc, j["last_denominator"].to_numpy(float))
         n_all = j["n_count_years"].to_numpy(float)
-        sel = np.flatnonzero((n_all >= 1) & (den_all > 0) & np.isfinite(den_all) & np.isfinite(mean_all))
+        sel = np.flatnonzero((n_all >= 1) & (den_all > 0) & np.isfinite(den_all) & np.isfinite(mean_all)
+                             & ~counted)
     if not sel.size:
         return out
     attrs = pd.DataFrame([(i.kind.factor, float(i.kind.is_bounded_100), i.bounds[0],
