@@ -11,7 +11,7 @@ import pytest
 from ctxh_plan.batch import run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.xdist_group("notebooks")
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 FORMATS = ("docx", "xlsx")
 
 

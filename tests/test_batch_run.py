@@ -13,7 +13,7 @@ from ctxh_plan.batch.kernels import ERROR_BANNER_TAG
 from ctxh_plan.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.xdist_group("notebooks")
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 BROKEN = "194"
 
 

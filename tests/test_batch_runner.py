@@ -10,7 +10,7 @@ import pytest
 from ctxh_plan.batch.kernels import ERROR_BANNER_TAG, NotebookJob, run_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.xdist_group("notebooks")
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 LIGHT = ("matplotlib",)  # tiny notebooks need no pandas warm-up
 
 LEAKY = [

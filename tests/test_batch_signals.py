@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.xdist_group("notebooks")
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 
 
 def _manifest(out: Path) -> dict | None:

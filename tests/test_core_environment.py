@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,10 +76,9 @@ def test_ci_runs_the_readme_test_command():
 def test_cli_help_lists_verbs(capsys):
     from ctxh_plan.cli import main
 
-    try:
+    with pytest.raises(SystemExit) as exc:
         main(["--help"])
-    except SystemExit as exc:
-        assert exc.code == 0
+    assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "ctxh-plan" in out and "COMMAND" in out
 

@@ -1,6 +1,7 @@
 """load_dataset: typed frames, targets override, strictness, read-only Dataset."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,7 @@ def test_read_only(folder, catalog):
     obs.loc[0, "value"] = -1
     obs["extra"] = 1
     assert ds.observations.loc[0, "value"] == 29 and "extra" not in ds.observations
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         ds.province_code = "15"  # frozen
     new = ds.replace(observations=obs.drop(columns="extra"))
     assert isinstance(new, Dataset) and new.observations.loc[0, "value"] == -1

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from test_evaluate_fixtures import make_units, obs_frame, series, small_catalog, target_frame
+from evaluate_helpers import make_units, obs_frame, series, small_catalog, target_frame
 
 from ctxh_plan import cli
 from ctxh_plan.commands import evaluate as cmd

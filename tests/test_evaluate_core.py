@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from test_evaluate_fixtures import make_units, obs_frame, series, small_catalog, target_frame
+from evaluate_helpers import make_units, obs_frame, series, small_catalog, target_frame
 
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.evaluate import EVALUATION_COLUMNS, evaluate_frames, parse_period, style_evaluation

@@ -8,6 +8,8 @@ from ctxh_plan.batch.nbparams import check_params
 from ctxh_plan.errors import ParameterError
 from ctxh_plan.reports.explorer import build_explorer
 
+pytestmark = pytest.mark.notebooks
+
 PARAMS = {"unit_code": "193", "indicator_code": "CT11b", "target_method": "stretch", "dataset": "",
           "scenario": "baseline", "lang": "vi", "rebase_to": ""}
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = ROOT / "notebooks"
-pytestmark = pytest.mark.xdist_group("notebooks")
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 
 
 def test_checked_cells_store_deterministic_outputs_and_others_none():

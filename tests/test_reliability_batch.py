@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.xdist_group("notebooks"),
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks"),
               pytest.mark.skipif(os.name == "nt", reason="POSIX signals")]
 UNITS = ("193", "194", "195")
 TMP_PREFIX = ".tmp-ctxh-"

@@ -18,6 +18,8 @@ import pytest
 
 from ctxh_plan.batch.kernels import WARMUP_MODULES, NotebookJob, prepare_notebook, run_jobs
 
+pytestmark = pytest.mark.notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
 UNIT_NB = ROOT / "notebooks" / "unit_report.ipynb"
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctxh_plan.forecast.base import Forecaster, ForecastResult, get_forecaster, list_forecasters
+from ctxh_plan.forecast.base import Forecaster, ForecastResult
 from ctxh_plan.forecast.counts import CountModel, CountPredictive
 from ctxh_plan.forecast.frame import forecast_frame
+from ctxh_plan.forecast.registry import get_forecaster, list_forecasters
 
 __all__ = ["CountModel", "CountPredictive", "ForecastResult", "Forecaster", "forecast_frame", "forecast_quantile",
            "get_forecaster", "list_forecasters", "prob_meets"]

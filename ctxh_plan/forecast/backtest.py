@@ -111,7 +111,8 @@ def predict_transformed(forecaster: Any, fits: Sequence[Any], kind: str, h: int)
         if n < 3:
             continue
         Z = tr.forward(np.vstack([fits[i] for i in idx]))
-        mean[idx], sigma[idx] = forecaster.predict_batch(Z, h)
+        out = forecaster.predict_batch(Z, h)
+        mean[idx], sigma[idx] = out.mean, out.sigma
     return mean, sigma, tr
 
 

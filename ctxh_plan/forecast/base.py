@@ -30,14 +30,15 @@ from ctxh_plan.forecast.transforms import Transform, get_transform
 
 __all__ = [
     "MIN_POINTS",
+    "BatchForecast",
     "ForecastResult",
     "Forecaster",
+    "Naive",
     "PreparedSeries",
     "forecast_prepared",
-    "get_forecaster",
-    "list_forecasters",
     "prepare_series",
-    "register",
+    "rms",
+    "steps",
 ]
 
 log = logging.getLogger(__name__)
@@ -45,54 +46,21 @@ log = logging.getLogger(__name__)
 #: fewer observed points than this → visible naive fallback
 MIN_POINTS = 3
 
-_REGISTRY: dict[str, type[Forecaster]] = {}
+@dataclass(frozen=True)
+class BatchForecast:
+    """What :meth:`Forecaster.predict_batch` returns for ``m`` equal-length transformed series.
 
-
-def register(cls: type[Forecaster]) -> type[Forecaster]:
-    """Class decorator: make a forecaster available under ``cls.name``."""
-    _REGISTRY[cls.name] = cls
-    return cls
-
-
-def _load_all() -> None:
-    from ctxh_plan.forecast import combination, methods  # noqa: F401  (registers the classes)
-
-
-def list_forecasters() -> list[str]:
-    """Names accepted by :func:`get_forecaster` (``default`` first)."""
-    _load_all()
-    names = sorted(_REGISTRY)
-    names.remove("default")
-    return ["default"] + names
-
-
-def get_forecaster(name: str = "default", **settings: Any) -> Forecaster:
-    """A new, unfitted forecaster.
-
-    Parameters
+    Attributes
     ----------
-    name : str
-        One of :func:`list_forecasters`.
-    **settings
-        Passed to the forecaster's constructor (e.g. ``components=("ses", "theta")``
-        for ``combo``).
-
-    Raises
-    ------
-    ParameterError
-        Unknown name or setting.
+    mean, sigma : ndarray (m, h)
+        Point forecasts and standard deviations of the h-step error (transformed space).
+    notes : mapping row → list of str
+        What happened to a row (a failed fit and the fallback used); empty when nothing to say.
     """
-    from ctxh_plan.errors import ParameterError
 
-    _load_all()
-    cls = _REGISTRY.get(str(name))
-    if cls is None:
-        raise ParameterError("method", "unknown forecasting method", value=name,
-                             fix="use one of: " + ", ".join(list_forecasters()))
-    try:
-        return cls(**settings)
-    except TypeError as exc:
-        raise ParameterError("method", f"bad setting for {name!r}: {exc}", value=settings) from None
+    mean: Any
+    sigma: Any
+    notes: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -253,10 +221,11 @@ class Forecaster:
 
     def __init__(self, **settings: Any) -> None:
         if settings:
-            raise TypeError(f"unexpected settings {sorted(settings)}")
+            from ctxh_plan.errors import ParameterError
+
+            raise ParameterError("method", f"unexpected setting(s) {sorted(settings)} for {self.name!r}",
+                                 fix="see docs/FORECASTING.md for the settings of each method", value=settings)
         self._prepared: PreparedSeries | None = None
-        #: per-row notes of the last predict_batch call (row → list of texts)
-        self.last_notes: dict[int, list[str]] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -291,7 +260,7 @@ class Forecaster:
         return forecast_prepared(self, [self._prepared], h, levels)[0]
 
     # -- to implement -------------------------------------------------------
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         """Point forecasts and model-based error SDs for equal-length transformed series.
 
         Parameters
@@ -303,10 +272,43 @@ class Forecaster:
 
         Returns
         -------
-        mean, sigma : ndarray (m, h)
-            Forecasts and standard deviations of the h-step error (transformed space).
+        BatchForecast
+            ``mean``, ``sigma`` (m, h) in the transformed space, and per-row ``notes``.
         """
         raise NotImplementedError
+
+
+def steps(h: int) -> Any:
+    """Steps ahead 1…h as floats."""
+    import numpy as np
+
+    return np.arange(1, h + 1, dtype=float)
+
+
+def rms(a: Any, axis: int = 1, ddof: int = 0) -> Any:
+    """Root mean square along ``axis`` with ``ddof`` degrees of freedom removed (NaN for empty rows)."""
+    import numpy as np
+
+    k = max(a.shape[axis] - ddof, 1)
+    return np.sqrt(np.sum(a * a, axis=axis) / k) if a.shape[axis] else np.full(a.shape[0], np.nan)
+
+
+class Naive(Forecaster):
+    """The last value carried forward (random walk); sigma ``s·√h``, s = RMS of first differences.
+
+    Lives with the contract because it is every forecaster's fallback for a series with fewer
+    than :data:`MIN_POINTS` observed points.
+    """
+
+    name = "naive"
+    summary = "last value carried forward (random walk)"
+
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
+        import numpy as np
+
+        s = rms(np.diff(Z, axis=1))
+        mean = np.repeat(Z[:, -1:], h, axis=1)
+        return BatchForecast(mean, s[:, None] * np.sqrt(steps(h))[None, :])
 
 
 def _check_h(h: Any) -> int:
@@ -344,8 +346,6 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
         model = forecaster
         extra: list[str] = []
         if short:
-            from ctxh_plan.forecast.methods import Naive
-
             model = Naive()
             msg = (f"only {n} observed point(s) (< {MIN_POINTS}): {forecaster.name} not used, "
                    f"naive fallback" + ("" if n >= 2 else "; no interval"))
@@ -353,13 +353,14 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
             extra.append(msg)
         skips = np.array([series[i].skip for i in idx])
         hh = h + int(skips.max())
+        row_notes: dict[int, list[str]] = {}
         if n == 0:
             mean_z = np.full((len(idx), hh), np.nan)
             sigma = mean_z.copy()
         else:
             Z = np.vstack([series[i].z for i in idx])
-            model.last_notes = {}
-            mean_z, sigma = model.predict_batch(Z, hh)
+            out = model.predict_batch(Z, hh)
+            mean_z, sigma, row_notes = out.mean, out.sigma, out.notes
         hw, calibrated = half_widths(model.calibration_key, sigma, levels)
         if is_count and n > 0:
             hw = apply_count_floor(hw, mean_z, np.full(len(idx), n))
@@ -374,7 +375,7 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
             hi = {lv: tr.inverse(mz + hw[lv][row, sl]) for lv in levels}
             start = (s.last_year + 1) if s.last_year is not None else s.n_supplied + 1
             years = np.arange(start, start + h)
-            note_parts = s.notes + extra + list(model.last_notes.get(row, []))
+            note_parts = s.notes + extra + list(row_notes.get(row, []))
             results[i] = ForecastResult(tr.inverse(mz), lo, hi, years, model.name,
                                         "; ".join(note_parts), levels, space=tr.name)
     return results  # type: ignore[return-value]

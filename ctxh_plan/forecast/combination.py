@@ -17,10 +17,11 @@ fixed weighted mean.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
-from ctxh_plan.forecast.base import Forecaster, register
+from ctxh_plan.errors import ParameterError
+from ctxh_plan.forecast.base import BatchForecast, Forecaster
 
 __all__ = ["DEFAULT_METHOD", "Combination", "CombinationMedian", "Default", "Select"]
 
@@ -28,14 +29,16 @@ __all__ = ["DEFAULT_METHOD", "Combination", "CombinationMedian", "Default", "Sel
 DEFAULT_METHOD = "theta_damped"
 
 
-def _component(spec: Any) -> Forecaster:
-    """A component forecaster from a name (``"theta"``) or ``(name, settings)`` pair."""
-    from ctxh_plan.forecast.base import get_forecaster
+#: builds a forecaster from a name or a (name, settings) pair; given by ctxh_plan.forecast.registry
+Factory = Callable[..., Forecaster]
 
+
+def _component(factory: Factory, spec: Any) -> Forecaster:
+    """A component forecaster from a name (``"theta"``) or ``(name, settings)`` pair."""
     if isinstance(spec, (tuple, list)):
         name, settings = spec
-        return get_forecaster(name, **dict(settings))
-    return get_forecaster(spec)
+        return factory(name, **dict(settings))
+    return factory(spec)
 
 
 def _spec_label(spec: Any) -> str:
@@ -46,26 +49,30 @@ def _spec_label(spec: Any) -> str:
     return str(spec)
 
 
-@register
 class Combination(Forecaster):
     name = "combo"
     summary = "mean of ses + damped + theta on the transformed scale"
     _how = "mean"
 
+    #: the registry passes ``factory`` (component forecasters are built by name)
+    takes_factory: ClassVar[bool] = True
+
     def __init__(self, components: Sequence[str] = ("ses", "damped", "theta"), how: str | None = None,
-                 weights: Sequence[float] | None = None) -> None:
+                 weights: Sequence[float] | None = None, *, factory: Factory) -> None:
         super().__init__()
+        self._factory = factory
         if how is not None:
             if how not in ("mean", "median"):
-                raise TypeError(f"how must be 'mean' or 'median', not {how!r}")
+                raise ParameterError("how", "must be 'mean' or 'median'", value=how, fix="how='mean'")
             self._how = how
         if not components:
-            raise TypeError("components must name at least one method")
+            raise ParameterError("components", "must name at least one method", fix="e.g. ('ses', 'theta')")
         self.components = tuple(c if isinstance(c, str) else (str(c[0]), dict(c[1])) for c in components)
         self.weights = None if weights is None else tuple(float(w) for w in weights)
         if self.weights is not None and (len(self.weights) != len(self.components) or min(self.weights) < 0
                                          or sum(self.weights) <= 0 or self._how != "mean"):
-            raise TypeError("weights: one non-negative weight per component (how='mean' only)")
+            raise ParameterError("weights", "one non-negative weight per component (how='mean' only)",
+                                 value=weights, fix="e.g. weights=(1, 2, 1) for three components")
         self._custom = (self.components != type(self)._components or how not in (None, type(self)._how)
                         or self.weights != type(self)._weights)
 
@@ -80,40 +87,42 @@ class Combination(Forecaster):
         w = "" if self.weights is None else ":" + ",".join(f"{x:g}" for x in self.weights)
         return f"{self.name}:{'+'.join(map(_spec_label, self.components))}:{self._how}{w}"
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         import numpy as np
 
         means, sigmas = [], []
+        notes: dict[int, list[str]] = {}
         for name in self.components:
-            comp = _component(name)
-            mu, sd = comp.predict_batch(Z, h)
-            for r, notes in comp.last_notes.items():
-                self.last_notes.setdefault(r, []).extend(notes)
-            means.append(mu)
-            sigmas.append(sd)
+            out = _component(self._factory, name).predict_batch(Z, h)
+            for r, texts in out.notes.items():
+                notes.setdefault(r, []).extend(texts)
+            means.append(out.mean)
+            sigmas.append(out.sigma)
         if self._how == "median":
-            return np.median(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0)
+            return BatchForecast(np.median(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0), notes)
         w = None if self.weights is None else np.asarray(self.weights) / np.sum(self.weights)
         if w is None:
-            return np.mean(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0)
-        return np.tensordot(w, np.stack(means), axes=1), np.tensordot(w, np.stack(sigmas), axes=1)
+            return BatchForecast(np.mean(np.stack(means), axis=0), np.mean(np.stack(sigmas), axis=0), notes)
+        return BatchForecast(np.tensordot(w, np.stack(means), axes=1), np.tensordot(w, np.stack(sigmas), axes=1),
+                             notes)
 
 
-@register
 class CombinationMedian(Combination):
     name = "combo_median"
     summary = "median of ses + damped + theta on the transformed scale"
     _how = "median"
 
 
-@register
 class Select(Forecaster):
     name = "select"
     summary = "per-series choice among naive, drift, ses, damped, theta by in-series rolling-origin error"
 
+    takes_factory: ClassVar[bool] = True
+
     def __init__(self, candidates: Sequence[str] = ("naive", "drift", "ses", "damped", "theta"),
-                 origins: int = 3) -> None:
+                 origins: int = 3, *, factory: Factory) -> None:
         super().__init__()
+        self._factory = factory
         self.candidates = tuple(candidates)
         self.origins = int(origins)
 
@@ -127,33 +136,39 @@ class Select(Forecaster):
         if first >= n:  # too short to test: take the first candidate
             return np.zeros(m, dtype=int)
         for c, name in enumerate(self.candidates):
-            comp = _component(name)
+            comp = _component(self._factory, name)
             for k in range(first, n):
-                mu, _ = comp.predict_batch(Z[:, :k], n - k)
+                mu = comp.predict_batch(Z[:, :k], n - k).mean
                 score[c] += np.mean(np.abs(Z[:, k:] - mu), axis=1)
         return np.argmin(score, axis=0)
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         import numpy as np
 
         pick = self.choose(Z)
         mean = np.empty((Z.shape[0], h))
         sigma = np.empty_like(mean)
+        notes: dict[int, list[str]] = {}
         for c, name in enumerate(self.candidates):
             rows = np.flatnonzero(pick == c)
             if rows.size:
-                mean[rows], sigma[rows] = _component(name).predict_batch(Z[rows], h)
-        return mean, sigma
+                out = _component(self._factory, name).predict_batch(Z[rows], h)
+                mean[rows], sigma[rows] = out.mean, out.sigma
+                for r, texts in out.notes.items():
+                    notes.setdefault(int(rows[r]), []).extend(texts)
+        return BatchForecast(mean, sigma, notes)
 
 
-@register
 class Default(Forecaster):
     name = "default"
     summary = f"the measured default (currently {DEFAULT_METHOD})"
 
-    def __init__(self) -> None:
+    takes_factory: ClassVar[bool] = True
+
+    def __init__(self, *, factory: Factory) -> None:
         super().__init__()
-        self._inner = _component(DEFAULT_METHOD)
+        self._factory = factory
+        self._inner = _component(factory, DEFAULT_METHOD)
         self.name = self._inner.name  # results say which method really ran
         self._raw: tuple[Any, Any, Any] | None = None
 
@@ -167,18 +182,13 @@ class Default(Forecaster):
         """As every forecaster; kind ``count`` goes through ``counts.CountModel`` (small whole counts
         get the count model, the others this default), the same as ``forecast_frame``."""
         if self._raw is not None and self._prepared is not None and self._prepared.transform.count:
-            from ctxh_plan.forecast.counts import CountModel
-
             y, years, kind = self._raw
-            return CountModel().fit(y, years=years, kind=kind).predict(h, levels)
+            return self._factory("count_glm").fit(y, years=years, kind=kind).predict(h, levels)
         return super().predict(h, levels)
 
     @property
     def calibration_key(self) -> str:
         return self._inner.calibration_key
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
-        self._inner.last_notes = {}
-        out = self._inner.predict_batch(Z, h)
-        self.last_notes = self._inner.last_notes
-        return out
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
+        return self._inner.predict_batch(Z, h)

@@ -46,11 +46,12 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctxh_plan.forecast.base import Forecaster, ForecastResult, register
+from ctxh_plan.errors import ParameterError
+from ctxh_plan.forecast.base import BatchForecast, Forecaster, ForecastResult
 
 __all__ = [
     "COUNT_NOTE",
@@ -598,7 +599,7 @@ def predict_counts(fit: CountFit, h: int, *, future_exposure: Any = None, dampin
 # --------------------------------------------------------------------------- which series
 
 def eligible_series(sid: Any, values: Any, n_series: int, *, switch: float = SWITCH_MEAN, recent: int = RECENT,
-                    whole_only: bool = True) -> tuple[Any, Any]:
+                    whole_only: bool = True) -> BatchForecast:
     """Series the count model takes: at least 3 observed years, recent level <= ``switch``, whole numbers.
 
     Parameters
@@ -710,7 +711,6 @@ def forecast_counts_long(model: CountModel, sid: Any, years: Any, values: Any, h
 
 # --------------------------------------------------------------------------- the forecaster
 
-@register
 class CountModel(Forecaster):
     """Poisson / negative-binomial regression on year for small counts (see the module docstring).
 
@@ -734,22 +734,26 @@ class CountModel(Forecaster):
     name = "count_glm"
     summary = "Poisson/negative-binomial regression on year for small counts, empirical-Bayes shrinkage"
 
+    #: the registry passes ``factory`` (the ``large`` forecaster is built by name)
+    takes_factory = True
+
     def __init__(self, switch: float = SWITCH_MEAN, large: str = "default", slope_sd: float = SLOPE_SD,
-                 dispersion: float = DISPERSION_PRIOR, damping: float = DAMPING, whole_only: bool = True) -> None:
+                 dispersion: float = DISPERSION_PRIOR, damping: float = DAMPING, whole_only: bool = True, *,
+                 factory: Callable[..., Forecaster]) -> None:
         super().__init__()
         for key, v in (("switch", switch), ("slope_sd", slope_sd), ("dispersion", dispersion),
                        ("damping", damping)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-                raise TypeError(f"{key} must be a number >= 0, not {v!r}")
+                raise ParameterError(key, "must be a number >= 0", value=v, fix=f"e.g. {key}={SWITCH_MEAN:g}"
+                                     if key == "switch" else "see docs/FORECASTING.md")
         if not 0 < damping <= 1:
-            raise TypeError(f"damping must be in (0, 1], not {damping!r}")
+            raise ParameterError("damping", "must be in (0, 1]", value=damping, fix=f"e.g. damping={DAMPING:g}")
         if large == self.name:
-            raise TypeError("large must be another forecaster")
-        from ctxh_plan.forecast.base import get_forecaster
+            raise ParameterError("large", "must be another forecaster", value=large, fix="e.g. large='default'")
 
         self.switch, self.slope_sd, self.dispersion = float(switch), float(slope_sd), float(dispersion)
         self.damping, self.whole_only, self.large_name = float(damping), bool(whole_only), str(large)
-        self._large = get_forecaster(self.large_name)
+        self._large = factory(self.large_name)
         self._raw: tuple[Any, Any, Any] | None = None
 
     def __repr__(self) -> str:
@@ -765,12 +769,9 @@ class CountModel(Forecaster):
     def calibration_key(self) -> str:
         return self._large.calibration_key
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         """Transformed-space path (used only for series the count model does not take)."""
-        self._large.last_notes = {}
-        out = self._large.predict_batch(Z, h)
-        self.last_notes = self._large.last_notes
-        return out
+        return self._large.predict_batch(Z, h)
 
     def fit(self, y: Any, *, years: Any = None, kind: Any = "count") -> CountModel:
         """Store one series (see :meth:`Forecaster.fit`); counts are checked like any series."""
@@ -779,43 +780,37 @@ class CountModel(Forecaster):
         return self
 
     def predict(self, h: int, levels: Sequence[float] = (80, 95)) -> ForecastResult:
-        """Forecast the stored series; a small count series gets its predictive distribution (``dist``)."""
+        """Forecast the stored series: a small whole count series (kind ``count``, recent level up to
+        ``switch``) from the count model with its predictive distribution (``dist``); any other
+        series by the ``large`` forecaster — the same rule as ``forecast_frame``."""
         import numpy as np
-        import pandas as pd
 
-        from ctxh_plan.forecast.frame import forecast_frame
+        from ctxh_plan.forecast.base import _check_h
+        from ctxh_plan.forecast.intervals import check_levels
+        from ctxh_plan.forecast.transforms import transform_name_for_kind
 
-        if self._raw is None:
+        if self._raw is None or self._prepared is None:
             from ctxh_plan.errors import UsageError
 
             raise UsageError("predict() called before fit() — fix: call fit(y, years=..., kind=...) first")
+        h, levels = _check_h(h), check_levels(levels)
         y, years, kind = self._raw
         yv = np.asarray(y, dtype=float).ravel()
-        yrs = np.arange(1, yv.size + 1) if years is None else np.asarray(years).ravel()
-        frame = pd.DataFrame({"series_id": "s", "year": yrs.astype(int), "value": yv})
-        settings = {"switch": self.switch, "large": self.large_name, "slope_sd": self.slope_sd,
-                    "dispersion": self.dispersion, "damping": self.damping, "whole_only": self.whole_only}
-        out = forecast_frame(frame, h, levels=levels, method=self.name, kind=kind, settings=settings,
-                             distribution=True)
-        from ctxh_plan.forecast.intervals import check_levels
+        yrs = np.arange(1, yv.size + 1) if years is None else np.asarray(years).astype(int).ravel()
+        order = np.argsort(yrs, kind="stable")
+        yrs, yv = yrs[order], yv[order]
+        sid = np.zeros(yv.size, dtype=int)
+        ok, _level = eligible_series(sid, yv, 1, switch=self.switch, whole_only=self.whole_only)
+        if not (self._prepared.transform.count and str(kind) == "count" and bool(ok[0])):
+            from ctxh_plan.forecast.base import forecast_prepared
 
-        levels = check_levels(levels)
-        lo = {lv: out[f"lo{_lv(lv)}"].to_numpy(float) for lv in levels}
-        hi = {lv: out[f"hi{_lv(lv)}"].to_numpy(float) for lv in levels}
-        dist = None
-        if out["dist_mu"].notna().any():
-            dist = CountPredictive(out["dist_mu"].to_numpy(float), out["dist_disp"].to_numpy(float),
-                                   out["dist_loc"].to_numpy(float), out["dist_scale"].to_numpy(float))
-        yr = out["year"].to_numpy()
-        if years is None:
-            yr = yr.astype(int)
-        from ctxh_plan.forecast.transforms import transform_name_for_kind
+            # the large forecaster's batch path (its predict() would route counts back here)
+            return forecast_prepared(self._large, [self._prepared], h, levels)[0]
+        res = forecast_counts_long(self, sid, yrs, yv, h, levels)
+        d = res.dist
+        dist = CountPredictive(d["mu"][0], d["disp"][0], d["loc"][0], d["scale"][0])
+        out_years = res.years[0]
+        return ForecastResult(res.mean[0], {lv: res.lo[lv][0] for lv in levels}, {lv: res.hi[lv][0] for lv in levels},
+                              out_years, str(res.method[0]), str(res.note[0]), levels, dist=dist,
+                              space=transform_name_for_kind(kind))
 
-        return ForecastResult(out["mean"].to_numpy(float), lo, hi, yr, str(out["method"].iloc[0]),
-                              str(out["note"].iloc[0]), levels, dist=dist, space=transform_name_for_kind(kind))
-
-
-def _lv(level: float) -> str:
-    from ctxh_plan.forecast.base import _fmt_level
-
-    return _fmt_level(level)

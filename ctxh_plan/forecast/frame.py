@@ -146,11 +146,12 @@ def _per_series(forecaster: Any, sid_s: Any, yr_s: Any, val_s: Any, kinds: Any, 
 def _count_model(method: str, forecaster: Any) -> Any:
     """The count model that takes the small count series, or None (another method was asked for)."""
     from ctxh_plan.forecast.counts import CountModel
+    from ctxh_plan.forecast.registry import get_forecaster
 
     if isinstance(forecaster, CountModel):
         return forecaster
     if str(method) == "default":
-        return CountModel()
+        return get_forecaster("count_glm")
     return None
 
 
@@ -251,10 +252,11 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     import pandas as pd
 
     from ctxh_plan.errors import ParameterError
-    from ctxh_plan.forecast.base import _check_h, get_forecaster
+    from ctxh_plan.forecast.base import _check_h
     from ctxh_plan.forecast.counts import eligible_series
     from ctxh_plan.forecast.intervals import check_levels
     from ctxh_plan.forecast.matrix import forecast_long
+    from ctxh_plan.forecast.registry import get_forecaster
     from ctxh_plan.forecast.transforms import get_transform
 
     id_cols = [id_cols] if isinstance(id_cols, str) else list(id_cols)

@@ -119,9 +119,8 @@ def forecast_long(forecaster: Any, sid: Any, years: Any, values: Any, transforms
     """
     import numpy as np
 
-    from ctxh_plan.forecast.base import MIN_POINTS
+    from ctxh_plan.forecast.base import MIN_POINTS, Naive
     from ctxh_plan.forecast.intervals import apply_count_floor, half_widths
-    from ctxh_plan.forecast.methods import Naive
 
     S = int(transform_of.shape[0])
     starts = np.searchsorted(sid, np.arange(S))
@@ -181,9 +180,9 @@ def forecast_long(forecaster: Any, sid: Any, years: Any, values: Any, transforms
             mean_z = np.full((len(ids), hh), np.nan)
             sigma = mean_z.copy()
         else:
-            model.last_notes = {}
-            mean_z, sigma = model.predict_batch(Z, hh)
-            for r, texts in model.last_notes.items():
+            out = model.predict_batch(Z, hh)
+            mean_z, sigma = out.mean, out.sigma
+            for r, texts in out.notes.items():
                 model_notes[ids[r]] = "; ".join(texts)
         hw, calibrated = half_widths(model.calibration_key, sigma, levels)
         if tr.count and n > 0:

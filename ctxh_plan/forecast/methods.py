@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from ctxh_plan.forecast.base import Forecaster, register
+from ctxh_plan.forecast.base import BatchForecast, Forecaster, Naive, rms, steps
 
 __all__ = [
     "SES",
@@ -54,19 +54,6 @@ DAMPED_PHIS = (0.9, 0.95, 0.98)
 THETA_DAMPED_PHI = 0.7
 #: series per block in the grid searches (300 × 256 floats ≈ 0.6 MB per array stays in cache)
 BLOCK = 256
-
-
-def _steps(h: int) -> Any:
-    import numpy as np
-
-    return np.arange(1, h + 1, dtype=float)
-
-
-def _rms(a: Any, axis: int = 1, ddof: int = 0) -> Any:
-    import numpy as np
-
-    k = max(a.shape[axis] - ddof, 1)
-    return np.sqrt(np.sum(a * a, axis=axis) / k) if a.shape[axis] else np.full(a.shape[0], np.nan)
 
 
 def fit_ses_grid(Z: Any, alphas: Any = ALPHA_GRID) -> tuple[Any, Any, Any]:
@@ -151,7 +138,7 @@ def damped_sigma(s: Any, alpha: Any, beta: Any, phi: Any, h: int) -> Any:
     """ETS(A,Ad,N) h-step SD: ``s·√(1 + Σ_{j=1}^{h−1} (α + β·Σ_{i=1}^{j} φ^i)²)`` (shape (m, h))."""
     import numpy as np
 
-    j = _steps(h)[None, :]
+    j = steps(h)[None, :]
     phi = phi[:, None]
     cum = np.where(np.isclose(phi, 1.0), j, phi * (1 - phi ** j) / np.where(np.isclose(phi, 1.0), 1, 1 - phi))
     c = alpha[:, None] + beta[:, None] * cum                      # c_j for j = 1..h
@@ -163,7 +150,7 @@ def damped_mean(level: Any, trend: Any, phi: Any, h: int) -> Any:
     """``ℓ + b·Σ_{i=1}^{h} φ^i`` (shape (m, h))."""
     import numpy as np
 
-    j = _steps(h)[None, :]
+    j = steps(h)[None, :]
     cum = np.cumsum(phi[:, None] ** j, axis=1)
     return level[:, None] + trend[:, None] * cum
 
@@ -171,7 +158,7 @@ def damped_mean(level: Any, trend: Any, phi: Any, h: int) -> Any:
 def ses_sigma(s: Any, alpha: Any, h: int) -> Any:
     import numpy as np
 
-    return s[:, None] * np.sqrt(1.0 + (_steps(h)[None, :] - 1.0) * alpha[:, None] ** 2)
+    return s[:, None] * np.sqrt(1.0 + (steps(h)[None, :] - 1.0) * alpha[:, None] ** 2)
 
 
 def theta_mean(level: Any, alpha: Any, slope: Any, n: int, h: int, weight: float = 0.5,
@@ -184,10 +171,10 @@ def theta_mean(level: Any, alpha: Any, slope: Any, n: int, h: int, weight: float
     """
     import numpy as np
 
-    j = _steps(h)[None, :]
+    j = steps(h)[None, :]
     a = alpha[:, None]
-    steps = j - 1.0 if phi == 1.0 else np.concatenate([[0.0], np.cumsum(phi ** _steps(h - 1))])[None, :]
-    return level[:, None] + slope[:, None] * weight * (steps + 1.0 / a - (1.0 - a) ** n / a)
+    drift_steps = j - 1.0 if phi == 1.0 else np.concatenate([[0.0], np.cumsum(phi ** steps(h - 1))])[None, :]
+    return level[:, None] + slope[:, None] * weight * (drift_steps + 1.0 / a - (1.0 - a) ** n / a)
 
 
 def ols_slope(Z: Any) -> Any:
@@ -199,58 +186,41 @@ def ols_slope(Z: Any) -> Any:
     return (Z @ t) / np.sum(t * t)
 
 
-@register
-class Naive(Forecaster):
-    name = "naive"
-    summary = "last value carried forward (random walk)"
-
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
-        import numpy as np
-
-        s = _rms(np.diff(Z, axis=1))
-        mean = np.repeat(Z[:, -1:], h, axis=1)
-        return mean, s[:, None] * np.sqrt(_steps(h))[None, :]
-
-
-@register
 class Drift(Forecaster):
     name = "drift"
     summary = "random walk with drift: last value + average yearly change"
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         import numpy as np
 
         n = Z.shape[1]
         d = np.diff(Z, axis=1)
         b = (Z[:, -1] - Z[:, 0]) / (n - 1)
-        s = _rms(d - b[:, None], ddof=1)
-        j = _steps(h)[None, :]
-        return Z[:, -1:] + b[:, None] * j, s[:, None] * np.sqrt(j * (1.0 + j / (n - 1)))
+        s = rms(d - b[:, None], ddof=1)
+        j = steps(h)[None, :]
+        return BatchForecast(Z[:, -1:] + b[:, None] * j, s[:, None] * np.sqrt(j * (1.0 + j / (n - 1))))
 
 
-@register
 class SES(Forecaster):
     name = "ses"
     summary = "simple exponential smoothing (grid-fitted α, vectorised)"
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         import numpy as np
 
         alpha, level, s = fit_ses_grid(Z)
-        return np.repeat(level[:, None], h, axis=1), ses_sigma(s, alpha, h)
+        return BatchForecast(np.repeat(level[:, None], h, axis=1), ses_sigma(s, alpha, h))
 
 
-@register
 class Damped(Forecaster):
     name = "damped"
     summary = "Holt's damped additive trend (grid-fitted, vectorised)"
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         alpha, beta, phi, level, trend, s = fit_damped_grid(Z)
-        return damped_mean(level, trend, phi, h), damped_sigma(s, alpha, beta, phi, h)
+        return BatchForecast(damped_mean(level, trend, phi, h), damped_sigma(s, alpha, beta, phi, h))
 
 
-@register
 class Theta(Forecaster):
     name = "theta"
     summary = "classic Theta method: SES with drift = half the OLS slope (vectorised)"
@@ -262,7 +232,9 @@ class Theta(Forecaster):
         self.weight = float(weight)
         self.phi = float(self._measured[1] if phi is None else phi)
         if not 0 < self.phi <= 1:
-            raise TypeError(f"phi must be in (0, 1], not {phi!r}")
+            from ctxh_plan.errors import ParameterError
+
+            raise ParameterError("phi", "must be in (0, 1]", value=phi, fix="e.g. phi=0.7")
 
     @property
     def calibration_key(self) -> str:
@@ -270,13 +242,12 @@ class Theta(Forecaster):
             return self.name
         return f"{self.name}:w{self.weight:g}:phi{self.phi:g}"  # not measured → normal quantiles
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         alpha, level, s = fit_ses_grid(Z)
         mean = theta_mean(level, alpha, ols_slope(Z), Z.shape[1], h, self.weight, self.phi)
-        return mean, ses_sigma(s, alpha, h)
+        return BatchForecast(mean, ses_sigma(s, alpha, h))
 
 
-@register
 class ThetaDamped(Theta):
     name = "theta_damped"
     summary = (f"Theta with a damped drift (φ = {THETA_DAMPED_PHI} a year, chosen on the Tourism "
@@ -284,12 +255,11 @@ class ThetaDamped(Theta):
     _measured = (0.5, THETA_DAMPED_PHI)
 
 
-@register
 class RobustTrend(Forecaster):
     name = "trend"
     summary = "robust straight line (Theil–Sen slope), for comparison — a poor default"
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         import numpy as np
 
         _m, n = Z.shape
@@ -298,23 +268,31 @@ class RobustTrend(Forecaster):
         t = np.arange(n, dtype=float)
         icpt = np.median(Z - slope[:, None] * t[None, :], axis=1)
         resid = Z - icpt[:, None] - slope[:, None] * t[None, :]
-        s = _rms(resid, ddof=2)
-        tf = n - 1 + _steps(h)
+        s = rms(resid, ddof=2)
+        tf = n - 1 + steps(h)
         tbar = t.mean()
         factor = np.sqrt(1.0 + 1.0 / n + (tf - tbar) ** 2 / np.sum((t - tbar) ** 2))
-        return icpt[:, None] + slope[:, None] * tf[None, :], s[:, None] * factor[None, :]
+        return BatchForecast(icpt[:, None] + slope[:, None] * tf[None, :], s[:, None] * factor[None, :])
 
 
 class _PerSeries(Forecaster):
-    """statsmodels methods: one fit per row; constant rows return the constant."""
+    """statsmodels methods: one fit per row; constant rows return the constant.
+
+    A failed fit falls back to ``fallback`` (statsforecast's ``fallback_model``; default: the numpy
+    version of the same method), logged and written in the row's note — never silent.
+    """
 
     per_series = True
-    fallback: type[Forecaster] = Naive
+    default_fallback: ClassVar[type[Forecaster]] = Naive
 
-    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
+    def __init__(self, fallback: Forecaster | None = None) -> None:
+        super().__init__()
+        self.fallback = fallback if fallback is not None else self.default_fallback()
+
+    def fit_one(self, z: Any, h: int) -> BatchForecast:
         raise NotImplementedError
 
-    def predict_batch(self, Z: Any, h: int) -> tuple[Any, Any]:
+    def predict_batch(self, Z: Any, h: int) -> BatchForecast:
         import warnings
 
         import numpy as np
@@ -323,6 +301,7 @@ class _PerSeries(Forecaster):
         mean = np.empty((m, h))
         sigma = np.empty((m, h))
         failed = []
+        notes: dict[int, list[str]] = {}
         for r in range(m):
             z = Z[r]
             if np.ptp(z) == 0:
@@ -336,39 +315,37 @@ class _PerSeries(Forecaster):
                     raise FloatingPointError("non-finite forecast")
             except Exception as exc:
                 failed.append(r)
-                self.last_notes.setdefault(r, []).append(
+                notes.setdefault(r, []).append(
                     f"{self.name} failed ({type(exc).__name__}: {exc}); used {self.fallback.name}")
         if failed:
             log.warning("%s failed on %d of %d series; used %s", self.name, len(failed), m,
                         self.fallback.name)
-            fm, fs = self.fallback().predict_batch(Z[failed], h)
-            mean[failed], sigma[failed] = fm, fs
-        return mean, sigma
+            fb = self.fallback.predict_batch(Z[failed], h)
+            mean[failed], sigma[failed] = fb.mean, fb.sigma
+        return BatchForecast(mean, sigma, notes)
 
 
-@register
 class SESStatsmodels(_PerSeries):
     name = "ses_sm"
     summary = "statsmodels ExponentialSmoothing, no trend (estimated start, use_brute=False)"
-    fallback = SES
+    default_fallback = SES
 
-    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
+    def fit_one(self, z: Any, h: int) -> BatchForecast:
         import numpy as np
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
         res = ExponentialSmoothing(z, trend=None, initialization_method="estimated").fit(use_brute=False)
         alpha = np.array([float(res.params["smoothing_level"])])
-        s = _rms((z - res.fittedvalues)[None, :], ddof=1)
+        s = rms((z - res.fittedvalues)[None, :], ddof=1)
         return np.asarray(res.forecast(h)), ses_sigma(s, alpha, h)[0]
 
 
-@register
 class DampedStatsmodels(_PerSeries):
     name = "damped_sm"
     summary = "statsmodels ExponentialSmoothing, damped additive trend (use_brute=False)"
-    fallback = Damped
+    default_fallback = Damped
 
-    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
+    def fit_one(self, z: Any, h: int) -> BatchForecast:
         import numpy as np
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
@@ -378,17 +355,16 @@ class DampedStatsmodels(_PerSeries):
         alpha = np.array([float(p["smoothing_level"])])
         beta = alpha * float(p["smoothing_trend"])
         phi = np.array([float(p["damping_trend"])])
-        s = _rms((z - res.fittedvalues)[None, :], ddof=3)
+        s = rms((z - res.fittedvalues)[None, :], ddof=3)
         return np.asarray(res.forecast(h)), damped_sigma(s, alpha, beta, phi, h)[0]
 
 
-@register
 class ThetaStatsmodels(_PerSeries):
     name = "theta_sm"
     summary = "statsmodels ThetaModel (no deseasonalising); constant series → constant"
-    fallback = Theta
+    default_fallback = Theta
 
-    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
+    def fit_one(self, z: Any, h: int) -> BatchForecast:
         import numpy as np
         from statsmodels.tsa.forecasting.theta import ThetaModel
 
