@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from ctxh_plan.batch.config import BatchConfig, appendix_files, load_batch_config
+from ctxh_plan.batch.engines import Engine, make_engine, parse_scheduler
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
-from ctxh_plan.paths import display_path
+from ctxh_plan.paths import display_path, notebooks_dir
 from ctxh_plan.reports.plan import Plan, load_plan
 
 __all__ = ["PROVINCE_KEY", "BatchResult", "export_html", "run_batch"]
@@ -150,18 +151,23 @@ def _sweep_tmp(run_dir: Path) -> None:
 
 def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, units: list[str] | None = None,
               resume: bool = False, output: str | os.PathLike[str] | None = None,
-              progress: bool = True, reuse_kernels: bool = True) -> BatchResult:
+              progress: bool = True, reuse_kernels: bool = True, scheduler: str | None = None,
+              engine: Engine | None = None) -> BatchResult:
     """Run the unit notebook for each unit and the province summary.
 
     Parameters
     ----------
     params_file : path of the batch YAML (e.g. ``params/quang_ninh.yaml``).
-    jobs : kernels running at the same time (default: the file's ``jobs``).
+    jobs : kernels running at the same time (default: the file's ``jobs``; local engine only).
     units : run only these unit codes (default: the file's ``units``).
     resume : finish only what is missing or failed in this run's folder.
     output : outputs folder (default: the file's ``output``).
     progress : show a tqdm progress bar on stderr (only when stderr is a terminal).
     reuse_kernels : ``False`` starts a fresh kernel per notebook (slow; for checks).
+    scheduler : ``None`` = the local kernel pool; ``"local:N"`` = a dask LocalCluster of N worker
+        processes; ``"tcp://host:port"`` = a running dask scheduler (see :mod:`ctxh_plan.batch.engines`).
+        The run id and every file written are the same whichever engine runs the notebooks.
+    engine : an already built :class:`~ctxh_plan.batch.engines.Engine` (instead of ``scheduler``).
 
     Returns
     -------
@@ -173,10 +179,47 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     ------
     ParameterError, InputError
         Invalid batch file, unknown unit code.
+    UsageError
+        A bad ``scheduler`` value, or no dask scheduler/worker reachable there.
     KeyboardInterrupt
         On SIGINT/SIGTERM, after recording what finished; no partial files are left.
     """
-    from ctxh_plan.batch.kernels import NotebookJob, run_jobs
+    t0 = time.perf_counter()
+    if scheduler is not None:
+        parse_scheduler(scheduler)  # a bad value fails first, as a usage error
+        if jobs is not None:
+            raise UsageError("--jobs sets the local kernels and --scheduler the dask cluster; give one of them — "
+                             "fix: --scheduler local:N for N local worker processes")
+    cfg = load_batch_config(params_file)
+    if output is not None:
+        cfg.output = Path(output).resolve()
+    if jobs is not None:
+        if jobs < 1:
+            raise UsageError("--jobs must be 1 or more — fix: e.g. --jobs 2")
+        cfg.jobs = jobs
+    if engine is None:
+        engine = make_engine(scheduler, jobs=cfg.jobs)
+    old_term = signal.getsignal(signal.SIGTERM)
+    in_main = _in_main_thread()
+    if in_main:  # SIGTERM = Ctrl-C from here on (a cluster started for the run is closed on the way out)
+        signal.signal(signal.SIGTERM, _on_term)
+    try:
+        engine.start(cwd=notebooks_dir(), reuse=reuse_kernels)  # a cluster warms its kernels while we load
+        return _run(cfg, engine, t0, units=units, resume=resume, progress=progress, reuse_kernels=reuse_kernels)
+    finally:
+        engine.close()
+        if in_main:
+            signal.signal(signal.SIGTERM, old_term)
+
+
+def _on_term(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _run(cfg: BatchConfig, engine: Engine, t0: float, *, units: list[str] | None, resume: bool, progress: bool,
+         reuse_kernels: bool) -> BatchResult:
+    """The run once the engine is ready (see :func:`run_batch`)."""
+    from ctxh_plan.batch.kernels import NotebookJob
     from ctxh_plan.batch.manifest import (
         package_versions,
         point_latest,
@@ -186,14 +229,6 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         write_manifest,
     )
 
-    t0 = time.perf_counter()
-    cfg = load_batch_config(params_file)
-    if output is not None:
-        cfg.output = Path(output).resolve()
-    if jobs is not None:
-        if jobs < 1:
-            raise UsageError("--jobs must be 1 or more — fix: e.g. --jobs 2")
-        cfg.jobs = jobs
     plan, dataset_notes = _load(cfg)
     ds = plan.dataset
     available = plan.report_units()
@@ -215,7 +250,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         reports[key] = {"key": key, "name": plan.unit_name(plan.province_code) if key == PROVINCE_KEY else names[key],
                         "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
                         "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
-                        "worker": None}
+                        "worker": None, "attempts": None}
     skipped: list[str] = []
     if previous:
         for key, old in (previous.get("reports") or {}).items():
@@ -246,6 +281,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         "run_id": run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
         "units": selected, "inputs": inputs, "notebooks": templates, "illustrative": illustrative,
         "packages": package_versions(), "jobs": cfg.jobs, "reuse_kernels": reuse_kernels,
+        "engine": engine.describe(),
         "started_at": utc_now(), "finished_at": None, "status": "running", "seconds": None,
         "resumed": bool(previous), "reports": reports, "dataset_notes": dataset_notes,
     }
@@ -263,38 +299,30 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         rep = reports[res.key]
         title = f"{rep['key']} {rep['name']}".strip()
         exporter[0] = export_html(res.nb, run_dir / rep["html"], title, exporter[0])
-        rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker)
+        rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker,
+                   attempts=res.attempts)
         rep["appendices"] = [f for f in expected[res.key] if (run_dir / f).is_file()]
         if res.status == "ok" and len(rep["appendices"]) < len(expected[res.key]):
             missing = sorted(set(expected[res.key]) - set(rep["appendices"]))
             rep.update(status="failed", error=f"appendix file(s) not written: {', '.join(missing)}")
+        manifest["engine"] = engine.describe()
         write_manifest(run_dir, manifest)
         if bar is not None:
             bar.update(1)
             if res.status != "ok":
                 bar.write(f"{res.key}: {res.error}", file=sys.stderr)
 
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    old_term = signal.getsignal(signal.SIGTERM)
-    in_main = _in_main_thread()
-    if in_main:
-        signal.signal(signal.SIGTERM, on_term)
     try:
-        from ctxh_plan.paths import notebooks_dir
-
-        run_jobs(jobs_list, workers=cfg.jobs, on_done=done, cwd=notebooks_dir(), reuse=reuse_kernels)
+        engine.run(jobs_list, on_done=done, cwd=notebooks_dir(), reuse=reuse_kernels)
         manifest["status"] = "failed" if any(r["status"] != "ok" for r in reports.values()) else "ok"
     except BaseException:
         manifest["status"] = "interrupted"
         raise
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, old_term)
         if bar is not None:
             bar.close()
         _sweep_tmp(run_dir)
+        manifest["engine"] = engine.describe()
         manifest["finished_at"] = utc_now()
         manifest["seconds"] = round(time.perf_counter() - t0, 3)
         write_manifest(run_dir, manifest)
