@@ -192,3 +192,32 @@ def test_a_worker_killed_mid_run_costs_one_retry_and_every_unit_is_reported(tmp_
     assert not list(res.run_dir.rglob(".tmp-ctxh-*"))
     index = (res.run_dir / "index.html").read_text(encoding="utf-8")
     assert all(f"html/unit_{u}.html" in index for u in units)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_ctrl_c_on_dask_is_one_line_exit_130_and_leaves_no_process(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group: driver, worker processes, kernels."""
+    yml = _batch_file(tmp_path, "c", ["193", "194", "195", "196"])
+    cmd = [sys.executable, "-m", "ctxh_plan", "batch", str(yml), "--no-progress", "--scheduler", "local:2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=dict(os.environ, PYTHONUTF8="1"))
+    deadline, done = time.time() + 240, False
+    while time.time() < deadline and proc.poll() is None and not done:
+        for p in (tmp_path / "out").glob("c-*/manifest.json"):
+            man = json.loads(p.read_text(encoding="utf-8"))
+            done = any(r["status"] == "ok" for r in man["reports"].values())
+        time.sleep(0.2)
+    assert done, "no report finished in time"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["Interrupted / Đã dừng theo yêu cầu"]
+    run_dir = next((tmp_path / "out").glob("c-*"))
+    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert man["status"] == "interrupted" and man["engine"]["name"] == "dask"
+    assert any(r["status"] == "pending" for r in man["reports"].values())
+    assert not list(run_dir.rglob(".tmp-ctxh-*"))
+    time.sleep(2)  # kernels and worker processes of the run are gone
+    left = subprocess.run(["ps", "-o", "pid=", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert left == []

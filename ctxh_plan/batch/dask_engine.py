@@ -45,6 +45,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import threading
 import time
 import uuid
@@ -152,12 +153,26 @@ class KernelHost:
             self.loop.call_soon_threadsafe(lambda: asyncio.ensure_future(km.interrupt_kernel()))
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop the kernel and the host's thread."""
+        """Stop the kernel (also one still starting) and the host's thread; nothing is left pending."""
         self.kernel.stopping = True
+
+        async def shutdown() -> None:
+            if self._starting is not None and not self._starting.done():
+                self._starting.cancel()
+                with contextlib.suppress(BaseException):
+                    await self._starting
+            await self.kernel.shutdown()
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+
         with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(self.kernel.shutdown(), self.loop).result(timeout)
+            asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(timeout)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self.loop.close()
 
 
 class KernelPlugin(WorkerPlugin):
@@ -168,22 +183,27 @@ class KernelPlugin(WorkerPlugin):
     cwd : working directory of the kernel, used when it exists on the worker.
     start_timeout, cell_timeout : seconds (as :class:`WarmKernel`).
     warmup : modules each kernel imports once.
+    ignore_sigint : the worker process ignores SIGINT (workers of a LocalCluster: Ctrl-C in the terminal
+        reaches the whole process group, and the driver stops them itself, quietly).
     """
 
     idempotent = True
 
     def __init__(self, *, cwd: str | None = None, start_timeout: float = 60.0, cell_timeout: float = 600.0,
-                 warmup: tuple[str, ...] = WARMUP_MODULES) -> None:
+                 warmup: tuple[str, ...] = WARMUP_MODULES, ignore_sigint: bool = False) -> None:
         self.cwd = cwd
         self.start_timeout = start_timeout
         self.cell_timeout = cell_timeout
         self.warmup = tuple(warmup)
+        self.ignore_sigint = ignore_sigint
         self.host: KernelHost | None = None
 
     def __getstate__(self) -> dict[str, Any]:  # the host (thread, kernel) never travels
         return {k: v for k, v in self.__dict__.items() if k != "host"} | {"host": None}
 
     def setup(self, worker: Any) -> None:
+        if self.ignore_sigint and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         self.host = KernelHost(cwd=self.cwd, start_timeout=self.start_timeout, cell_timeout=self.cell_timeout,
                                warmup=self.warmup)
 
@@ -274,7 +294,7 @@ class DaskEngine(Engine):
         from distributed import Client, LocalCluster
 
         if self.spec.is_local:
-            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+            with dask.config.set(LOCAL_CLUSTER_CONFIG), _sigint_ignored():
                 cluster = LocalCluster(n_workers=self.spec.local_workers, threads_per_worker=1, processes=True,
                                        host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
                 try:
@@ -320,9 +340,10 @@ class DaskEngine(Engine):
         self.client, self._cluster = self._connect()
         try:
             self._plugin = f"ctxh-kernels-{uuid.uuid4().hex[:12]}"
-            self.client.register_plugin(KernelPlugin(cwd=str(cwd) if cwd else None, start_timeout=self.start_timeout,
-                                                     cell_timeout=self.cell_timeout, warmup=self.warmup),
-                                        name=self._plugin)
+            plugin = KernelPlugin(cwd=str(cwd) if cwd else None, start_timeout=self.start_timeout,
+                                  cell_timeout=self.cell_timeout, warmup=self.warmup,
+                                  ignore_sigint=self.spec.is_local)
+            self.client.register_plugin(plugin, name=self._plugin)
             for w in self.client.nthreads():
                 self._seen(w)
         except BaseException:
@@ -413,6 +434,20 @@ class DaskEngine(Engine):
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Any:
+    """Ignore SIGINT while a LocalCluster spawns its worker processes: they inherit "ignore" (Python
+    keeps an inherited SIG_IGN), so Ctrl-C in the terminal reaches only the driver, which stops them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _prepared_json(job: NotebookJob) -> str:

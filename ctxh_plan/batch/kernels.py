@@ -249,6 +249,9 @@ class WarmKernel:
         try:
             await self._start(self.start_timeout)
         except Exception as exc:
+            if self.stopping:  # shut down while starting: no retry
+                await self.shutdown()
+                raise
             log.warning("kernel %d failed to start (%s); retrying once", self.index, exc)
             await self.shutdown()
             await self._start(self.start_timeout * 2)
