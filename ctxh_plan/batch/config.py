@@ -108,8 +108,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
         alt = project_root() / dataset_s
         dataset = alt if alt.exists() else dataset
     if not dataset.exists():
-        raise _fail(src, "dataset", "folder not found", "give a path relative to the project root or an absolute path",
-                    dataset_s)
+        raise _fail(src, "dataset", "folder not found", _missing_dataset_fix(dataset), dataset_s)
     raw_units = doc.get("units", "all")
     units: list[str] | None
     if raw_units == "all":
@@ -176,6 +175,18 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
                        lang=lang, suppress_threshold=threshold, rebase_to=rebase_to, key_indicators=keys,
                        appendices=appendices, output=output,
                        jobs=jobs, unit_notebook=templates["unit"], summary_notebook=templates["summary"])
+
+
+def _missing_dataset_fix(dataset: Path) -> str:
+    """How to get a missing dataset folder: run the ``generate.py`` of the nearest existing parent
+    folder when there is one (generated data such as data/national/generated is not committed)."""
+    for parent in dataset.parents:
+        if parent.is_dir():
+            script = parent / "generate.py"
+            if script.is_file():
+                return f"generate it first: .venv/bin/python {display_path(script)}"
+            break
+    return "give a path relative to the project root or an absolute path"
 
 
 def _check_appendices(src: Path, value: Any) -> list[str]:
