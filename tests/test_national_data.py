@@ -76,7 +76,8 @@ def test_generation_is_deterministic_and_independent_of_the_selection(generated,
         a = hashlib.sha256((out / SMALL / name).read_bytes()).hexdigest()
         assert a == hashlib.sha256((tmp_path / SMALL / name).read_bytes()).hexdigest(), name
     assert not (tmp_path / "22").exists()
-    rows = list(csv.DictReader(open(tmp_path / "provinces.csv", encoding="utf-8-sig")))
+    with open(tmp_path / "provinces.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
     assert len(rows) == 34 and sum(int(r["units"]) for r in rows) == 3321
 
 
@@ -115,9 +116,9 @@ def test_units_file_errors_name_file_row_and_column(tmp_path):
     with pytest.raises(InputError, match="parent") as info:
         read_units_file(p)
     assert info.value.where.row == 3 and info.value.where.column == "parent_code"
-    with pytest.raises(InputError, match="dataset.yaml says 22"):
-        p.write_text("unit_code,name,level,parent_code,unit_type,valid_from,valid_to\n9001,Tỉnh X,province,,tỉnh,,\n",
-                     encoding="utf-8")
+    p.write_text("unit_code,name,level,parent_code,unit_type,valid_from,valid_to\n9001,Tỉnh X,province,,tỉnh,,\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match=r"dataset\.yaml says 22"):
         read_units_file(p, province="22")
 
 
@@ -132,8 +133,8 @@ def test_a_batch_over_a_collection_runs_each_province_in_its_own_folder(generate
     assert dataset_members(out / SMALL) is None
     first = {}
     for code in ("22", SMALL):
-        first[code] = next(r["unit_code"] for r in csv.DictReader(open(out / code / "units.csv", encoding="utf-8-sig"))
-                           if r["level"] == "commune")
+        with open(out / code / "units.csv", encoding="utf-8-sig") as fh:
+            first[code] = next(r["unit_code"] for r in csv.DictReader(fh) if r["level"] == "commune")
     yml = tmp_path / "c.yaml"
     yml.write_text(f'name: c\ndataset: {out}\nunits: {json.dumps(list(first.values()))}\nkey_indicators: ["CT16"]\n'
                    f'appendices: []\noutput: {tmp_path / "out"}\n', encoding="utf-8")
