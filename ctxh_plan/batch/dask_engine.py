@@ -77,7 +77,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 #: settings of a LocalCluster started for a run (``--scheduler local:N``)
 LOCAL_CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 0,  # a lost worker reaches the driver at once
-                        "distributed.scheduler.worker-saturation": 1.0}
+                        "distributed.scheduler.worker-saturation": 1.0,
+                        "distributed.worker.profile.enabled": False}   # tasks wait on a kernel: nothing to profile
 
 
 # --------------------------------------------------------------------------- worker side
