@@ -297,7 +297,8 @@ class DaskEngine(Engine):
         if self.spec.is_local:
             with dask.config.set(LOCAL_CLUSTER_CONFIG), _sigint_ignored():
                 cluster = LocalCluster(n_workers=self.spec.local_workers, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
+                                       host="127.0.0.1", dashboard_address=":0",  # any free port: runs side by side
+                                       silence_logs=logging.CRITICAL)
                 try:
                     client = Client(cluster)
                 except BaseException:
