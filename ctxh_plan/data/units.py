@@ -522,6 +522,8 @@ def read_units_file(path: str | Path, *, province: str | None = None, as_of: str
         unknown parent, no (or several) province rows, a province other than ``province`` — naming
         file, row, column and value.
     """
+    import csv  # local on purpose: this function does not depend on the module-level imports
+
     import pandas as pd
 
     p = Path(path)
