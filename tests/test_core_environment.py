@@ -30,13 +30,17 @@ def _top_level() -> list[str]:
             if l.strip() and not l.lstrip().startswith("#")]
 
 
+#: conda-forge package name → the pip name it stands for (where they differ)
+CONDA_TO_PIP = {"dask-core": "dask"}
+
+
 def _conda() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     out = {}
     for dep in env["dependencies"]:
         assert isinstance(dep, str), f"environment.yml: unexpected entry {dep!r}"
         name, _, version = dep.partition("=")
-        out[_norm(name)] = version
+        out[_norm(CONDA_TO_PIP.get(name, name))] = version
     return out
 
 
@@ -88,6 +92,6 @@ def test_import_does_not_load_heavy_modules():
     import sys
 
     code = ("import sys, ctxh_plan; heavy = [m for m in ('pandas', 'numpy', 'statsmodels', 'matplotlib', "
-            "'pandera', 'scipy') if m in sys.modules]; print(','.join(heavy))")
+            "'pandera', 'scipy', 'dask', 'distributed') if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"`import ctxh_plan` imported heavy modules: {out}"

@@ -147,8 +147,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
         alt = project_root() / dataset_s
         dataset = alt if alt.exists() else dataset
     if not dataset.exists():
-        raise fail("dataset", "folder not found", "give a path relative to the project root or an absolute path",
-                   dataset_s)
+        raise fail("dataset", "folder not found", _missing_dataset_fix(dataset), dataset_s)
     if v["scenario"]:  # checked now, not by every notebook: a wrong name fails before any kernel starts
         from ctxh_plan.targets import load_scenario
 
@@ -175,6 +174,18 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
                        rebase_to=(v["rebase"] or {}).get("to", ""), key_indicators=list(v["key_indicators"]),
                        appendices=list(v["appendices"]), output=output, jobs=v["jobs"],
                        unit_notebook=templates["unit"], summary_notebook=templates["summary"])
+
+
+def _missing_dataset_fix(dataset: Path) -> str:
+    """How to get a missing dataset folder: run the ``generate.py`` of the nearest existing parent
+    folder when there is one (generated data such as data/national/generated is not committed)."""
+    for parent in dataset.parents:
+        if parent.is_dir():
+            script = parent / "generate.py"
+            if script.is_file():
+                return f"generate it first: .venv/bin/python {display_path(script)}"
+            break
+    return "give a path relative to the project root or an absolute path"
 
 
 def appendix_files(cfg: BatchConfig, code: str) -> list[str]:

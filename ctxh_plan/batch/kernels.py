@@ -33,14 +33,19 @@ from typing import Any
 
 __all__ = [
     "ERROR_BANNER_TAG",
+    "KERNEL_ENV",
     "JobResult",
     "NotebookJob",
     "WarmKernel",
+    "error_banner",
     "kernel_reset",
     "kernel_snapshot",
     "prepare_notebook",
+    "record_result",
     "run_fresh",
     "run_jobs",
+    "short_error",
+    "write_notebook",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,11 @@ ERROR_BANNER_TAG = "ctxh-error-banner"
 
 #: executed once in each new kernel: the imports every notebook needs, then a snapshot of global state
 WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.unit", "ctxh_plan.reports.province", "ctxh_plan.reports.appendix")
+#: set in every kernel's environment: fixed hash seed, no GUI backend, and single-threaded numeric
+#: libraries, so a notebook computes the same bits on any engine and any machine (a dask worker's
+#: nanny sets the thread counts to 1; a local kernel gets the same) and kernels do not oversubscribe cores
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+              "MKL_NUM_THREADS": "1"}
 RESET_CODE = """\
 import ctxh_plan.batch.kernels as _ctxh_runner
 _ctxh_runner.kernel_reset()
@@ -146,15 +156,20 @@ class NotebookJob:
 
 @dataclass
 class JobResult:
-    """Outcome of one notebook: ``status`` is ``"ok"`` or ``"failed"``; ``seconds`` is wall time."""
+    """Outcome of one notebook: ``status`` is ``"ok"`` or ``"failed"``; ``seconds`` is wall time.
+
+    ``worker`` is the kernel's number (local pool) or the dask worker's address; ``attempts`` is 2
+    when the notebook was run again because its worker was lost (dask engine).
+    """
 
     key: str
     status: str
     seconds: float
     output: Path
     error: str | None = None
-    worker: int = 0
+    worker: int | str = 0
     nb: Any = field(default=None, repr=False)
+    attempts: int = 1
 
 
 def prepare_notebook(path: Path, parameters: dict[str, Any]) -> Any:
@@ -178,7 +193,8 @@ def prepare_notebook(path: Path, parameters: dict[str, Any]) -> Any:
     return nb
 
 
-def _error_banner(error: str) -> Any:
+def error_banner(error: str) -> Any:
+    """A red markdown cell (tagged ``ctxh-error-banner``) saying the report failed and why."""
     import nbformat
 
     cell = nbformat.v4.new_markdown_cell(
@@ -189,7 +205,8 @@ def _error_banner(error: str) -> Any:
     return cell
 
 
-def _short_error(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
+    """``"Name: message"`` of an exception (of a failed cell: the kernel's exception name and value)."""
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
     if ename:
@@ -232,6 +249,9 @@ class WarmKernel:
         try:
             await self._start(self.start_timeout)
         except Exception as exc:
+            if self.stopping:  # shut down while starting: no retry
+                await self.shutdown()
+                raise
             log.warning("kernel %d failed to start (%s); retrying once", self.index, exc)
             await self.shutdown()
             await self._start(self.start_timeout * 2)
@@ -239,7 +259,7 @@ class WarmKernel:
     async def _start(self, timeout: float) -> None:
         from jupyter_client.manager import AsyncKernelManager
 
-        env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+        env = dict(os.environ, **KERNEL_ENV)
         import tempfile
 
         # IPC sockets in a private folder: no TCP ports, so parallel starts cannot clash on them
@@ -298,10 +318,10 @@ class WarmKernel:
             try:
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
             except CellExecutionError as exc:
-                error = _short_error(exc)
+                error = short_error(exc)
                 break
             except Exception as exc:
-                error = _short_error(exc)
+                error = short_error(exc)
                 if self.stopping:
                     break
                 log.warning("kernel %d: %s; restarting the kernel", self.index, error)
@@ -311,7 +331,7 @@ class WarmKernel:
                 break
         client.set_widgets_metadata()  # widget state (e.g. the scenario explorer) shows in static HTML
         if error is not None:
-            nb.cells.insert(0, _error_banner(error))
+            nb.cells.insert(0, error_banner(error))
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
         return error
@@ -335,13 +355,25 @@ class WarmKernel:
             self._ipc_dir = None
 
 
-def _write_notebook(nb: Any, path: Path) -> None:
+def write_notebook(nb: Any, path: Path) -> None:
+    """Write an executed notebook atomically (UTF-8, ``\\n`` line ends)."""
     import nbformat
 
     from ctxh_plan.io.atomic import atomic_open
 
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
         nbformat.write(nb, fh)
+
+
+def record_result(job: NotebookJob, nb: Any, error: str | None, seconds: float, worker: int | str,
+                  attempts: int = 1) -> JobResult:
+    """Mark ``nb`` ok/failed in its metadata, write it to ``job.output`` (atomically) and return the result.
+
+    Every engine ends a notebook here, so the files are the same whichever engine ran it.
+    """
+    nb.metadata.setdefault("ctxh_plan", {})["status"] = "failed" if error else "ok"
+    write_notebook(nb, job.output)
+    return JobResult(job.key, "failed" if error else "ok", seconds, job.output, error, worker, nb, attempts)
 
 
 async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[JobResult], None] | None,
@@ -371,10 +403,7 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                     asyncio.ensure_future(k.km.shutdown_kernel(now=True))
 
     def _finish(job: NotebookJob, nb: Any, error: str | None, t0: float, worker: int) -> None:
-        nb.metadata.setdefault("ctxh_plan", {})["status"] = "failed" if error else "ok"
-        _write_notebook(nb, job.output)
-        res = JobResult(job.key, "failed" if error else "ok", time.perf_counter() - t0, job.output, error,
-                        worker, nb)
+        res = record_result(job, nb, error, time.perf_counter() - t0, worker)
         results.append(res)
         if on_done is not None:
             on_done(res)
@@ -397,9 +426,9 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                     try:
                         await kernel.start()
                     except Exception as exc:
-                        error = f"kernel could not start: {_short_error(exc)}"
+                        error = f"kernel could not start: {short_error(exc)}"
                         log.error("kernel %d: %s", kernel.index, error)
-                        nb.cells.insert(0, _error_banner(error))
+                        nb.cells.insert(0, error_banner(error))
                         _finish(job, nb, error, t0, kernel.index)
                         return
                     started = True

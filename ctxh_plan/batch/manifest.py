@@ -24,6 +24,7 @@ __all__ = [
     "point_latest",
     "read_manifest",
     "utc_now",
+    "write_collection_index",
     "write_index",
     "write_manifest",
 ]
@@ -101,6 +102,47 @@ def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, ill
                        for a in e.get("appendices") or [])
         rows.append(f"<tr><td>{link}</td><td>{html.escape(e.get('name', ''))}</td>"
                     f"<td style=\"color:{colour}\">{status}</td><td>{nb}</td><td>{apx}</td></tr>")
+    banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong> — illustrative data, '
+              'not official statistics.</p>' if illustrative else "")
+    doc = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:"Times New Roman",serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #999;padding:4px 10px;text-align:left}}
+.illustrative{{background:#fff3cd;padding:6px;border:1px solid #e0c36c}}</style></head>
+<body><h1>{html.escape(title)}</h1>
+{banner}
+<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<p><a href="manifest.json">manifest.json</a></p>
+</body></html>
+"""
+    path = Path(run_dir) / "index.html"
+    write_text(path, doc)
+    return path
+
+
+def write_collection_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, illustrative: bool,
+                           lang: str = "vi") -> Path:
+    """Write the ``index.html`` of a collection run: one row per province folder with its counts and
+    a link to the province's own ``index.html``.
+
+    Parameters
+    ----------
+    entries : list of dict
+        ``folder, name, status, reports, ok, failed, pending``.
+    """
+    vi = lang == "vi"
+    head = (("Tỉnh", "Tên", "Trạng thái", "Báo cáo", "Hoàn thành", "Lỗi", "Chưa chạy") if vi
+            else ("Province", "Name", "Status", "Reports", "Done", "Failed", "Not run"))
+    rows = []
+    for e in entries:
+        label_vi, label_en, colour = _STATUS.get(e["status"], (e["status"], e["status"], "#555"))
+        folder = html.escape(e["folder"])
+        rows.append(f'<tr><td><a href="{folder}/index.html">{folder}</a></td><td>{html.escape(e["name"])}</td>'
+                    f'<td style="color:{colour}">{label_vi if vi else label_en}</td><td>{e["reports"]}</td>'
+                    f'<td>{e["ok"]}</td><td>{e["failed"]}</td><td>{e["pending"]}</td></tr>')
     banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong> — illustrative data, '
               'not official statistics.</p>' if illustrative else "")
     doc = f"""<!DOCTYPE html>

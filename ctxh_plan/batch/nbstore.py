@@ -34,7 +34,7 @@ def store_checked_outputs(paths: list[Path], *, workers: int = 2) -> list[Path]:
 
     import nbformat
 
-    from ctxh_plan.batch.kernels import NotebookJob, _write_notebook, run_jobs
+    from ctxh_plan.batch.kernels import NotebookJob, run_jobs, write_notebook
 
     with tempfile.TemporaryDirectory(prefix="ctxh-nbstore-") as tmp:
         jobs = [NotebookJob(p.stem, p, {}, Path(tmp) / p.name) for p in paths]
@@ -53,7 +53,7 @@ def store_checked_outputs(paths: list[Path], *, workers: int = 2) -> list[Path]:
                     cell.execution_count = ran[cell.id].execution_count
                 else:
                     cell.outputs, cell.execution_count = [], None
-            _write_notebook(tpl, p)
+            write_notebook(tpl, p)
     return paths
 
 

@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from ctxh_plan.batch.config import BatchConfig, appendix_files, load_batch_config
+from ctxh_plan.batch.engines import Engine, LocalEngine, parse_scheduler
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
-from ctxh_plan.paths import display_path
+from ctxh_plan.paths import display_path, notebooks_dir
 from ctxh_plan.reports.plan import Plan, load_plan
 
-__all__ = ["PROVINCE_KEY", "BatchResult", "export_html", "run_batch"]
+__all__ = ["PROVINCE_KEY", "BatchResult", "dataset_members", "export_html", "make_engine", "run_batch"]
 
 
 log = logging.getLogger(__name__)
@@ -148,20 +149,41 @@ def _sweep_tmp(run_dir: Path) -> None:
             log.warning("could not remove temporary file %s: %s", p, exc)
 
 
+def make_engine(scheduler: str | None = None, *, jobs: int = 2) -> Engine:
+    """The engine for a ``--scheduler`` value (``None`` = the local kernel pool with ``jobs`` kernels).
+
+    Raises
+    ------
+    UsageError
+        A bad ``--scheduler`` value (see :func:`parse_scheduler`).
+    """
+    if scheduler is None:
+        return LocalEngine(jobs)
+    spec = parse_scheduler(scheduler)
+    from ctxh_plan.batch.dask_engine import DaskEngine
+
+    return DaskEngine(spec)
+
+
 def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, units: list[str] | None = None,
               resume: bool = False, output: str | os.PathLike[str] | None = None,
-              progress: bool = True, reuse_kernels: bool = True) -> BatchResult:
+              progress: bool = True, reuse_kernels: bool = True, scheduler: str | None = None,
+              engine: Engine | None = None) -> BatchResult:
     """Run the unit notebook for each unit and the province summary.
 
     Parameters
     ----------
     params_file : path of the batch YAML (e.g. ``params/quang_ninh.yaml``).
-    jobs : kernels running at the same time (default: the file's ``jobs``).
+    jobs : kernels running at the same time (default: the file's ``jobs``; local engine only).
     units : run only these unit codes (default: the file's ``units``).
     resume : finish only what is missing or failed in this run's folder.
     output : outputs folder (default: the file's ``output``).
     progress : show a tqdm progress bar on stderr (only when stderr is a terminal).
     reuse_kernels : ``False`` starts a fresh kernel per notebook (slow; for checks).
+    scheduler : ``None`` = the local kernel pool; ``"local:N"`` = a dask LocalCluster of N worker
+        processes; ``"tcp://host:port"`` = a running dask scheduler (see :mod:`ctxh_plan.batch.engines`).
+        The run id and every file written are the same whichever engine runs the notebooks.
+    engine : an already built :class:`~ctxh_plan.batch.engines.Engine` (instead of ``scheduler``).
 
     Returns
     -------
@@ -173,20 +195,17 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     ------
     ParameterError, InputError
         Invalid batch file, unknown unit code.
+    UsageError
+        A bad ``scheduler`` value, or no dask scheduler/worker reachable there.
     KeyboardInterrupt
         On SIGINT/SIGTERM, after recording what finished; no partial files are left.
     """
-    from ctxh_plan.batch.kernels import NotebookJob, run_jobs
-    from ctxh_plan.batch.manifest import (
-        package_versions,
-        point_latest,
-        read_manifest,
-        utc_now,
-        write_index,
-        write_manifest,
-    )
-
     t0 = time.perf_counter()
+    if scheduler is not None:
+        parse_scheduler(scheduler)  # a bad value fails first, as a usage error
+        if jobs is not None:
+            raise UsageError("--jobs sets the local kernels and --scheduler the dask cluster; give one of them — "
+                             "fix: --scheduler local:N for N local worker processes")
     cfg = load_batch_config(params_file)
     if output is not None:
         cfg.output = Path(output).resolve()
@@ -194,116 +213,278 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         if jobs < 1:
             raise UsageError("--jobs must be 1 or more — fix: e.g. --jobs 2")
         cfg.jobs = jobs
-    plan, dataset_notes = _load(cfg)
-    ds = plan.dataset
-    available = plan.report_units()
-    selected = _select_units(cfg, available, units)
-    run_id, inputs, templates = _run_id(cfg, ds, selected)
-    run_dir = cfg.output / run_id
-    names = {u: plan.unit_name(u) for u in selected}
-    illustrative = bool(getattr(ds, "illustrative", False))
+    if engine is None:
+        engine = make_engine(scheduler, jobs=cfg.jobs)
+    old_term = signal.getsignal(signal.SIGTERM)
+    in_main = _in_main_thread()
+    if in_main:  # SIGTERM = Ctrl-C from here on (a cluster started for the run is closed on the way out)
+        signal.signal(signal.SIGTERM, _on_term)
+    try:
+        engine.start(cwd=notebooks_dir(), reuse=reuse_kernels)  # a cluster warms its kernels while we load
+        members = dataset_members(cfg.dataset)
+        if members is not None:
+            return _run_collection(cfg, members, engine, t0, units=units, resume=resume, progress=progress,
+                                   reuse_kernels=reuse_kernels)
+        return _run(cfg, engine, t0, units=units, resume=resume, progress=progress, reuse_kernels=reuse_kernels)
+    finally:
+        engine.close()
+        if in_main:
+            signal.signal(signal.SIGTERM, old_term)
 
-    previous = read_manifest(run_dir) if resume else None
-    if resume and previous is None:
-        log.warning("--resume: no earlier run %s; running everything", run_id)
-    reports: dict[str, dict[str, Any]] = {}
-    province_code = str(getattr(ds, "province_code", "") or "")
-    expected = {key: appendix_files(cfg, province_code if key == PROVINCE_KEY else key)
-                for key in [PROVINCE_KEY] + selected}
-    for key in [PROVINCE_KEY] + selected:
-        stem = "province_summary" if key == PROVINCE_KEY else f"unit_{key}"
-        reports[key] = {"key": key, "name": plan.unit_name(plan.province_code) if key == PROVINCE_KEY else names[key],
-                        "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
-                        "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
-                        "worker": None}
-    skipped: list[str] = []
-    if previous:
-        for key, old in (previous.get("reports") or {}).items():
-            if key in reports and old.get("status") == "ok" and all(
-                    (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
-                    (run_dir / f).is_file() for f in expected[key]):
-                reports[key].update(old)
-                skipped.append(key)
 
-    params_common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
-                     "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
-                     "suppress_threshold": cfg.suppress_threshold,
-                     "appendix_dir": str(run_dir / "appendices") if cfg.appendices else "",
-                     "appendix_formats": list(cfg.appendices)}
-    jobs_list = []
-    for key, rep in reports.items():
-        if key in skipped:
-            continue
-        if key == PROVINCE_KEY:
-            params = {"units": selected if cfg.units is not None or units is not None else [], **params_common}
-            template = cfg.summary_notebook
+def _on_term(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+class _Part:
+    """One dataset's share of a run: its reports, jobs, manifest and index (the whole run for a
+    dataset folder; one province of a collection)."""
+
+    def __init__(self, cfg: BatchConfig, engine: Engine, *, reuse_kernels: bool, prefix: str = "") -> None:
+        self.cfg, self.engine, self.reuse_kernels, self.prefix = cfg, engine, reuse_kernels, prefix
+        self.skipped: list[str] = []
+        self.exporter: Any = None
+
+    def load(self, units: list[str] | None, *, among: list[str] | None = None) -> bool:
+        """Load the dataset; choose the units; compute the run id.
+
+        ``among``: the codes wanted over a whole collection — this part takes those it has, and
+        returns False when it has none (the part is then left out).
+        """
+        self.plan, self.dataset_notes = _load(self.cfg)
+        if among is not None:
+            have = set(self.plan.report_units())
+            units = [u for u in among if u in have]
+            if not units:
+                return False
+        self.selected = _select_units(self.cfg, self.plan.report_units(), units)
+        self.units_override = units
+        self.run_id, self.inputs, self.templates = _run_id(self.cfg, self.plan.dataset, self.selected)
+        return True
+
+    def prepare(self, run_dir: Path, *, resume: bool) -> list[Any]:
+        """The reports of this part (reusing finished ones on ``resume``), its notebook jobs, and its
+        first manifest."""
+        from ctxh_plan.batch.kernels import NotebookJob
+        from ctxh_plan.batch.manifest import package_versions, read_manifest, utc_now, write_manifest
+
+        cfg, plan, selected = self.cfg, self.plan, self.selected
+        ds = plan.dataset
+        self.run_dir = run_dir
+        self.illustrative = bool(getattr(ds, "illustrative", False))
+        previous = read_manifest(run_dir) if resume else None
+        if resume and previous is None:
+            log.warning("--resume: no earlier run %s; running everything", run_dir.name)
+        province_code = str(getattr(ds, "province_code", "") or "")
+        self.expected = {key: appendix_files(cfg, province_code if key == PROVINCE_KEY else key)
+                         for key in [PROVINCE_KEY] + selected}
+        reports: dict[str, dict[str, Any]] = {}
+        for key in [PROVINCE_KEY] + selected:
+            stem = "province_summary" if key == PROVINCE_KEY else f"unit_{key}"
+            reports[key] = {"key": key, "name": plan.unit_name(plan.province_code if key == PROVINCE_KEY else key),
+                            "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
+                            "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
+                            "worker": None, "attempts": None}
+        if previous:
+            for key, old in (previous.get("reports") or {}).items():
+                if key in reports and old.get("status") == "ok" and all(
+                        (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
+                        (run_dir / f).is_file() for f in self.expected[key]):
+                    reports[key].update(old)
+                    self.skipped.append(key)
+        self.reports = reports
+        common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
+                  "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
+                  "suppress_threshold": cfg.suppress_threshold,
+                  "appendix_dir": str(run_dir / "appendices") if cfg.appendices else "",
+                  "appendix_formats": list(cfg.appendices)}
+        jobs = []
+        for key, rep in reports.items():
+            if key in self.skipped:
+                continue
+            if key == PROVINCE_KEY:
+                chosen = cfg.units is not None or self.units_override is not None
+                params = {"units": selected if chosen else [], **common}
+                template = cfg.summary_notebook
+            else:
+                params = {"unit_code": key, **common, "key_indicators": cfg.key_indicators}
+                template = cfg.unit_notebook
+            jobs.append(NotebookJob(self.prefix + key, template, params, run_dir / rep["notebook"]))
+        self.manifest: dict[str, Any] = {
+            "run_id": self.run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
+            "units": selected, "inputs": self.inputs, "notebooks": self.templates, "illustrative": self.illustrative,
+            "packages": package_versions(), "jobs": cfg.jobs, "reuse_kernels": self.reuse_kernels,
+            "engine": self.engine.describe(),
+            "started_at": utc_now(), "finished_at": None, "status": "running", "seconds": None,
+            "resumed": bool(previous), "reports": reports, "dataset_notes": self.dataset_notes,
+        }
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_manifest(run_dir, self.manifest)
+        self.province_name = plan.unit_name(plan.province_code)
+        self.plan = None  # names are in the reports; a collection must not hold 34 datasets in the driver
+        return jobs
+
+    def done(self, res: Any) -> None:
+        """A notebook of this part is written: HTML, appendix check, manifest."""
+        from ctxh_plan.batch.manifest import write_manifest
+
+        key = res.key[len(self.prefix):]
+        rep = self.reports[key]
+        title = f"{rep['key']} {rep['name']}".strip()
+        self.exporter = export_html(res.nb, self.run_dir / rep["html"], title, self.exporter)
+        rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker,
+                   attempts=res.attempts)
+        rep["appendices"] = [f for f in self.expected[key] if (self.run_dir / f).is_file()]
+        if res.status == "ok" and len(rep["appendices"]) < len(self.expected[key]):
+            missing = sorted(set(self.expected[key]) - set(rep["appendices"]))
+            rep.update(status="failed", error=f"appendix file(s) not written: {', '.join(missing)}")
+        self.manifest["engine"] = self.engine.describe()
+        write_manifest(self.run_dir, self.manifest)
+
+    def finish(self, interrupted: bool, t0: float) -> None:
+        """Final manifest (status, times), index.html; no temporary file left."""
+        from ctxh_plan.batch.manifest import utc_now, write_index, write_manifest
+
+        if interrupted:
+            self.manifest["status"] = "interrupted"
         else:
-            params = {"unit_code": key, **params_common, "key_indicators": cfg.key_indicators}
-            template = cfg.unit_notebook
-        jobs_list.append(NotebookJob(key, template, params, run_dir / rep["notebook"]))
+            self.manifest["status"] = "failed" if any(r["status"] != "ok" for r in self.reports.values()) else "ok"
+        _sweep_tmp(self.run_dir)
+        self.manifest["engine"] = self.engine.describe()
+        self.manifest["finished_at"] = utc_now()
+        self.manifest["seconds"] = round(time.perf_counter() - t0, 3)
+        write_manifest(self.run_dir, self.manifest)
+        write_index(self.run_dir, list(self.reports.values()), illustrative=self.illustrative, lang=self.cfg.lang,
+                    title=("Báo cáo theo đơn vị" if self.cfg.lang == "vi" else "Unit reports") + f" — {self.run_id}")
 
-    manifest: dict[str, Any] = {
-        "run_id": run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
-        "units": selected, "inputs": inputs, "notebooks": templates, "illustrative": illustrative,
-        "packages": package_versions(), "jobs": cfg.jobs, "reuse_kernels": reuse_kernels,
-        "started_at": utc_now(), "finished_at": None, "status": "running", "seconds": None,
-        "resumed": bool(previous), "reports": reports, "dataset_notes": dataset_notes,
-    }
-    run_dir.mkdir(parents=True, exist_ok=True)
-    write_manifest(run_dir, manifest)
 
+def _execute(parts: list[_Part], jobs: list[Any], engine: Engine, *, progress: bool, reuse_kernels: bool,
+             t0: float, label: str, after: Any = None) -> None:
+    """Run every part's jobs on the engine (one pool for all); finish every part, also when interrupted."""
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(jobs_list), file=sys.stderr, unit="báo cáo", desc=run_id, disable=None)
-    exporter: list[Any] = [None]
+        bar = tqdm(total=len(jobs), file=sys.stderr, unit="báo cáo", desc=label, disable=None)
+    owner = {job.key: part for part in parts for job in jobs if job.key.startswith(part.prefix)} if len(parts) > 1 \
+        else {job.key: parts[0] for job in jobs}
 
     def done(res: Any) -> None:
-        rep = reports[res.key]
-        title = f"{rep['key']} {rep['name']}".strip()
-        exporter[0] = export_html(res.nb, run_dir / rep["html"], title, exporter[0])
-        rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker)
-        rep["appendices"] = [f for f in expected[res.key] if (run_dir / f).is_file()]
-        if res.status == "ok" and len(rep["appendices"]) < len(expected[res.key]):
-            missing = sorted(set(expected[res.key]) - set(rep["appendices"]))
-            rep.update(status="failed", error=f"appendix file(s) not written: {', '.join(missing)}")
-        write_manifest(run_dir, manifest)
+        owner[res.key].done(res)
         if bar is not None:
             bar.update(1)
             if res.status != "ok":
                 bar.write(f"{res.key}: {res.error}", file=sys.stderr)
 
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    old_term = signal.getsignal(signal.SIGTERM)
-    in_main = _in_main_thread()
-    if in_main:
-        signal.signal(signal.SIGTERM, on_term)
+    interrupted = True
     try:
-        from ctxh_plan.paths import notebooks_dir
-
-        run_jobs(jobs_list, workers=cfg.jobs, on_done=done, cwd=notebooks_dir(), reuse=reuse_kernels)
-        manifest["status"] = "failed" if any(r["status"] != "ok" for r in reports.values()) else "ok"
-    except BaseException:
-        manifest["status"] = "interrupted"
-        raise
+        engine.run(jobs, on_done=done, cwd=notebooks_dir(), reuse=reuse_kernels)
+        interrupted = False
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, old_term)
         if bar is not None:
             bar.close()
-        _sweep_tmp(run_dir)
-        manifest["finished_at"] = utc_now()
-        manifest["seconds"] = round(time.perf_counter() - t0, 3)
-        write_manifest(run_dir, manifest)
-        write_index(run_dir, list(reports.values()), illustrative=illustrative, lang=cfg.lang,
-                    title=("Báo cáo theo đơn vị" if cfg.lang == "vi" else "Unit reports") + f" — {run_id}")
+        for part in parts:
+            part.finish(interrupted, t0)
+        if after is not None:
+            after(interrupted)
+
+
+def _run(cfg: BatchConfig, engine: Engine, t0: float, *, units: list[str] | None, resume: bool, progress: bool,
+         reuse_kernels: bool) -> BatchResult:
+    """The run of one dataset folder once the engine is ready (see :func:`run_batch`)."""
+    from ctxh_plan.batch.manifest import point_latest
+
+    part = _Part(cfg, engine, reuse_kernels=reuse_kernels)
+    part.load(units)
+    jobs = part.prepare(cfg.output / part.run_id, resume=resume)
+    _execute([part], jobs, engine, progress=progress, reuse_kernels=reuse_kernels, t0=t0, label=part.run_id,
+             after=lambda _: point_latest(cfg.output, part.run_id))
+    statuses = {k: r["status"] for k, r in part.reports.items()}
+    errors = {k: r["error"] for k, r in part.reports.items() if r["error"]}
+    return BatchResult(part.run_id, part.run_dir, statuses, errors, part.skipped, time.perf_counter() - t0)
+
+
+def dataset_members(folder: Path) -> list[Path] | None:
+    """The dataset folders of a collection, or None when ``folder`` is a dataset folder itself.
+
+    A collection (e.g. ``data/national/generated``: one folder per province) has no observations of
+    its own; its sub-folders with an ``observations.csv`` (or ``observations*.xlsx``) are its members,
+    in code order.
+    """
+    def is_dataset(d: Path) -> bool:
+        return (d / "observations.csv").is_file() or any(d.glob("observations*.xlsx"))
+
+    folder = Path(folder)
+    if not folder.is_dir() or is_dataset(folder):
+        return None
+    members = sorted((d for d in folder.iterdir() if d.is_dir() and is_dataset(d)), key=lambda d: (len(d.name), d.name))
+    return members or None
+
+
+def _run_collection(cfg: BatchConfig, members: list[Path], engine: Engine, t0: float, *, units: list[str] | None,
+                    resume: bool, progress: bool, reuse_kernels: bool) -> BatchResult:
+    """A collection (one dataset folder per province): every province's reports in one pool.
+
+    Layout: ``outputs/<name>-<hash>/<province folder>/`` is each province's run folder (its own
+    notebooks, HTML, figures, appendices, manifest.json, index.html, run id as when run alone);
+    ``outputs/<name>-<hash>/index.html`` links them and ``manifest.json`` sums them up.
+    """
+    import dataclasses
+    import hashlib
+    import json
+
+    from ctxh_plan.batch.manifest import point_latest, utc_now, write_collection_index, write_manifest
+
+    wanted = units if units is not None else cfg.units
+    parts: list[_Part] = []
+    loading = members
+    if progress:
+        from tqdm import tqdm
+
+        loading = tqdm(members, file=sys.stderr, unit="tỉnh", desc="đọc dữ liệu / loading", disable=None)
+    for folder in loading:
+        part = _Part(dataclasses.replace(cfg, dataset=folder.resolve()), engine, reuse_kernels=reuse_kernels,
+                     prefix=f"{folder.name}/")
+        if part.load(None, among=wanted) if wanted is not None else part.load(None):
+            parts.append(part)
+    if wanted is not None:
+        found = {u for part in parts for u in part.selected}
+        missing = [u for u in wanted if u not in found]
+        if missing:
+            raise ParameterError("units", f"unit code(s) {missing} in none of the {len(members)} datasets of "
+                                 f"{display_path(cfg.dataset)}", source=str(cfg.source), value=missing[0],
+                                 fix="use unit codes of the collection's datasets (their units.csv)")
+    digest = hashlib.sha256(json.dumps([p.run_id for p in parts]).encode()).hexdigest()[:12]
+    run_id = f"{cfg.name}-{digest}"
+    top = cfg.output / run_id
+    jobs = [job for part in parts for job in part.prepare(top / Path(part.cfg.dataset).name, resume=resume)]
+    started = utc_now()
+
+    def after(interrupted: bool) -> None:
+        entries = []
+        for part in parts:
+            st = [r["status"] for r in part.reports.values()]
+            entries.append({"key": Path(part.cfg.dataset).name, "name": part.province_name, "run_id": part.run_id,
+                            "folder": Path(part.cfg.dataset).name, "status": part.manifest["status"],
+                            "reports": len(st), "ok": st.count("ok"), "failed": st.count("failed"),
+                            "pending": st.count("pending")})
+        manifest = {"run_id": run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
+                    "collection": entries, "engine": engine.describe(), "started_at": started,
+                    "finished_at": utc_now(), "seconds": round(time.perf_counter() - t0, 3),
+                    "status": "interrupted" if interrupted else
+                    ("failed" if any(e["status"] != "ok" for e in entries) else "ok"),
+                    "illustrative": any(p.illustrative for p in parts)}
+        write_manifest(top, manifest)
+        write_collection_index(top, entries, title=("Báo cáo theo tỉnh" if cfg.lang == "vi" else "Reports by "
+                                                    "province") + f" — {run_id}",
+                               illustrative=manifest["illustrative"], lang=cfg.lang)
         point_latest(cfg.output, run_id)
-    statuses = {k: r["status"] for k, r in reports.items()}
-    errors = {k: r["error"] for k, r in reports.items() if r["error"]}
-    return BatchResult(run_id, run_dir, statuses, errors, skipped, time.perf_counter() - t0)
+
+    _execute(parts, jobs, engine, progress=progress, reuse_kernels=reuse_kernels, t0=t0, label=run_id, after=after)
+    statuses = {part.prefix + k: r["status"] for part in parts for k, r in part.reports.items()}
+    errors = {part.prefix + k: r["error"] for part in parts for k, r in part.reports.items() if r["error"]}
+    skipped = [part.prefix + k for part in parts for k in part.skipped]
+    return BatchResult(run_id, top, statuses, errors, skipped, time.perf_counter() - t0)
 
 
 def _in_main_thread() -> bool:

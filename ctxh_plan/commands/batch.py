@@ -1,4 +1,4 @@
-"""`ctxh-plan batch PARAMS.yaml [--jobs N] [--units 193,194] [--resume]`."""
+"""`ctxh-plan batch PARAMS.yaml [--jobs N] [--units 193,194] [--resume] [--scheduler local:N|ADDRESS]`."""
 from __future__ import annotations
 
 import argparse
@@ -15,6 +15,10 @@ Run the unit report for every unit and the province summary.
 Kết quả / outputs: outputs/<run id>/ — notebooks, HTML, index.html, manifest.json.
 Một đơn vị lỗi không dừng các đơn vị khác; mã thoát 1 nếu có đơn vị lỗi.
 One failing unit does not stop the others; exit code 1 if any failed.
+
+Chạy trên cụm dask / on a dask cluster (docs/BATCH.md):
+  --scheduler local:2             2 tiến trình worker trên máy này / 2 worker processes here
+  --scheduler tcp://HOST:8786     cụm đang chạy (`dask scheduler`, `dask worker tcp://HOST:8786`)
 """
 
 
@@ -30,6 +34,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="chỉ chạy phần còn thiếu / finish only what is missing in this run's folder")
     p.add_argument("--output", default=None, help="thư mục kết quả / outputs folder (default: the file's `output`)")
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ / no progress bar")
+    p.add_argument("--scheduler", default=None, metavar="local:N|ADDRESS",
+                   help="chạy trên dask / run on dask: local:N = N worker processes here, or the address of a "
+                        "running scheduler (tcp://HOST:8786); default: warm kernels on this machine (--jobs)")
     p.set_defaults(func=run)
     return p
 
@@ -50,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from ctxh_plan.batch.run import run_batch
 
     result = run_batch(args.params, jobs=args.jobs, units=_parse_units(args.units), resume=args.resume,
-                       output=args.output, progress=not args.no_progress)
+                       output=args.output, progress=not args.no_progress, scheduler=args.scheduler)
     vi = getattr(args, "lang", "vi") == "vi"
     n_ok = sum(1 for s in result.statuses.values() if s == "ok")
     print(("Xong" if vi else "Done") + f": {n_ok}/{len(result.statuses)} "

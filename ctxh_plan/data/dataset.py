@@ -1,8 +1,9 @@
 """The validated, read-only dataset every analysis starts from.
 
 ``load_dataset(path)`` reads a dataset folder — ``observations.csv`` (or
-``observations*.xlsx`` when there is no CSV), optional ``targets.csv`` and
-``dataset.yaml`` — plus the national targets (``params/targets_national.csv``),
+``observations*.xlsx`` when there is no CSV), optional ``targets.csv``, ``dataset.yaml`` and
+``units.csv`` (the folder's own units; otherwise the reference tables give them) — plus the
+national targets (``params/targets_national.csv``),
 checks everything (:mod:`ctxh_plan.data.validation`) and returns a :class:`Dataset`.
 The folder's targets override the national ones per (indicator, target year).
 """
@@ -184,7 +185,7 @@ def load_dataset(path: str | Path | None = None, *, catalog: Any = None, strict:
     import pandas as pd
 
     from ctxh_plan.data.catalog import Catalog, load_catalog
-    from ctxh_plan.data.units import load_units
+    from ctxh_plan.data.units import load_folder_units
     from ctxh_plan.data.validation import check_files, check_national_targets
     from ctxh_plan.io.layout import find_dataset_files, read_dataset_meta
     from ctxh_plan.paths import default_dataset, resolve
@@ -200,7 +201,8 @@ def load_dataset(path: str | Path | None = None, *, catalog: Any = None, strict:
         obs_files, own_targets, meta = (p,), (), read_dataset_meta(p.parent)
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
     as_of = meta.get("units_as_of")
-    units = load_units(str(province or meta.get("province") or "22"), as_of=str(as_of) if as_of else None)
+    units = load_folder_units(p if p.is_dir() else p.parent, str(province or meta.get("province") or "22"),
+                              as_of=str(as_of) if as_of else None)
     res = check_files(obs_files, own_targets, catalog=cat, units=units, years=years, lang=lang,
                       refuse_person_level=True)
     nat = check_national_targets(catalog=cat, units=units, years=years, lang=lang)

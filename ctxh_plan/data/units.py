@@ -36,12 +36,15 @@ __all__ = [
     "LAST_DAY_BEFORE_REFORM",
     "PROVINCE_NAMES",
     "REFORM_DATE",
+    "UNITS_FILE",
     "Relation",
     "UnitRegistry",
     "load_conversion",
+    "load_folder_units",
     "load_units",
     "normalize_text",
     "parse_date",
+    "read_units_file",
     "unit_type_from_name",
 ]
 
@@ -54,6 +57,9 @@ LAST_DAY_BEFORE_REFORM = "2025-06-30"
 CONVERSION_COLUMNS = ("new_province", "new_unit_name", "new_unit_code", "old_unit_name", "old_unit_code",
                       "note", "old_district", "old_province")
 _CONVERSION_GLOB = "admin_conversion_2025_*.csv"
+#: a dataset folder's own unit list (written by ``ctxh-plan rebase`` and by data/national/generate.py)
+UNITS_FILE = "units.csv"
+_LEVELS = ("province", "district", "commune")
 
 
 class Relation(str, Enum):
@@ -495,3 +501,79 @@ def _check_commune_counts(districts: list[dict], old, path: Path) -> None:
             raise InputError(f"former district {d['unit_code']} has {d['communes']} communes in the district table "
                              f"but {n} in the conversion table", file=str(path), column="communes_2025_01",
                              value=d["communes"], fix="check that the conversion table lists every former commune")
+
+
+def read_units_file(path: str | Path, *, province: str | None = None, as_of: str | None = None) -> UnitRegistry:
+    """A unit registry from a ``units.csv`` (the columns of the units frame, codes as text).
+
+    Parameters
+    ----------
+    path : the CSV (UTF-8, ``,`` or ``;``): ``unit_code, name, level, parent_code, unit_type,
+        valid_from, valid_to`` — one row per unit version, one ``province`` row, every other row's
+        parent among the codes.
+    province : the province code the dataset declares (``dataset.yaml``); must be the file's province row.
+    as_of : keep only the units valid on that day.
+
+    Raises
+    ------
+    InputError
+        Missing columns, an empty or unknown level, a code listed twice for overlapping dates, an
+        unknown parent, no (or several) province rows, a province other than ``province`` — naming
+        file, row, column and value.
+    """
+    import pandas as pd
+
+    from ctxh_plan.io.csvfile import read_csv_table
+
+    p = Path(path)
+    table = read_csv_table(p)
+    missing = [c for c in UNIT_COLUMNS if c not in table.header]
+    if missing:
+        raise InputError(f"units file lacks column(s) {missing}", file=str(p), row=table.header_row,
+                         column=missing[0], fix=f"use the columns {', '.join(UNIT_COLUMNS)}")
+    rows = table.records()
+    recs = [{k: normalize_text(v) for k, v in r.items() if k and k != "_row"} for r in rows]
+    lines = [int(r["_row"]) for r in rows]
+    seen: dict[str, list[tuple[int, dict]]] = {}
+    for i, r in zip(lines, recs):
+        where = dict(file=str(p), row=i)
+        if not r["unit_code"]:
+            raise InputError("empty unit code", column="unit_code", fix="give every unit its official code", **where)
+        if r["level"] not in _LEVELS:
+            raise InputError(f"unknown level {r['level']!r}", column="level", value=r["level"],
+                             fix=f"use one of {', '.join(_LEVELS)}", **where)
+        for col in ("valid_from", "valid_to"):
+            if r[col]:
+                r[col] = parse_date(r[col], key=col)
+        for j, other in seen.get(r["unit_code"], []):
+            if (not r["valid_to"] or not other["valid_from"] or other["valid_from"] <= r["valid_to"]) and \
+                    (not other["valid_to"] or not r["valid_from"] or r["valid_from"] <= other["valid_to"]):
+                raise InputError(f"unit {r['unit_code']} is listed twice for overlapping dates (also row {j})",
+                                 column="unit_code", value=r["unit_code"],
+                                 fix="give each version of a unit its own valid_from/valid_to", **where)
+        seen.setdefault(r["unit_code"], []).append((i, r))
+    provinces = sorted({r["unit_code"] for r in recs if r["level"] == "province"})
+    if len(provinces) != 1:
+        raise InputError(f"a units file needs exactly one province, found {provinces or 'none'}", file=str(p),
+                         column="level", fix="add one row with level province (the others' parent)")
+    code = provinces[0]
+    if province is not None and str(province) != code:
+        raise InputError(f"the units file is for province {code}, dataset.yaml says {province}", file=str(p),
+                         column="unit_code", value=code, fix="make dataset.yaml's `province` the units file's province")
+    for i, r in zip(lines, recs):
+        if r["level"] != "province" and r["parent_code"] not in seen:
+            raise InputError(f"parent {r['parent_code']!r} of unit {r['unit_code']} is not in the file", file=str(p),
+                             row=i, column="parent_code", value=r["parent_code"],
+                             fix="list the parent unit too, or correct the code")
+    frame = pd.DataFrame.from_records(recs, columns=list(UNIT_COLUMNS)).astype("string").astype(object)
+    reg = UnitRegistry(frame=frame, province_code=code)
+    return reg.at(as_of) if as_of is not None else reg
+
+
+def load_folder_units(folder: str | Path | None, province: str, *, as_of: str | None = None) -> UnitRegistry:
+    """The units of a dataset folder: its ``units.csv`` when there is one (re-based and generated
+    folders), else the reference tables for ``province`` (:func:`load_units`)."""
+    f = Path(folder) / UNITS_FILE if folder is not None else None
+    if f is not None and f.is_file():
+        return read_units_file(f, province=province, as_of=as_of)
+    return load_units(province, as_of=as_of)

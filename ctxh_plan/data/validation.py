@@ -114,11 +114,11 @@ def check_national_targets(*, catalog: Any, units: Any, years: tuple[int, int] =
     return CheckResult(observations=None, targets=empty, problems=problems.frame(), inputs=[])
 
 
-def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | None, str | None]:
-    """(observation files, target files, province code, units_as_of) of the given paths."""
+def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | None, str | None, Path | None]:
+    """(observation files, target files, province code, units_as_of, dataset folder) of the given paths."""
     from ctxh_plan.io.layout import classify_path, find_dataset_files
 
-    obs, tg, province, as_of = [], [], None, None
+    obs, tg, province, as_of, folder = [], [], None, None, None
     for p in paths:
         p = Path(p)
         kind = classify_path(p)
@@ -128,6 +128,7 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | 
             tg.extend(files.targets)
             province = province or files.meta.get("province")
             as_of = as_of or files.meta.get("units_as_of")
+            folder = folder or p
         else:
             (tg if kind == "targets" else obs).append(p)
             if province is None and (p.parent / "dataset.yaml").exists():
@@ -135,7 +136,8 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | 
 
                 meta = read_dataset_meta(p.parent)
                 province, as_of = meta.get("province"), as_of or meta.get("units_as_of")
-    return obs, tg, province, as_of
+                folder = folder or p.parent
+    return obs, tg, province, as_of, folder
 
 
 def validate_paths(paths: Iterable[str | Path], *, catalog: Any = None, province: str | None = None,
@@ -158,12 +160,12 @@ def validate_paths(paths: Iterable[str | Path], *, catalog: Any = None, province
     import pandas as pd
 
     from ctxh_plan.data.catalog import Catalog, load_catalog
-    from ctxh_plan.data.units import load_units
+    from ctxh_plan.data.units import load_folder_units
 
     paths = list(paths)
-    obs, tg, meta_province, as_of = _expand(paths)
+    obs, tg, meta_province, as_of, folder = _expand(paths)
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
-    units = load_units(province or meta_province or "22", as_of=str(as_of) if as_of else None)
+    units = load_folder_units(folder, province or meta_province or "22", as_of=str(as_of) if as_of else None)
     problems = check_files(obs, tg, catalog=cat, units=units, years=years, lang=lang).problems
     if any(Path(p).is_dir() for p in paths):  # a dataset folder also uses the national targets
         national = check_national_targets(catalog=cat, units=units, years=years, lang=lang).problems
