@@ -51,6 +51,11 @@ class Indicator:
         Unit levels that report it (``province``, ``district``, ``commune``).
     group : str
         Section of the plan it belongs to.
+    synonyms : tuple of str
+        Other names the indicator goes by in reports and analysts' workbooks (e.g. "xã, phường,
+        đặc khu" after the 2025 reform for "xã, phường, thị trấn"); used to match sheets that carry
+        names only (:mod:`ctxh_plan.tracking.names`; a name shared by two indicators is refused there as
+        ambiguous, and a test keeps the shipped catalogue free of such clashes).
     """
 
     code: str
@@ -70,6 +75,7 @@ class Indicator:
     levels: tuple[str, ...] = ("province", "district")
     group: str = ""
     note: str = ""
+    synonyms: tuple[str, ...] = ()
 
     @property
     def factor(self) -> float:
@@ -124,6 +130,7 @@ class Catalog:
             row["bounds_lo"], row["bounds_hi"] = ind.bounds
             del row["bounds"]
             row["levels"] = ",".join(ind.levels)
+            row["synonyms"] = "; ".join(ind.synonyms)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -175,6 +182,13 @@ def _parse_indicator(raw: dict, path: Path, idx: int) -> Indicator:
         kw["bounds"] = (0.0, 100.0)
     if "levels" in kw:
         kw["levels"] = tuple(kw["levels"])
+    if "synonyms" in kw:
+        syn = kw["synonyms"] if kw["synonyms"] is not None else []
+        if not isinstance(syn, list) or not all(isinstance(x, str) and x.strip() for x in syn):
+            raise InputError(f"indicator {kw['code']!r}: synonyms must be a list of names",
+                             fix='e.g. synonyms: ["Số trẻ em tử vong do TNTT"]', column="synonyms", value=syn,
+                             **where)
+        kw["synonyms"] = tuple(_nfc(x).strip() for x in syn)
     if kw["kind"].is_ratio and "aggregation" not in kw:
         kw["aggregation"] = Aggregation.RATIO
     for key in ("numerator", "denominator"):

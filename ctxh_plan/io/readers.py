@@ -31,6 +31,7 @@ from ctxh_plan.data.privacy import check_person_level, fold_text
 from ctxh_plan.errors import InputError
 
 __all__ = [
+    "ADOPTION_COLUMNS",
     "OBSERVATION_COLUMNS",
     "PROVENANCE_COLUMNS",
     "REQUIRED_OBSERVATION_COLUMNS",
@@ -51,6 +52,8 @@ REQUIRED_OBSERVATION_COLUMNS = ("unit_code", "indicator_code", "year", "value")
 TARGET_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "value_hi", "kind", "base_year",
                   "source", "verification", "note")
 REQUIRED_TARGET_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "kind")
+#: optional columns of an adopted-targets file (``ctxh-plan adopt``): the deciding document and who set the value
+ADOPTION_COLUMNS = ("document_number", "document_date", "set_by")
 PROVENANCE_COLUMNS = ("_file", "_sheet", "_row", "_column")
 
 #: folded header text → canonical column
@@ -72,6 +75,9 @@ _ALIASES: dict[str, str] = {
     "kind": "kind", "loai muc tieu": "kind",
     "base year": "base_year", "nam goc": "base_year",
     "verification": "verification", "kiem chung": "verification",
+    "document number": "document_number", "so van ban": "document_number", "so quyet dinh": "document_number",
+    "document date": "document_date", "ngay van ban": "document_date", "ngay ban hanh": "document_date",
+    "set by": "set_by", "nguoi dat": "set_by", "don vi dat": "set_by", "co quan dat": "set_by",
 }
 #: wide sheets: header cells that are labels, not data
 _WIDE_LABELS = {"stt", "tt", "so tt", "ten chi tieu", "chi tieu", "indicator", "indicator name", "name",
@@ -249,7 +255,8 @@ def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVA
 
 def _check_columns(columns: list[str], required: tuple[str, ...], pending: list[dict], file: str, sheet: str,
                    header_row: int) -> None:
-    known = OBSERVATION_COLUMNS if "value" in required and "scope" not in required else TARGET_COLUMNS
+    known = (OBSERVATION_COLUMNS if "value" in required and "scope" not in required
+             else TARGET_COLUMNS + ADOPTION_COLUMNS)
     for col in required:
         if col not in columns:
             pending.append(_pending("missing_column", file=file, sheet=sheet, row=header_row, column=col,
