@@ -30,6 +30,8 @@ BATCH_KEYS: dict[str, dict[str, str]] = {
     "output": {},                 # outputs folder (a run folder is created inside)
     "jobs": {},                   # kernels running at the same time
     "notebooks": {},              # optional {unit: path, summary: path} templates
+    # {data: tracking folder, period: "2026-H1"}: the "Theo dõi thực hiện" sections (also feeds tracking_period)
+    "tracking": {"unit_report": "tracking_dir", "province_summary": "tracking_dir"},
 }
 
 
@@ -51,6 +53,8 @@ class BatchConfig:
     jobs: int = 2
     unit_notebook: Path = field(default_factory=Path)
     summary_notebook: Path = field(default_factory=Path)
+    tracking_dir: Path | None = None   # tracking folder (tracking.yaml) of the adopted plan, or None
+    tracking_period: str = ""          # period tracked, e.g. "2026-H1"
 
     def public(self) -> dict[str, Any]:
         """Parameters as recorded in the manifest (paths relative to the project root when inside it)."""
@@ -58,7 +62,9 @@ class BatchConfig:
                 "scenario": self.scenario, "lang": self.lang, "suppress_threshold": self.suppress_threshold,
                 "rebase_to": self.rebase_to, "key_indicators": self.key_indicators,
                 "appendices": self.appendices, "unit_notebook": display_path(self.unit_notebook),
-                "summary_notebook": display_path(self.summary_notebook)}
+                "summary_notebook": display_path(self.summary_notebook),
+                **({"tracking": {"data": display_path(self.tracking_dir), "period": self.tracking_period}}
+                   if self.tracking_dir else {})}
 
 
 def _fail(src: Path, key: str, problem: str, fix: str, value: Any = None) -> ParameterError:
@@ -172,10 +178,33 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
         if not p.is_file():
             raise _fail(src, "notebooks", f"{k} notebook not found", "give the path of an .ipynb file", str(p))
         templates[k] = p
+    tracking_dir, tracking_period = _check_tracking(src, doc.get("tracking"))
     return BatchConfig(source=src, name=name, dataset=dataset.resolve(), units=units, scenario=scenario,
                        lang=lang, suppress_threshold=threshold, rebase_to=rebase_to, key_indicators=keys,
                        appendices=appendices, output=output,
-                       jobs=jobs, unit_notebook=templates["unit"], summary_notebook=templates["summary"])
+                       jobs=jobs, unit_notebook=templates["unit"], summary_notebook=templates["summary"],
+                       tracking_dir=tracking_dir, tracking_period=tracking_period)
+
+
+def _check_tracking(src: Path, value: Any) -> tuple[Path | None, str]:
+    """The ``tracking`` key: ``{data: <tracking folder>, period: "2026-H1"}`` (absent = no tracking section)."""
+    if value is None:
+        return None, ""
+    fix = 'tracking: {data: "data/quang_ninh_2026", period: "2026-H1"}'
+    if not isinstance(value, dict) or set(value) != {"data", "period"} or not all(
+            isinstance(v, str) for v in value.values()):
+        raise _fail(src, "tracking", "must be a mapping with `data` (folder) and `period` (quoted)", fix, value)
+    from ctxh_plan.paths import project_root
+    from ctxh_plan.tracking.periods import parse_period
+
+    folder = Path(value["data"]) if Path(value["data"]).is_absolute() else project_root() / value["data"]
+    if not (folder / "tracking.yaml").is_file():
+        raise _fail(src, "tracking", "folder has no tracking.yaml", fix, value["data"])
+    try:
+        period = str(parse_period(value["period"]))
+    except ParameterError as exc:
+        raise _fail(src, "tracking", exc.problem, exc.fix, value["period"]) from None
+    return folder.resolve(), period
 
 
 def _check_appendices(src: Path, value: Any) -> list[str]:

@@ -83,6 +83,10 @@ _APPENDIX = (
     Param("appendix_formats", (list,), "appendix formats, e.g. ['docx', 'xlsx'] ([] = none)", item_type=str,
           item_choices=APPENDIX_FORMATS),
 )
+_TRACKING = (
+    Param("tracking_dir", (str,), "tracking folder of the adopted plan, absolute ('' = no tracking section)"),
+    Param("tracking_period", (str,), "period tracked, e.g. '2026-H1' or '2026' ('' with no tracking folder)"),
+)
 
 #: notebook stem → declared parameters (order = order in the parameters cell)
 NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
@@ -91,10 +95,11 @@ NOTEBOOK_PARAMS: dict[str, tuple[Param, ...]] = {
         *_COMMON, *_OUTPUT, *_APPENDIX,
         Param("key_indicators", (list,), "indicator codes charted ([] = the default key indicators)",
               item_type=str),
+        *_TRACKING,
     ),
     "province_summary": (
         Param("units", (list,), "unit codes to show (empty list = all units of the dataset)", item_type=str),
-        *_COMMON, *_OUTPUT, *_APPENDIX,
+        *_COMMON, *_OUTPUT, *_APPENDIX, *_TRACKING,
     ),
     "scenario_explorer": (
         Param("unit_code", (str,), "official unit code to start with ('' = first unit)"),
@@ -145,6 +150,10 @@ def check_value(param: Param, value: Any, *, source: str | None = None) -> Any:
     if param.choices is not None and value not in param.choices:
         raise ParameterError(param.name, f"must be one of {list(param.choices)}", fix=param.doc,
                              source=source, value=value)
+    if param.name == "tracking_period" and value:
+        from ctxh_plan.tracking.periods import parse_period
+
+        parse_period(value, key=param.name)
     if param.name == "suppress_threshold" and value < 0:
         raise ParameterError(param.name, "must be 0 or more", fix=param.doc, source=source, value=value)
     return value

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["observations_schema", "problems_schema", "schema_problems", "targets_schema"]
+__all__ = ["adopted_targets_schema", "observations_schema", "problems_schema", "schema_problems", "targets_schema",
+           "tracking_schema"]
 
 PERIODS = ("FY", "H1", "9M", "Q1", "Q2", "Q3", "Q4")
 
@@ -59,6 +60,62 @@ def targets_schema(years: tuple[int, int] = (2000, 2035)):
         },
         unique=["scope", "indicator_code", "target_year"],
         strict=True, ordered=True, name="targets",
+    )
+
+
+def adopted_targets_schema():
+    """Schema of the adopted-targets frame (``ctxh_plan.tracking.adopt``): one row per unit and indicator."""
+    import pandera.pandas as pa
+
+    ms = {f"milestone_{y}": pa.Column(float, nullable=True) for y in range(2026, 2031)}
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),
+            "indicator_code": pa.Column(str, pa.Check.str_length(1, 64)),
+            "operator": pa.Column(str, pa.Check.isin([">=", "<=", "<", ">", "="])),
+            **ms,
+            "target_2030": pa.Column(float, nullable=True),
+            "document_number": pa.Column(str),
+            "document_date": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
+            "set_by": pa.Column(str),
+            "note": pa.Column(str),
+        },
+        unique=["unit_code", "indicator_code"], strict=True, ordered=True, name="adopted_targets",
+    )
+
+
+def tracking_schema():
+    """Schema of the tracking frame (``ctxh_plan.tracking.track``): one row per unit × indicator of a period."""
+    import pandera.pandas as pa
+
+    status = ["on_track", "at_risk", "off_track", "no_target", "no_data"]
+    prob = dict(nullable=True, checks=pa.Check.in_range(0.0, 1.0))
+    num = dict(nullable=True)
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),
+            "unit_name": pa.Column(str),
+            "level": pa.Column(str, pa.Check.isin(["province", "commune"])),
+            "indicator_code": pa.Column(str),
+            "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-(H1|9M))?$")),
+            "value": pa.Column(float, **num), "numerator": pa.Column(float, **num),
+            "denominator": pa.Column(float, **num), "flag": pa.Column(str),
+            "same_period_last_year": pa.Column(float, **num), "change_vs_same_period": pa.Column(float, **num),
+            "change_percent": pa.Column(float, **num), "year_end_estimate": pa.Column(float, **num),
+            "year_end_lo95": pa.Column(float, **num), "year_end_hi95": pa.Column(float, **num),
+            "estimate_method": pa.Column(str, nullable=True), "share_of_year": pa.Column(float, **num),
+            "milestone": pa.Column(float, **num), "milestone_year": pa.Column("int64"),
+            "operator": pa.Column(str, pa.Check.isin(["", ">=", "<=", "<", ">", "="])),
+            "p_milestone": pa.Column(float, **prob), "status_vs_milestone": pa.Column(str, pa.Check.isin(status)),
+            "target_2030": pa.Column(float, **num), "p_target_2030": pa.Column(float, **prob),
+            "status_vs_target": pa.Column(str, pa.Check.isin(status)),
+            "trend": pa.Column(str, pa.Check.isin(["improving", "stable", "worsening", "insufficient_data"])),
+            "reported_value": pa.Column(float, **num), "reported_difference": pa.Column(float, **num),
+            "n_units": pa.Column(float, **num), "n_units_expected": pa.Column(float, **num),
+            "cause": pa.Column(str), "solution": pa.Column(str), "note": pa.Column(str),
+            "illustrative": pa.Column(bool),
+        },
+        unique=["unit_code", "indicator_code"], strict=True, ordered=True, name="tracking", coerce=False,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ctxh_plan.errors import UsageError
 
-__all__ = ["TRACKING_LABELS", "labelled_tracking", "safe_text", "write_frame_xlsx", "write_tracking"]
+__all__ = ["TRACKING_LABELS", "format_tracking", "labelled_tracking", "safe_text", "write_frame_xlsx", "write_tracking"]
 
 #: column → (vi, en) labels of the tracking outputs
 TRACKING_LABELS: dict[str, tuple[str, str]] = {
@@ -186,3 +186,42 @@ def write_tracking(tracking: Any, path: str | Path, *, catalog: Any = None, lang
         wb.save(tmp)
         normalize_ooxml(tmp)
     return p
+
+
+def format_tracking(tracking: Any, catalog: Any, lang: str = "vi", *, limit: int = 40) -> str:
+    """Terminal summary: status counts over the units, then the province's planned indicators."""
+    from ctxh_plan.data.numbers import format_number
+    from ctxh_plan.vocab import TrackingStatus
+
+    t = tracking.table
+    vi = lang == "vi"
+    prov = tracking.province_code
+    units = t[(t["unit_code"] != prov) & t["milestone"].notna()]
+    counts = units["status_vs_milestone"].value_counts()
+    order = [s.value for s in TrackingStatus if s.value != "no_target"]
+    summary = ", ".join(f"{TrackingStatus(s).label(lang)}: {int(counts.get(s, 0))}" for s in order)
+    mark = " [dữ liệu minh họa]" if tracking.illustrative else ""
+    head = (f"Theo dõi kỳ {tracking.period}: {len(units)} chỉ tiêu có mốc lộ trình của {units['unit_code'].nunique()} "
+            f"đơn vị — {summary}{mark}" if vi else
+            f"Tracking {tracking.period}: {len(units)} unit indicators with a milestone — {summary}{mark}")
+    lines = [head, ("Toàn tỉnh (tổng hợp từ các đơn vị):" if vi else "Province (aggregated from its units):"),
+             " | ".join(["Chỉ tiêu", "Thực hiện", "Cùng kỳ", "+/−", "Ước cả năm", "Mốc", "Đánh giá"] if vi else
+                        ["Indicator", "Value", "Same period", "Change", "Year-end", "Milestone", "Status"])]
+
+    def f(v: Any, code: str) -> str:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "–"
+        ind = catalog.get(code)
+        dec = 0 if ind is None or ind.kind.value == "count" else min(int(ind.decimals), 4)
+        return format_number(float(v), dec, "vi" if vi else "en")
+
+    prov_rows = t[(t["unit_code"] == prov) & t["milestone"].notna()]
+    for r in prov_rows.head(limit).to_dict("records"):
+        code = r["indicator_code"]
+        st = TrackingStatus(r["status_vs_milestone"]).label(lang)
+        p = r["p_milestone"]
+        st += "" if p is None or (isinstance(p, float) and math.isnan(p)) else f" ({round(100 * p)}%)"
+        lines.append(" | ".join([code, f(r["value"], code), f(r["same_period_last_year"], code),
+                                 f(r["change_vs_same_period"], code), f(r["year_end_estimate"], code),
+                                 f"{r['operator']} {f(r['milestone'], code)}", st]))
+    return "\n".join(lines)
