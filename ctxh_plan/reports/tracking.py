@@ -16,6 +16,7 @@ from typing import Any
 
 from ctxh_plan.reports.html import figure_png, notes_html, pick_lang, show_block, styled_table
 from ctxh_plan.reports.messages import collect_messages
+from ctxh_plan.tracking.names import post_reform
 
 __all__ = ["plan_tracking", "province_tracking_figures", "show_province_tracking", "show_unit_tracking",
            "tracking_line", "unit_tracking_table"]
@@ -88,16 +89,18 @@ def unit_tracking_table(run: Any, unit: str, catalog: Any, lang: str = "vi", thr
         mark = f"<{threshold}"
         op = r["operator"]
         mop = (">=" if ind.direction.value == "higher" else "<=") if op == "=" and ind is not None else op
-        sym = Operator(mop).vi + " " if mop in {o.value for o in Operator} else ""
-        sym30 = Operator(op).vi + " " if op in {o.value for o in Operator} else ""
+        yes_no = ind is not None and ind.kind.value == "yes_no"
+        sym = Operator(mop).vi + " " if mop in {o.value for o in Operator} and not yes_no else ""
+        sym30 = Operator(op).vi + " " if op in {o.value for o in Operator} and not yes_no else ""
         ch = r["change_vs_same_period"]
         rows.append({
-            pick_lang(lang, "Chỉ tiêu", "Indicator"): ind.name(lang) if ind else r["indicator_code"],
+            pick_lang(lang, "Chỉ tiêu", "Indicator"): (post_reform(ind.name(lang)) if lang == "vi" else ind.name(lang))
+            if ind else r["indicator_code"],
             pick_lang(lang, "ĐVT", "Unit"): ind.unit(lang) if ind else "",
             pick_lang(lang, f"Thực hiện {tr.period}", f"Value {tr.period}"): mark if hide else _fmt(r["value"], ind, lang),
             pick_lang(lang, "Cùng kỳ", "Same period"): mark if hide else _fmt(r["same_period_last_year"], ind, lang),
-            pick_lang(lang, "Tăng/giảm", "Change"): "" if hide else (
-                ("+" if (ch or 0) > 0 else "") + _fmt(ch, ind, lang)),
+            pick_lang(lang, "Tăng/giảm", "Change"): "" if hide or yes_no else (
+                ("+" if ch > 0 else "−" if ch < 0 else "") + _fmt(abs(ch), ind, lang) if not math.isnan(ch) else "–"),
             pick_lang(lang, "Ước cả năm", "Year-end"): mark if hide else _fmt(r["year_end_estimate"], ind, lang),
             pick_lang(lang, f"Mốc {tr.period.year}", f"Milestone {tr.period.year}"):
                 "–" if math.isnan(r["milestone"]) else sym + _fmt(r["milestone"], ind, lang),
@@ -146,8 +149,8 @@ def show_unit_tracking(rep: Any, tracking_dir: str, period: str) -> None:
         on_time = me["on_time"].iloc[0]
         line = pick_lang(rep.lang, f"Đơn vị đã gửi báo cáo ngày {sent:%d/%m/%Y}" if sent else "Đơn vị đã gửi báo cáo",
                          f"Report sent on {sent:%d/%m/%Y}" if sent else "Report received")
-        line += pick_lang(rep.lang, " (đúng hạn)." if on_time is True else " (muộn hạn).",
-                          " (on time)." if on_time is True else " (late).")
+        ok = str(on_time) != "<NA>" and bool(on_time)
+        line += pick_lang(rep.lang, " (đúng hạn)." if ok else " (sau hạn).", " (on time)." if ok else " (late).")
     else:
         line = pick_lang(rep.lang, "Chưa nhận được báo cáo của đơn vị cho kỳ này.",
                          "No report received from the unit for this period.")
@@ -255,13 +258,14 @@ def show_province_tracking(s: Any, tracking_dir: str, period: str) -> None:
             f'{html.escape(_SYMBOL.get(st, ""))}</td>' if isinstance(st, str) else "<td></td>"
             for st in grid.loc[u])
         cells.append(f"<tr><td>{html.escape(str(names.get(u, u)))}</td>{tds}</tr>")
-    heads = "".join(f'<th title="{html.escape(cat[c].name(lang))}">{html.escape(c)}</th>' for c in codes)
+    heads = "".join(f'<th title="{html.escape(post_reform(cat[c].name(lang)))}">{html.escape(c)}</th>' for c in codes)
     legend = " · ".join(f'<span style="background:{col};padding:0 4px">{_SYMBOL[k]}</span> '
                         f"{html.escape(_status(k, math.nan, False, lang))}" for k, col in _STATUS_COLORS.items())
     grid_html = (f'<p>{legend}</p><table class="dataframe"><thead><tr><th>'
                  f'{html.escape(pick_lang(lang, "Đơn vị", "Unit"))}</th>{heads}</tr></thead>'
                  f'<tbody>{"".join(cells)}</tbody></table>')
-    names_list = "; ".join(f"{c}: {cat[c].name(lang)}" for c in codes)
+    names_list = "; ".join(f"{c}: {post_reform(cat[c].name(lang)) if lang == 'vi' else cat[c].name(lang)}"
+                           for c in codes)
     show_block(pick_lang(lang, f"5. Đánh giá so với mốc lộ trình năm {tr.period.year} theo đơn vị và chỉ tiêu",
                          f"5. Status against the {tr.period.year} milestones by unit and indicator"),
                grid_html + notes_html([names_list], lang), s.illustrative, lang)

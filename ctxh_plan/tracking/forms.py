@@ -34,6 +34,7 @@ from typing import Any
 
 from ctxh_plan.data.privacy import fold_text
 from ctxh_plan.errors import InputError
+from ctxh_plan.tracking.names import post_reform
 from ctxh_plan.tracking.periods import Calendar, Period
 
 __all__ = [
@@ -263,7 +264,7 @@ def write_form(path: str | Path, *, unit_code: str, unit_name: str, period: Peri
             n_group += 1
         r += 1
         ref = last_year.get(code)
-        vals = [stt, code, ind.name_vi, ind.unit_vi, "–" if ref is None or math.isnan(ref) else ref]
+        vals = [stt, code, post_reform(ind.name_vi), ind.unit_vi, "–" if ref is None or math.isnan(ref) else ref]
         ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(ind.name_vi) / 62))
         for j, v in enumerate(vals, start=1):
             c = ws.cell(row=r, column=j, value=v)
@@ -774,9 +775,21 @@ def collect_forms(folder: str | Path, period: Period, *, catalog: Any, units: An
     if not d.is_dir():
         raise InputError("folder of received forms not found", file=str(d),
                          fix=f"give the folder holding the forms of {period} (e.g. received/{period})")
+    from ctxh_plan.errors import PersonLevelDataError
+
     matcher = IndicatorMatcher(catalog)
-    readings = [read_form(p, period, matcher=matcher, units=units)
-                for p in sorted(d.glob("*.xlsx")) if not p.name.startswith(("~$", "."))]
+    readings = []
+    for p in sorted(d.glob("*.xlsx")):
+        if p.name.startswith(("~$", ".")):
+            continue
+        try:
+            readings.append(read_form(p, period, matcher=matcher, units=units))
+        except PersonLevelDataError as exc:  # refused: the file is not used, the table says why
+            r = FormReading(file=str(p), unit_code=None, period=None, submitted_on=None)
+            w = exc.where
+            r.problems.append(_problem(str(p), w.sheet or "", w.row, w.column or "", w.value,
+                                       f"tệp bị từ chối: {exc.problem}", exc.fix))
+            readings.append(r)
     files = pd.DataFrame([{"file": r.file, "unit_code": r.unit_code or "", "submitted_on": r.submitted_on,
                            "rows": r.rows, "filled": r.filled, "by_name": r.by_name} for r in readings],
                          columns=["file", "unit_code", "submitted_on", "rows", "filled", "by_name"])

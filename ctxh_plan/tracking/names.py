@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MATCH_HOW", "IndicatorMatcher", "NameMatch", "fold_key", "name_key"]
+__all__ = ["MATCH_HOW", "IndicatorMatcher", "NameMatch", "fold_key", "name_key", "post_reform"]
 
 #: how a name was matched (``how`` column) → (vi, en)
 MATCH_HOW = {
@@ -51,6 +51,13 @@ def _words(text: Any) -> list[str]:
     s = _DIGIT_DOT_RE.sub("", s.lower())  # 1.000 = 1,000 = 1000
     s = re.sub(r"[^\w‰%]+", " ", s)
     return s.split()
+
+
+def post_reform(text: str) -> str:
+    """An indicator name as written after 1 July 2025: "xã, phường, đặc khu" instead of "xã, phường, thị trấn"
+    (the catalogue keeps the 2021 wording of QĐ 23; the new one is among its synonyms)."""
+    return text.replace("xã, phường, thị trấn", "xã, phường, đặc khu").replace(
+        "Xã, phường, thị trấn", "Xã, phường, đặc khu")
 
 
 def name_key(text: Any) -> str:
@@ -114,26 +121,29 @@ class IndicatorMatcher:
         self._unit_keys = {name_key(ind.unit_vi) for ind in self.catalog if ind.unit_vi}
         for ind in self.catalog:
             for how, name in [("name", ind.name_vi)] + [("synonym", s) for s in ind.synonyms]:
-                for key in dict.fromkeys(self._variants(name)):
-                    self._exact.setdefault(key, set()).add((ind.code, how))
-                    self._folded.setdefault(fold_key(key), set()).add(ind.code)
+                for text in self._variant_texts(name):
+                    self._exact.setdefault(name_key(text), set()).add((ind.code, how))
+                    self._folded.setdefault(fold_key(text), set()).add(ind.code)
             self._names[ind.code] = fold_key(ind.name_vi)
 
     def clashes(self) -> dict[str, list[str]]:
         """Keys that stand for more than one indicator (should be empty for a usable catalogue)."""
         return {k: sorted({c for c, _ in v}) for k, v in self._exact.items() if len({c for c, _ in v}) > 1}
 
-    def _variants(self, text: Any) -> list[str]:
-        """Keys of a name: as written, and without a trailing bracket that gives a unit of measure
+    def _variant_texts(self, text: Any) -> list[str]:
+        """A name as written, and without a trailing bracket that gives a unit of measure
         ("(%)", "(‰ trẻ đẻ sống)", "(trên 1.000 trẻ đẻ sống)")."""
         name = unicodedata.normalize("NFC", str(text)).strip()
-        out = [name_key(name)]
+        out = [name]
         m = re.match(r"^(.*\S)\s*\(([^()]*)\)\s*$", name)
         if m:
             inner = name_key(m.group(2))
-            if inner in self._unit_keys or inner.startswith(("trên ", "tren ")) or inner in ("%", "‰"):
-                out.append(name_key(m.group(1)))
+            if inner in self._unit_keys or fold_key(m.group(2)).startswith("tren ") or inner in ("%", "‰"):
+                out.append(m.group(1))
         return out
+
+    def _variants(self, text: Any) -> list[str]:
+        return [name_key(t) for t in self._variant_texts(text)]
 
     def candidates(self, text: Any, n: int = 3) -> tuple[str, ...]:
         """The ``n`` catalogue codes whose names are closest to ``text`` (folded, difflib ratio)."""
@@ -159,8 +169,8 @@ class IndicatorMatcher:
                     how = "name" if any(h == "name" for _, h in hits) else "synonym"
                     return NameMatch(name, codes[0], how)
                 return NameMatch(name, None, "ambiguous", tuple(codes))
-        for key in keys:
-            folded = fold_key(key)
+        for text in self._variant_texts(name):
+            folded = fold_key(text)
             codes = sorted(self._folded.get(folded, ()))
             if len(codes) == 1:
                 return NameMatch(name, codes[0], "folded")

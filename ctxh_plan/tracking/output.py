@@ -14,7 +14,7 @@ from typing import Any
 
 from ctxh_plan.errors import UsageError
 
-__all__ = ["TRACKING_LABELS", "format_tracking", "labelled_tracking", "safe_text", "write_frame_xlsx", "write_tracking"]
+__all__ = ["TRACKING_LABELS", "csv_safe", "format_tracking", "labelled_tracking", "safe_text", "write_frame_xlsx", "write_tracking"]
 
 #: column → (vi, en) labels of the tracking outputs
 TRACKING_LABELS: dict[str, tuple[str, str]] = {
@@ -67,6 +67,17 @@ def safe_text(v: Any) -> bool:
         return False
     except ValueError:
         return True
+
+
+def csv_safe(frame: Any) -> Any:
+    """A copy of ``frame`` whose text cells that a spreadsheet would run as a formula start with ``'``."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = ["'" + v if safe_text(v) else v for v in out[col]]
+    return out
 
 
 def _label(col: str, lang: str) -> str:
@@ -151,11 +162,7 @@ def write_tracking(tracking: Any, path: str | Path, *, catalog: Any = None, lang
         catalog = load_catalog()
     table = labelled_tracking(tracking.table, catalog, lang)
     if p.suffix.lower() == ".csv":
-        t = table.copy()
-        for col in t.columns:
-            if t[col].dtype == object:
-                t[col] = ["'" + v if safe_text(v) else v for v in t[col]]
-        return write_frame(t, p)
+        return write_frame(csv_safe(table), p)
     if p.suffix.lower() != ".xlsx":
         raise UsageError(f"-o {p}: unknown format {p.suffix!r} — fix: use a .xlsx or .csv file name")
     note = "DỮ LIỆU MINH HỌA — illustrative data, not official statistics" if tracking.illustrative else ""

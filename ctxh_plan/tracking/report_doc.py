@@ -19,7 +19,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-__all__ = ["change_sentence", "report_file_name", "write_report"]
+from ctxh_plan.tracking.names import post_reform
+
+__all__ = ["change_sentence", "post_reform", "report_file_name", "write_report"]
 
 _DOTS = "…" * 30
 
@@ -126,12 +128,6 @@ def _hidden(ind: Any, *values: float, threshold: int, count: float | None = None
     if ind.kind.is_ratio:
         values = (count,)
     return any(v is not None and not (isinstance(v, float) and math.isnan(v)) and 0 < v < threshold for v in values)
-
-
-def post_reform(text: str) -> str:
-    """Names as written after 1 July 2025: "xã, phường, đặc khu" instead of "xã, phường, thị trấn"."""
-    return text.replace("xã, phường, thị trấn", "xã, phường, đặc khu").replace(
-        "Xã, phường, thị trấn", "Xã, phường, đặc khu")
 
 
 def _name(ind: Any, lang: str) -> str:
@@ -296,6 +292,8 @@ def write_report(tracking: Any, path: str | Path, *, catalog: Any, lang: str = "
             parts.append((f"ước cả năm {_num(r['year_end_estimate'], ind, lang)}" if vi
                           else f"year-end estimate {_num(r['year_end_estimate'], ind, lang)}"))
         m_txt = f"{_bound_word(_milestone_op(r['operator'], ind), lang)} {_num(r['milestone'], ind, lang)}"
+        if ind.kind.value == "yes_no":
+            m_txt = _num(r["milestone"], ind, lang).lower()
         st = _status_text(r["status_vs_milestone"], r["p_milestone"], full_year, lang)
         parts.append((f"mốc lộ trình năm {per.year} {m_txt}: {st}" if vi
                       else f"milestone {per.year} {m_txt}: {st}"))
@@ -429,8 +427,11 @@ def _bieu1(doc: Any, tracking: Any, catalog: Any, lang: str, usable: float, thre
                                                           _num(abs(ch), ind, lang))
         from ctxh_plan.vocab import Operator
 
-        op = Operator(r["operator"]).vi + " " if r["operator"] in {o.value for o in Operator} else ""
+        yes_no = ind is not None and ind.kind.value == "yes_no"
+        op = Operator(r["operator"]).vi + " " if r["operator"] in {o.value for o in Operator} and not yes_no else ""
         mop = (Operator(_milestone_op(r["operator"], ind)).vi + " ") if op and ind is not None else op
+        if yes_no:
+            ch_txt = "–"
         st = _status_short(r["status_vs_milestone"], r["p_milestone"], not per.is_partial, lang)
         body.append([str(k), _name(ind, lang) if ind else r["indicator_code"], ind.unit(lang) if ind else "",
                      mark if hide else _num(r["value"], ind, lang),

@@ -372,7 +372,8 @@ def track_period(history: Any, plan: Any, period: Period, collection: Any, *, fo
     if est is not None:
         rows = rows.merge(est, on=_KEYS, how="left")
         has_est = rows["_est_note"].notna().to_numpy()
-        _append(notes, has_est, [str(x).split("; ")[-1] if isinstance(x, str) else "" for x in rows["_est_note"]])
+        _append(notes, has_est, [x[x.find("ước thực hiện"):] if isinstance(x, str) and "ước thực hiện" in x else ""
+                                 for x in rows["_est_note"]])
     else:
         rows["year_end_estimate"] = rows["value"]
         rows["estimate_method"] = np.where(rows["value"].notna(), "reported", "")

@@ -175,7 +175,10 @@ def edit_proposals(proposals, unit_names: dict[str, str]):
     change(PROVINCE, "CT16", "target_2030", 99.8, ADOPTED_BY)
     change(u0, "CT14", "target_2030", 99.0, f"UBND {unit_names[u0]}")           # below the national "= 100"
     change(u1, "CT05a", "target_2030", 97.0, f"UBND {unit_names[u1]}")          # below the national ≥ 98
-    change(u2, "DROWNING_DEATHS", "milestone_2027", 0.0, f"UBND {unit_names[u2]}")
+    drown = e[(e["indicator_code"] == "DROWNING_DEATHS") & (e["unit_code"] != PROVINCE)]
+    u2 = str(drown.sort_values(["milestone_2027", "unit_code"], ascending=[False, True])["unit_code"].iloc[0])
+    m27 = float(drown.loc[drown["unit_code"] == u2, "milestone_2027"].iloc[0])
+    change(u2, "DROWNING_DEATHS", "milestone_2027", max(m27 - 1.0, 0.0), f"UBND {unit_names[u2]}")
     swim = e.loc[(e["unit_code"] == u3) & (e["indicator_code"] == "SWIM_CLASSES"), "target_2030"]
     change(u3, "SWIM_CLASSES", "target_2030", float(swim.iloc[0]) + 2, f"UBND {unit_names[u3]}")
     e = e[~((e["unit_code"] == u4) & (e["indicator_code"] == "CT22"))].reset_index(drop=True)
