@@ -59,8 +59,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(v: Any) -> bool:
-    """True when ``v`` is text a spreadsheet would read as a formula."""
-    if not isinstance(v, str) or not v.startswith(_FORMULA_START):
+    """True when ``v`` is text a spreadsheet would read as a formula (a number such as ``-3`` and the target
+    operators ``=``, ``>=`` … are not)."""
+    if not isinstance(v, str) or not v.startswith(_FORMULA_START) or v.strip() in ("=", "-", "+", "–"):
         return False
     try:
         float(v.replace(",", "."))
