@@ -136,7 +136,8 @@ def test_cli_adopt_refuses_to_write_over_an_input_and_bad_values(tmp_path, capsy
     wb = load_workbook(src)
     ws = wb["targets"]
     head = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, head.index("indicator_code") + 1).value == "TNTT_DEATHS")
+    col = head.index("indicator_code") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col).value == "TNTT_DEATHS")
     ws.cell(row, head.index("target_2030") + 1).value = "2,5"
     wb.save(src)
     out = tmp_path / "plan.csv"

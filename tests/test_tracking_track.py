@@ -234,3 +234,14 @@ def test_probability_function_reads_the_forecast(ctx):
     assert (lo >= mid - 1e-12).all() and np.allclose(mid[f["hi95"] > f["lo95"]], 0.5, atol=1e-6)
     assert math.isnan(probability_of_meeting(f.assign(mean=np.nan).head(1), [1.0], [">="],
                                              catalog=ctx.history.catalog)[0])
+
+
+def test_the_plan_years_already_reported_become_history(ctx):
+    """Tracking 2027-H1: the forms of 2026 (same period last year, shares of the year) join the history."""
+    from ctxh_plan.tracking.periods import parse_period
+
+    assert ctx.history_for(parse_period("2026-H1")) is ctx.history
+    h = ctx.history_for(parse_period("2027-H1")).observations
+    got = h[h["year"] == 2026].groupby("period").size()
+    assert set(got.index) == {"H1", "FY"} and got["H1"] > 1000
+    assert ctx.history.observations["year"].max() == 2025  # the folder's history itself is unchanged

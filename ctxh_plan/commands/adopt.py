@@ -24,7 +24,8 @@ the value). With --proposal (the proposal as produced) the changed values are li
 than the national floor is always warned about and recorded in the note column.
 
 Example / ví dụ:
-  ctxh-plan adopt data/quang_ninh_2026/de_xuat_chi_tieu_da_sua.xlsx --proposal data/quang_ninh_2026/de_xuat_chi_tieu.xlsx \\
+  ctxh-plan adopt data/quang_ninh_2026/de_xuat_chi_tieu_da_sua.xlsx \\
+      --proposal data/quang_ninh_2026/de_xuat_chi_tieu.xlsx \\
       --document 25/QĐ-UBND --date 2026-01-20 --set-by "UBND tỉnh Quảng Ninh" -o adopted_targets.csv
 """
 

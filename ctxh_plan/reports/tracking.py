@@ -97,7 +97,8 @@ def unit_tracking_table(run: Any, unit: str, catalog: Any, lang: str = "vi", thr
             pick_lang(lang, "Chỉ tiêu", "Indicator"): (post_reform(ind.name(lang)) if lang == "vi" else ind.name(lang))
             if ind else r["indicator_code"],
             pick_lang(lang, "ĐVT", "Unit"): ind.unit(lang) if ind else "",
-            pick_lang(lang, f"Thực hiện {tr.period}", f"Value {tr.period}"): mark if hide else _fmt(r["value"], ind, lang),
+            pick_lang(lang, f"Thực hiện {tr.period}", f"Value {tr.period}"):
+                mark if hide else _fmt(r["value"], ind, lang),
             pick_lang(lang, "Cùng kỳ", "Same period"): mark if hide else _fmt(r["same_period_last_year"], ind, lang),
             pick_lang(lang, "Tăng/giảm", "Change"): "" if hide or yes_no else (
                 ("+" if ch > 0 else "−" if ch < 0 else "") + _fmt(abs(ch), ind, lang) if not math.isnan(ch) else "–"),
@@ -225,7 +226,8 @@ def show_province_tracking(s: Any, tracking_dir: str, period: str) -> None:
     a = sub.attrs
     shown = sub[sub["expected"] == 1][["unit_code", "unit_name", "received", "submitted_on", "on_time", "days_late",
                                        "indicators_filled", "indicators_expected", "note"]].copy()
-    shown["received"] = [pick_lang(lang, "có", "yes") if x else pick_lang(lang, "chưa", "no") for x in shown["received"]]
+    shown["received"] = [pick_lang(lang, "có", "yes") if x else pick_lang(lang, "chưa", "no")
+                         for x in shown["received"]]
     shown["on_time"] = ["–" if str(x) == "<NA>" else (pick_lang(lang, "có", "yes") if bool(x) else
                                                       pick_lang(lang, "không", "no")) for x in shown["on_time"]]
     shown["submitted_on"] = [x.strftime("%d/%m/%Y") if hasattr(x, "strftime") else "–" for x in shown["submitted_on"]]

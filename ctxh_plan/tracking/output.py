@@ -14,7 +14,8 @@ from typing import Any
 
 from ctxh_plan.errors import UsageError
 
-__all__ = ["TRACKING_LABELS", "csv_safe", "format_tracking", "labelled_tracking", "safe_text", "write_frame_xlsx", "write_tracking"]
+__all__ = ["TRACKING_LABELS", "csv_safe", "format_tracking", "labelled_tracking", "safe_text", "write_frame_xlsx",
+           "write_tracking"]
 
 #: column → (vi, en) labels of the tracking outputs
 TRACKING_LABELS: dict[str, tuple[str, str]] = {

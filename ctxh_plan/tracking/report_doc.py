@@ -178,7 +178,7 @@ def _header_block(doc: Any, *, issuing_body: str, place: str, period: Any, lang:
             r.cells[j].width = Mm(w)
     left = [(issuing_body.upper(), True), ("", False), ("Số: …/BC-UBND" if lang == "vi" else "No.: …/BC-UBND", False)]
     right = [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True), ("Độc lập - Tự do - Hạnh phúc", True),
-             (f"{place}, ngày … tháng … năm {period.year if period.part != 'FY' else period.year}", False)]
+             (f"{place}, ngày … tháng … năm {period.year}", False)]
     for i in range(3):
         dw._cell_text(t.rows[i].cells[0], left[i][0], bold=left[i][1], align="center", size=12 if i == 0 else 13)
         c = t.rows[i].cells[1]
@@ -289,14 +289,14 @@ def write_report(tracking: Any, path: str | Path, *, catalog: Any, lang: str = "
         parts = [f"- {name}: {sent}"]
         if not full_year and not math.isnan(r["year_end_estimate"]) and not _hidden(
                 ind, r["value"], threshold=threshold, count=r["numerator"]):
-            parts.append((f"ước cả năm {_num(r['year_end_estimate'], ind, lang)}" if vi
-                          else f"year-end estimate {_num(r['year_end_estimate'], ind, lang)}"))
+            parts.append(f"ước cả năm {_num(r['year_end_estimate'], ind, lang)}" if vi
+                          else f"year-end estimate {_num(r['year_end_estimate'], ind, lang)}")
         m_txt = f"{_bound_word(_milestone_op(r['operator'], ind), lang)} {_num(r['milestone'], ind, lang)}"
         if ind.kind.value == "yes_no":
             m_txt = _num(r["milestone"], ind, lang).lower()
         st = _status_text(r["status_vs_milestone"], r["p_milestone"], full_year, lang)
-        parts.append((f"mốc lộ trình năm {per.year} {m_txt}: {st}" if vi
-                      else f"milestone {per.year} {m_txt}: {st}"))
+        parts.append(f"mốc lộ trình năm {per.year} {m_txt}: {st}" if vi
+                      else f"milestone {per.year} {m_txt}: {st}")
         para("; ".join(parts) + ".", align="justify")
         if r["status_vs_milestone"] in ("at_risk", "off_track"):
             behind.append(r)
@@ -306,7 +306,8 @@ def write_report(tracking: Any, path: str | Path, *, catalog: Any, lang: str = "
     if vi:
         para(f"Trong {n_m} chỉ tiêu có mốc lộ trình năm {per.year} của các đơn vị: {int(counts.get('on_track', 0))} "
              f"chỉ tiêu {'đạt' if full_year else 'đúng lộ trình'}, {int(counts.get('at_risk', 0))} chỉ tiêu có nguy cơ "
-             f"không đạt, {int(counts.get('off_track', 0))} chỉ tiêu {'chưa đạt' if full_year else 'chậm so với lộ trình'}"
+             f"không đạt, {int(counts.get('off_track', 0))} chỉ tiêu "
+             f"{'chưa đạt' if full_year else 'chậm so với lộ trình'}"
              f", {int(counts.get('no_data', 0))} chỉ tiêu chưa có số liệu (chi tiết tại Biểu 3).")
     else:
         para(f"Of {n_m} unit indicators with a {per.year} milestone: {int(counts.get('on_track', 0))} on track, "
@@ -454,7 +455,8 @@ def _bieu1(doc: Any, tracking: Any, catalog: Any, lang: str, usable: float, thre
               if vi else "Province rates are ratios of the units' summed numerators and denominators.")]
     if per.is_partial:
         notes.append("Ước cả năm: số 6 tháng ÷ tỷ lệ 6 tháng/cả năm của những năm trước (của đơn vị, nếu không có thì "
-                     "của toàn tỉnh)." if vi else "Year-end estimate: the period's figure ÷ its past share of the year.")
+                     "của toàn tỉnh)." if vi else
+                     "Year-end estimate: the period's figure ÷ its past share of the year.")
     if hidden_any:
         notes.append(f"{mark}: số nhỏ của chỉ tiêu nhạy cảm không công bố để bảo vệ trẻ em." if vi
                      else f"{mark}: small counts of sensitive indicators are not published.")
@@ -515,7 +517,8 @@ def _bieu3(doc: Any, tracking: Any, lang: str, usable: float) -> None:
     _table_heading(doc, "Biểu 3" if vi else "Table 3",
                    (f"Đánh giá thực hiện lộ trình năm {per.year} theo đơn vị" if vi
                     else f"Milestones {per.year} by unit"),
-                   ("Số chỉ tiêu có mốc lộ trình theo mức đánh giá" if vi else "Indicators with a milestone, by status"))
+                   ("Số chỉ tiêu có mốc lộ trình theo mức đánh giá" if vi
+                    else "Indicators with a milestone, by status"))
     headers = (["STT", "Đơn vị", "Số chỉ tiêu có mốc", "Đạt" if full else "Đúng lộ trình", "Có nguy cơ không đạt",
                 "Chưa đạt" if full else "Chậm so với lộ trình", "Chưa có số liệu"] if vi else
                ["No.", "Unit", "With a milestone", "On track", "At risk", "Off track", "No data"])

@@ -27,6 +27,33 @@ class TrackingContext:
     causes_problems: list = field(default_factory=list)
     forecasts: Any = None
     timings: dict = field(default_factory=dict)
+    _collected: dict = field(default_factory=dict, repr=False)
+
+    def collected(self, period: Period) -> Any:
+        """The observations of an earlier period from ``received/<period>`` (cached), or None."""
+        if period not in self._collected:
+            from ctxh_plan.tracking.forms import collect_forms
+
+            d = self.folder.received / str(period) if self.folder.received is not None else None
+            self._collected[period] = (collect_forms(d, period, catalog=self.history.catalog,
+                                                     units=self.history.units).observations
+                                       if d is not None and d.is_dir() else None)
+        return self._collected[period]
+
+    def history_for(self, period: Period) -> Any:
+        """The history, with the periods of the plan already reported in the year before ``period``
+        (e.g. 2026-H1 and 2026 when tracking 2027-H1: the same period last year and the shares of the year)."""
+        import pandas as pd
+
+        from ctxh_plan.tracking.periods import FIRST_YEAR
+
+        extra = [self.collected(Period(period.year - 1, part)) for part in ("H1", "9M", "FY")
+                 if period.year - 1 >= FIRST_YEAR]
+        extra = [e for e in extra if e is not None and len(e)]
+        if not extra:
+            return self.history
+        obs = pd.concat([self.history.observations, *extra], ignore_index=True)
+        return self.history.replace(observations=obs)
 
     @property
     def units(self) -> list[str]:
@@ -116,14 +143,22 @@ def run_tracking(ctx: TrackingContext, period: str | Period, *, received: str | 
         extra = pd.DataFrame(ctx.causes_problems)
         coll.problems = pd.concat([coll.problems, extra[list(coll.problems.columns)]], ignore_index=True) \
             if len(coll.problems) else extra
+    history = ctx.history_for(per)
     t1 = time.perf_counter()
-    if ctx.forecasts is None:
-        from ctxh_plan.targets.projection import forecast_observations, prepare_observations
-        from ctxh_plan.targets.settings import load_settings
+    from ctxh_plan.targets.projection import forecast_observations, prepare_observations
+    from ctxh_plan.targets.settings import load_settings
 
-        ctx.forecasts = forecast_observations(prepare_observations(ctx.history), ctx.history.catalog, load_settings())
+    if history is not ctx.history:  # the plan's own earlier year is history now: forecast from it
+        base = max(int(history.observations["year"].max()), 2025)
+        forecasts = forecast_observations(prepare_observations(history), history.catalog,
+                                          load_settings().with_(base_year=base))
+    else:
+        if ctx.forecasts is None:
+            ctx.forecasts = forecast_observations(prepare_observations(ctx.history), ctx.history.catalog,
+                                                  load_settings())
+        forecasts = ctx.forecasts
     t2 = time.perf_counter()
-    tr = track_period(ctx.history, ctx.plan, per, coll, forecasts=ctx.forecasts, causes=ctx.causes,
+    tr = track_period(history, ctx.plan, per, coll, forecasts=forecasts, causes=ctx.causes,
                       settings=ctx.settings, calendar=ctx.calendar, expected=expected, units=ctx.units,
                       illustrative=ctx.illustrative, documents=ctx.plan.documents())
     t3 = time.perf_counter()
