@@ -76,7 +76,7 @@ def _derived(catalog: Any) -> dict[str, tuple[str, str]]:
 def form_indicators(unit_code: str, *, catalog: Any, plan: Any = None, history: Any = None,
                     period: Period | None = None, province_code: str = "",
                     province_extra: Sequence[str] = ()) -> list[str]:
-    """Indicators a unit reports for a period, in catalogue order.
+    """Indicators a unit reports for a period, grouped by plan section (catalogue order).
 
     A unit: its plan indicators and the indicators it reported in the year before the period; a rate
     computed from two catalogue counts is replaced by those counts; indicators the catalogue keeps for
@@ -111,7 +111,11 @@ def form_indicator_map(units: Sequence[str], *, catalog: Any, plan: Any = None, 
             reported.setdefault(u, set()).add(c)
     derived = _derived(catalog)
     province_only = {i.code for i in catalog if tuple(i.levels) == ("province",)}
-    order = {c: k for k, c in enumerate(catalog.codes())}
+    # plan sections in the order they first appear in the catalogue, indicators in catalogue order within each
+    groups: dict[str, int] = {}
+    for ind in catalog:
+        groups.setdefault(ind.group, len(groups))
+    order = {c: (groups[catalog[c].group], k) for k, c in enumerate(catalog.codes())}
     out: dict[str, list[str]] = {}
     for unit in units:
         is_province = bool(province_code) and unit == province_code
@@ -130,7 +134,7 @@ def form_indicator_map(units: Sequence[str], *, catalog: Any, plan: Any = None, 
                 keep.add(c)
         if not is_province:
             keep -= province_only
-        out[unit] = sorted(keep, key=lambda c: order.get(c, len(order)))
+        out[unit] = sorted(keep, key=lambda c: order.get(c, (len(groups), 0)))
     return out
 
 
@@ -265,7 +269,7 @@ def write_form(path: str | Path, *, unit_code: str, unit_name: str, period: Peri
         r += 1
         ref = last_year.get(code)
         vals = [stt, code, post_reform(ind.name_vi), ind.unit_vi, "–" if ref is None or math.isnan(ref) else ref]
-        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(ind.name_vi) / 62))
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(ind.name_vi) / 75))
         for j, v in enumerate(vals, start=1):
             c = ws.cell(row=r, column=j, value=v)
             c.font, c.border = f_normal, box
@@ -283,6 +287,7 @@ def write_form(path: str | Path, *, unit_code: str, unit_name: str, period: Peri
                 v = None
             c = ws.cell(row=r, column=j, value=v)
             c.font, c.border = f_normal, box
+            c.alignment = Alignment(vertical="center", wrap_text=j == ncol)
             if j == 6 or j == ncol or (ratio_inputs and j in (7, 8)):
                 c.protection, c.fill = unlocked, open_fill
             else:
