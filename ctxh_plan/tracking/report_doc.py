@@ -286,6 +286,8 @@ def write_report(tracking: Any, path: str | Path, *, catalog: Any, lang: str = "
             sent = f"{mark} ({'số nhỏ, không công bố' if vi else 'small number, not published'})"
         else:
             sent = change_sentence(r["value"], r["same_period_last_year"], ind, per.year - 1, lang)
+        if "estimate" in str(r.get("flag", "")):  # the annual report's figures are estimates ("ước thực hiện")
+            sent = ("ước " if vi else "estimated ") + sent
         parts = [f"- {name}: {sent}"]
         if not full_year and not math.isnan(r["year_end_estimate"]) and not _hidden(
                 ind, r["value"], threshold=threshold, count=r["numerator"]):
@@ -418,7 +420,7 @@ def _bieu1(doc: Any, tracking: Any, catalog: Any, lang: str, usable: float, thre
                ["No.", "Indicator", "Unit", f"{per}", f"Same period {per.year - 1}", "Change", "Year-end",
                 f"Milestone {per.year}", "Status", "2030 target", "Causes", "Solutions"])
     body = []
-    hidden_any = False
+    hidden_any = any_estimate = False
     for k, r in enumerate(rows.to_dict("records"), start=1):
         ind = catalog.get(r["indicator_code"])
         hide = _hidden(ind, r["value"], r["same_period_last_year"], threshold=threshold, count=r["numerator"])
@@ -434,8 +436,10 @@ def _bieu1(doc: Any, tracking: Any, catalog: Any, lang: str, usable: float, thre
         if yes_no:
             ch_txt = "–"
         st = _status_short(r["status_vs_milestone"], r["p_milestone"], not per.is_partial, lang)
+        est = "estimate" in str(r.get("flag", ""))
+        any_estimate |= est and not hide
         body.append([str(k), _name(ind, lang) if ind else r["indicator_code"], ind.unit(lang) if ind else "",
-                     mark if hide else _num(r["value"], ind, lang),
+                     mark if hide else _num(r["value"], ind, lang) + (" (ư)" if est else ""),
                      mark if hide else _num(r["same_period_last_year"], ind, lang), "" if hide else ch_txt,
                      mark if hide else _num(r["year_end_estimate"], ind, lang),
                      "–" if math.isnan(r["milestone"]) else mop + _num(r["milestone"], ind, lang), st,
@@ -457,6 +461,9 @@ def _bieu1(doc: Any, tracking: Any, catalog: Any, lang: str, usable: float, thre
         notes.append("Ước cả năm: số 6 tháng ÷ tỷ lệ 6 tháng/cả năm của những năm trước (của đơn vị, nếu không có thì "
                      "của toàn tỉnh)." if vi else
                      "Year-end estimate: the period's figure ÷ its past share of the year.")
+    if any_estimate:
+        notes.append("(ư): ước thực hiện (báo cáo năm gửi trước khi hết năm)." if vi
+                     else "(e): estimate (the annual report is sent before the year ends).")
     if hidden_any:
         notes.append(f"{mark}: số nhỏ của chỉ tiêu nhạy cảm không công bố để bảo vệ trẻ em." if vi
                      else f"{mark}: small counts of sensitive indicators are not published.")
