@@ -31,6 +31,14 @@ PERIOD_FRACTION = {"H1": 0.5, "6M": 0.5, "9M": 0.75, "Q1": 0.25}
 _KEEP_AS_IS = {"percent", "share_of_units", "yes_no"}
 
 
+def _year_spans(years: Any) -> Any:
+    """"2023–2025" (or "2025") per group of a grouped year column (vectorised min/max)."""
+    import pandas as pd
+
+    lo, hi = years.min().astype(int), years.max().astype(int)
+    return pd.Series([f"{a}–{b}" if a != b else str(a) for a, b in zip(lo, hi)], index=lo.index, dtype=object)
+
+
 def estimate_year_end(obs: Any, catalog: Any, *, parents: Mapping[str, str] | None = None,
                       min_count: float = 0.0) -> Any:
     """Add an estimated FY row for every (unit, indicator, year) that has only partial values.
@@ -89,8 +97,7 @@ def estimate_year_end(obs: Any, catalog: Any, *, parents: Mapping[str, str] | No
     num_ok = pair["numerator"].notna() & pair["numerator_fy"].notna() & (pair["numerator_fy"] > 0)
     gn = pair[num_ok].groupby("index")
     num_share = gn["numerator"].sum() / gn["numerator_fy"].sum()
-    years_used = g["year_h"].agg(
-        lambda y: f"{int(y.min())}–{int(y.max())}" if y.min() != y.max() else str(int(y.min())))
+    years_used = _year_spans(g["year_h"])
 
     kind = cand["indicator_code"].map(indicator_map(catalog, "kind")).fillna("count")
     new = cand.copy()
@@ -115,8 +122,7 @@ def estimate_year_end(obs: Any, catalog: Any, *, parents: Mapping[str, str] | No
                 ns = ns.copy()
                 ns.loc[ps.index] = ps
                 from_parent.loc[ps.index] = True
-                parent_years.loc[ps.index] = gp["year_h"].agg(
-                    lambda y: f"{int(y.min())}–{int(y.max())}" if y.min() != y.max() else str(int(y.min())))[ps.index]
+                parent_years.loc[ps.index] = _year_spans(gp["year_h"])[ps.index]
     has_hist = s.notna() & (s > 0)
     as_is = ~has_hist & kind.isin(_KEEP_AS_IS)
     scale = ~has_hist & ~as_is
