@@ -232,6 +232,9 @@ def show_province_tracking(s: Any, tracking_dir: str, period: str) -> None:
                                                       pick_lang(lang, "không", "no")) for x in shown["on_time"]]
     shown["submitted_on"] = [x.strftime("%d/%m/%Y") if hasattr(x, "strftime") else "–" for x in shown["submitted_on"]]
     shown["note"] = [str(x).split(" / ")[0 if lang == "vi" else -1] for x in shown["note"]]
+    for col in ("days_late", "indicators_filled", "indicators_expected"):  # whole numbers, "–" when none
+        shown[col] = ["–" if x is None or (isinstance(x, float) and math.isnan(x)) else str(int(x))
+                      for x in shown[col]]
     from ctxh_plan.tracking.output import TRACKING_LABELS
 
     shown = shown.rename(columns={c: TRACKING_LABELS[c][0 if lang == "vi" else 1] for c in shown.columns
