@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up and run ctxh_plan with nothing but Python 3.11 and pip.
 
-    python3 tasks.py run     # set up .venv (pinned), then the main job: the Quảng Ninh batch
+    python3 tasks.py run     # set up .venv (pinned), then the main job: the Quảng Ninh 2026 batch
+                             # (54 units + province, history re-based, the adopted plan tracked)
     python3 tasks.py test    # set up .venv (pinned), then every test (incl. notebooks)
     python3 tasks.py setup   # only set up .venv
 
@@ -24,7 +25,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".ctxh-installed"
 
-MAIN_JOB = ["-m", "ctxh_plan", "batch", "params/quang_ninh.yaml"]
+MAIN_JOB = ["-m", "ctxh_plan", "batch", "params/quang_ninh_2026.yaml"]
 TEST_CMD = ["-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup"]
 
 

@@ -22,14 +22,16 @@ __all__ = ["VERBS", "build_parser", "describe_os_error", "main"]
 log = logging.getLogger(__name__)
 
 #: verb → module under ctxh_plan.commands (order = order in --help)
-VERBS = ("validate", "evaluate", "forecast", "project", "rebase", "appendix", "batch")
+VERBS = ("validate", "evaluate", "forecast", "project", "rebase", "appendix", "adopt", "form", "collect", "track",
+         "report", "batch")
 
 _DESCRIPTION = """\
 ctxh-plan: lập kế hoạch và theo dõi chỉ tiêu công tác trẻ em.
 Planning and target tracking for child-affairs work in Vietnamese provinces.
 
 Typical order: validate your data, evaluate 2021–2025, project 2026–2030,
-write the appendices, or run everything per unit with `batch`.
+write the appendices, or run everything per unit with `batch`. Once the plan is adopted,
+each period: adopt → form → collect → track → report.
 """
 
 

@@ -23,6 +23,8 @@ __all__ = [
     "ScenarioOperation",
     "TargetKind",
     "TargetMethod",
+    "TrackingStatus",
+    "Trend",
     "UnsdCategory",
     "label",
 ]
@@ -155,6 +157,29 @@ class UnsdCategory(_Labelled):
     INSUFFICIENT = "insufficient_data", "Không đủ số liệu", "Insufficient data"
 
 
+class TrackingStatus(_Labelled):
+    """Where a unit stands against the year's milestone or the 2030 target (plan tracking 2026–2030).
+
+    Decided by the probability that the year's value meets the milestone (thresholds in
+    ``params/tracking.yaml``); for a reported full year the probability is 1 or 0 (Đạt / Chưa đạt).
+    """
+
+    ON_TRACK = "on_track", "Đúng lộ trình", "On track"
+    AT_RISK = "at_risk", "Có nguy cơ không đạt", "At risk"
+    OFF_TRACK = "off_track", "Chậm so với lộ trình", "Off track"
+    NO_TARGET = "no_target", "Không có chỉ tiêu", "No target"
+    NO_DATA = "no_data", "Chưa có số liệu", "No data"
+
+
+class Trend(_Labelled):
+    """Direction of an indicator against the average of the three previous full years (direction-aware)."""
+
+    IMPROVING = "improving", "Chuyển biến tốt", "Improving"
+    STABLE = "stable", "Ổn định", "Stable"
+    WORSENING = "worsening", "Chuyển biến xấu", "Worsening"
+    INSUFFICIENT = "insufficient_data", "Chưa đủ số liệu", "Insufficient data"
+
+
 class Flag(_Labelled):
     APPROXIMATE = "approximate", "Số gần đúng", "Approximate"
     ESTIMATE = "estimate", "Ước thực hiện", "Estimate"
@@ -210,7 +235,8 @@ def label(member: _Labelled | str, lang: str = "vi") -> str:
     """Label of an enum member (or its raw value) in ``lang``; unknown strings pass through."""
     if isinstance(member, _Labelled):
         return member.label(lang)
-    for enum in (Attainment, ProgressCategory, UnsdCategory, Kind, Direction, Flag, Level, TargetKind):
+    for enum in (Attainment, ProgressCategory, UnsdCategory, Kind, Direction, Flag, Level, TargetKind,
+                 TrackingStatus, Trend):
         try:
             return enum(member).label(lang)
         except ValueError:

@@ -213,7 +213,7 @@ def test_ctrl_c_on_dask_is_one_line_exit_130_and_leaves_no_process(tmp_path):
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert err.strip().splitlines() == ["Interrupted / Đã dừng theo yêu cầu"]
+    assert err.strip().splitlines() == ["Interrupted / Đã dừng theo yêu cầu"], err
     run_dir = next((tmp_path / "out").glob("c-*"))
     man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert man["status"] == "interrupted" and man["engine"]["name"] == "dask"

@@ -32,6 +32,8 @@ BATCH_KEYS: dict[str, dict[str, str]] = {
     "output": {},                 # outputs folder (a run folder is created inside)
     "jobs": {},                   # kernels running at the same time
     "notebooks": {},              # optional {unit: path, summary: path} templates
+    # {data: tracking folder, period: "2026-H1"}: the "Theo dõi thực hiện" sections (also feeds tracking_period)
+    "tracking": {"unit_report": "tracking_dir", "province_summary": "tracking_dir"},
 }
 
 
@@ -53,6 +55,8 @@ class BatchConfig:
     jobs: int = 2
     unit_notebook: Path = field(default_factory=Path)
     summary_notebook: Path = field(default_factory=Path)
+    tracking_dir: Path | None = None   # tracking folder (tracking.yaml) of the adopted plan, or None
+    tracking_period: str = ""          # period tracked, e.g. "2026-H1"
 
     def public(self) -> dict[str, Any]:
         """Parameters as recorded in the manifest (paths relative to the project root when inside it)."""
@@ -60,7 +64,9 @@ class BatchConfig:
                 "scenario": self.scenario, "lang": self.lang, "suppress_threshold": self.suppress_threshold,
                 "rebase_to": self.rebase_to, "key_indicators": self.key_indicators,
                 "appendices": self.appendices, "unit_notebook": display_path(self.unit_notebook),
-                "summary_notebook": display_path(self.summary_notebook)}
+                "summary_notebook": display_path(self.summary_notebook),
+                **({"tracking": {"data": display_path(self.tracking_dir), "period": self.tracking_period}}
+                   if self.tracking_dir else {})}
 
 
 def _units_rule(value: Any) -> str | None:
@@ -110,6 +116,8 @@ def batch_fields(default_name: str = "batch") -> tuple[Field, ...]:
         fed("appendices", "appendix_formats", ["docx", "xlsx"]),
         Field("output", (str,), "a folder, e.g. outputs", default="outputs"),
         Field("jobs", (int,), "a whole number of parallel kernels, e.g. jobs: 2", default=2, minimum=1),
+        Field("tracking", (dict, type(None)), 'tracking: {data: "data/quang_ninh_2026", period: "2026-H1"}',
+              default=None, rule=_tracking_rule),
         Field("notebooks", (dict,), "e.g. notebooks: {unit: notebooks/unit_report.ipynb}", default={},
               rule=lambda v: "must have keys unit and/or summary only" if set(v) - {"unit", "summary"} else None),
     )
@@ -168,12 +176,39 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
         if not p.is_file():
             raise fail("notebooks", f"{k} notebook not found", "give the path of an .ipynb file", str(p))
         templates[k] = p
+    tracking_dir, tracking_period = _check_tracking(str(src), v["tracking"])
     return BatchConfig(source=src, name=v["name"], dataset=dataset.resolve(),
                        units=None if v["units"] == "all" else list(v["units"]), scenario=v["scenario"],
                        lang=v["lang"], suppress_threshold=threshold,
                        rebase_to=(v["rebase"] or {}).get("to", ""), key_indicators=list(v["key_indicators"]),
                        appendices=list(v["appendices"]), output=output, jobs=v["jobs"],
-                       unit_notebook=templates["unit"], summary_notebook=templates["summary"])
+                       unit_notebook=templates["unit"], summary_notebook=templates["summary"],
+                       tracking_dir=tracking_dir, tracking_period=tracking_period)
+
+
+def _tracking_rule(value: Any) -> str | None:
+    if value is None or (isinstance(value, dict) and set(value) == {"data", "period"}
+                         and all(isinstance(x, str) for x in value.values())):
+        return None
+    return "must be a mapping with `data` (folder) and `period` (quoted)"
+
+
+def _check_tracking(source: str, value: dict[str, str] | None) -> tuple[Path | None, str]:
+    """The ``tracking`` key: ``{data: <tracking folder>, period: "2026-H1"}`` (absent = no tracking section)."""
+    if value is None:
+        return None, ""
+    fix = 'tracking: {data: "data/quang_ninh_2026", period: "2026-H1"}'
+    from ctxh_plan.paths import project_root
+    from ctxh_plan.tracking.periods import parse_period
+
+    folder = Path(value["data"]) if Path(value["data"]).is_absolute() else project_root() / value["data"]
+    if not (folder / "tracking.yaml").is_file():
+        raise ParameterError("tracking", "folder has no tracking.yaml", fix=fix, source=source, value=value["data"])
+    try:
+        period = str(parse_period(value["period"]))
+    except ParameterError as exc:
+        raise ParameterError("tracking", exc.problem, fix=exc.fix, source=source, value=value["period"]) from None
+    return folder.resolve(), period
 
 
 def _missing_dataset_fix(dataset: Path) -> str:

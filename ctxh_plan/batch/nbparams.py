@@ -42,10 +42,24 @@ APPENDIX_FORMATS = ("docx", "xlsx")
 NOTEBOOKS = ("unit_report", "province_summary", "scenario_explorer")
 
 #: what the parameters cell cannot say: parameter name → Field options
+def _period_rule(value: str) -> str | None:
+    """A tracked period (``2026-H1``, ``2026-9M``, ``2026``) or ``""`` for no tracking section."""
+    if not value:
+        return None
+    from ctxh_plan.tracking.periods import parse_period
+
+    try:
+        parse_period(value, key="tracking_period")
+    except ParameterError as exc:
+        return exc.problem
+    return None
+
+
 CONSTRAINTS: dict[str, dict[str, Any]] = {
     "lang": {"choices": LANGS},
     "appendix_formats": {"item_choices": APPENDIX_FORMATS},
     "suppress_threshold": {"minimum": 0},
+    "tracking_period": {"rule": _period_rule},
 }
 
 _TYPES: dict[str, tuple[tuple[type, ...], type | None]] = {

@@ -111,6 +111,8 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
 
     inputs = [{"path": display_path(Path(i["path"])), "sha256": i["sha256"]} for i in getattr(ds, "inputs", [])]
     extra = [cfg.source]
+    if cfg.tracking_dir is not None:  # the plan, the forms received, the causes: a new form gives a new run
+        extra += sorted(p for p in cfg.tracking_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
     cat_path = getattr(getattr(ds, "catalog", None), "path", None)
     if cat_path:
         extra.append(Path(cat_path))
@@ -297,7 +299,9 @@ class _Part:
                   "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
                   "suppress_threshold": cfg.suppress_threshold,
                   "appendix_dir": str(run_dir / "appendices") if cfg.appendices else "",
-                  "appendix_formats": list(cfg.appendices)}
+                  "appendix_formats": list(cfg.appendices),
+                  "tracking_dir": str(cfg.tracking_dir) if cfg.tracking_dir else "",
+                  "tracking_period": cfg.tracking_period if cfg.tracking_dir else ""}
         jobs = []
         for key, rep in reports.items():
             if key in self.skipped:

@@ -52,6 +52,11 @@ class Indicator:
         Unit levels that report it (``province``, ``district``, ``commune``).
     group : str
         Section of the plan it belongs to.
+    synonyms : tuple of str
+        Other names the indicator goes by in reports and analysts' workbooks (e.g. "xã, phường,
+        đặc khu" after the 2025 reform for "xã, phường, thị trấn"); used to match sheets that carry
+        names only (:mod:`ctxh_plan.tracking.names`; a name shared by two indicators is refused there as
+        ambiguous, and a test keeps the shipped catalogue free of such clashes).
     """
 
     code: str
@@ -71,6 +76,7 @@ class Indicator:
     levels: tuple[str, ...] = ("province", "district")
     group: str = ""
     note: str = ""
+    synonyms: tuple[str, ...] = ()
 
     @property
     def factor(self) -> float:
@@ -125,6 +131,7 @@ class Catalog:
             row["bounds_lo"], row["bounds_hi"] = ind.bounds
             del row["bounds"]
             row["levels"] = ",".join(ind.levels)
+            row["synonyms"] = "; ".join(ind.synonyms)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -173,6 +180,9 @@ def indicator_fields() -> tuple[Field, ...]:
               item_choices=tuple(lv.value for lv in Level)),
         Field("group", (str,), "the section of the plan", default=""),
         Field("note", (str,), "free text", default=""),
+        Field("synonyms", (list, type(None)), 'other names analysts write, e.g. ["Số trẻ em tử vong do TNTT"]',
+              default=[], item_type=str, rule=lambda v: "every synonym must be a non-empty name"
+              if v and not all(x.strip() for x in v) else None),
     )
 
 
@@ -189,7 +199,8 @@ def _parse_indicator(raw: Any, path: Path, idx: int, fields_: tuple[Field, ...])
     b = kw["bounds"]
     return Indicator(**{**kw, "kind": kind, "direction": direction, "aggregation": Aggregation(kw["aggregation"]),
                         "bounds": (float(b[0]), None if b[1] is None else float(b[1])),
-                        "levels": tuple(kw["levels"])})
+                        "levels": tuple(kw["levels"]),
+                        "synonyms": tuple(_nfc(x) for x in (kw["synonyms"] or []))})
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ADOPTED_FILE_COLUMNS",
+    "ADOPTION_COLUMNS",
     "CROSSWALK_COLUMNS",
     "EVALUATION_COLUMNS",
     "FORECAST_COLUMNS",
@@ -28,9 +30,12 @@ __all__ = [
     "REQUIRED_OBSERVATION_COLUMNS",
     "REQUIRED_TARGET_COLUMNS",
     "SKIPPED_COLUMNS",
+    "SUBMISSION_COLUMNS",
     "TARGET_COLUMNS",
     "TARGET_DTYPES",
+    "TRACKING_COLUMNS",
     "UNIT_COLUMNS",
+    "adopted_targets_schema",
     "coerce_observations",
     "evaluation_schema",
     "forecasts_schema",
@@ -39,6 +44,7 @@ __all__ = [
     "proposals_schema",
     "schema_problems",
     "targets_schema",
+    "tracking_schema",
     "units_schema",
 ]
 
@@ -60,6 +66,8 @@ PROVENANCE_COLUMNS = ("_file", "_sheet", "_row", "_column")
 TARGET_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "value_hi", "kind", "base_year",
                   "source", "verification", "note")
 REQUIRED_TARGET_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "kind")
+#: optional columns of an adopted-targets file (``ctxh-plan adopt``): the deciding document and who set the value
+ADOPTION_COLUMNS = ("document_number", "document_date", "set_by")
 TARGET_DTYPES = {"scope": "str", "indicator_code": "str", "target_year": "int64", "operator": "str",
                  "value": "float64", "value_hi": "float64", "kind": "str", "base_year": "Int64",
                  "source": "str", "verification": "str", "note": "str"}
@@ -94,6 +102,21 @@ EVALUATION_COLUMNS = (
     "value_source", "province_reported", "aggregated_value", "aggregate_difference", "aggregate_units",
     "illustrative", "notes",
 )
+#: the adopted-targets file (``ctxh-plan adopt``): the required targets columns, the note, the deciding document
+#: and who set the value (``source`` of the targets frame is the document, rebuilt when the file is read)
+ADOPTED_FILE_COLUMNS = ("scope", "indicator_code", "target_year", "operator", "value", "kind", "note",
+                        *ADOPTION_COLUMNS)
+#: tracking of a reporting period: one row per unit × indicator (ctxh_plan.tracking.track)
+TRACKING_COLUMNS = (
+    "unit_code", "unit_name", "level", "indicator_code", "period", "value", "numerator", "denominator", "flag",
+    "same_period_last_year", "change_vs_same_period", "change_percent", "year_end_estimate", "year_end_lo95",
+    "year_end_hi95", "estimate_method", "share_of_year", "milestone", "milestone_year", "operator", "p_milestone",
+    "status_vs_milestone", "target_2030", "p_target_2030", "status_vs_target", "trend", "reported_value",
+    "reported_difference", "n_units", "n_units_expected", "cause", "solution", "note", "illustrative")
+#: completeness and timeliness of a period's reports: one row per unit (ctxh_plan.tracking.submissions)
+SUBMISSION_COLUMNS = ("unit_code", "unit_name", "expected", "received", "submitted_on", "due", "on_time",
+                      "days_late", "indicators_expected", "indicators_filled", "share_filled", "by_name", "file",
+                      "note")
 #: forecasts of a projection (one pair of interval columns per level, here 80 % and 95 %); ``dist_*`` hold the
 #: predictive distribution of count-model rows (empty on other rows; see ctxh_plan.forecast.counts)
 FORECAST_COLUMNS = ("scenario", "unit_code", "indicator_code", "year", "method", "mean", "lo80", "hi80", "lo95",
@@ -274,6 +297,60 @@ def proposals_schema():
                                "feasibility": pa.Column(float, pa.Check.in_range(0, 1), nullable=True)}
     columns.update({f"milestone_{y}": pa.Column(float, nullable=True) for y in range(2026, 2031)})
     return pa.DataFrameSchema(columns, strict=False, name="proposals")
+def adopted_targets_schema():
+    """Schema of the adopted-targets frame (``ctxh_plan.tracking.adopt``): one row per unit and indicator."""
+    import pandera.pandas as pa
+
+    ms = {f"milestone_{y}": pa.Column(float, nullable=True) for y in range(2026, 2031)}
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),
+            "indicator_code": pa.Column(str, pa.Check.str_length(1, 64)),
+            "operator": pa.Column(str, pa.Check.isin([">=", "<=", "<", ">", "="])),
+            **ms,
+            "target_2030": pa.Column(float, nullable=True),
+            "document_number": pa.Column(str),
+            "document_date": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
+            "set_by": pa.Column(str),
+            "note": pa.Column(str),
+        },
+        unique=["unit_code", "indicator_code"], strict=True, ordered=True, name="adopted_targets",
+    )
+
+
+def tracking_schema():
+    """Schema of the tracking frame (``ctxh_plan.tracking.track``): one row per unit × indicator of a period."""
+    import pandera.pandas as pa
+
+    status = ["on_track", "at_risk", "off_track", "no_target", "no_data"]
+    prob = dict(nullable=True, checks=pa.Check.in_range(0.0, 1.0))
+    num = dict(nullable=True)
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),
+            "unit_name": pa.Column(str),
+            "level": pa.Column(str, pa.Check.isin(["province", "commune"])),
+            "indicator_code": pa.Column(str),
+            "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-(H1|9M))?$")),
+            "value": pa.Column(float, **num), "numerator": pa.Column(float, **num),
+            "denominator": pa.Column(float, **num), "flag": pa.Column(str),
+            "same_period_last_year": pa.Column(float, **num), "change_vs_same_period": pa.Column(float, **num),
+            "change_percent": pa.Column(float, **num), "year_end_estimate": pa.Column(float, **num),
+            "year_end_lo95": pa.Column(float, **num), "year_end_hi95": pa.Column(float, **num),
+            "estimate_method": pa.Column(str, nullable=True), "share_of_year": pa.Column(float, **num),
+            "milestone": pa.Column(float, **num), "milestone_year": pa.Column("int64"),
+            "operator": pa.Column(str, pa.Check.isin(["", ">=", "<=", "<", ">", "="])),
+            "p_milestone": pa.Column(float, **prob), "status_vs_milestone": pa.Column(str, pa.Check.isin(status)),
+            "target_2030": pa.Column(float, **num), "p_target_2030": pa.Column(float, **prob),
+            "status_vs_target": pa.Column(str, pa.Check.isin(status)),
+            "trend": pa.Column(str, pa.Check.isin(["improving", "stable", "worsening", "insufficient_data"])),
+            "reported_value": pa.Column(float, **num), "reported_difference": pa.Column(float, **num),
+            "n_units": pa.Column(float, **num), "n_units_expected": pa.Column(float, **num),
+            "cause": pa.Column(str), "solution": pa.Column(str), "note": pa.Column(str),
+            "illustrative": pa.Column(bool),
+        },
+        unique=["unit_code", "indicator_code"], strict=True, ordered=True, name="tracking", coerce=False,
+    )
 
 
 def problems_schema():

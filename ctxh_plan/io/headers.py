@@ -31,6 +31,9 @@ _ALIASES: dict[str, str] = {
     "kind": "kind", "loai muc tieu": "kind",
     "base year": "base_year", "nam goc": "base_year",
     "verification": "verification", "kiem chung": "verification",
+    "document number": "document_number", "so van ban": "document_number", "so quyet dinh": "document_number",
+    "document date": "document_date", "ngay van ban": "document_date", "ngay ban hanh": "document_date",
+    "set by": "set_by", "nguoi dat": "set_by", "don vi dat": "set_by", "co quan dat": "set_by",
 }
 #: wide sheets: header cells that are labels, not data
 _WIDE_LABELS = {"stt", "tt", "so tt", "ten chi tieu", "chi tieu", "indicator", "indicator name", "name",

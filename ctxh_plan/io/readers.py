@@ -22,6 +22,7 @@ import logging
 from pathlib import Path
 
 from ctxh_plan.data.frames import (
+    ADOPTION_COLUMNS,
     OBSERVATION_COLUMNS,
     PROVENANCE_COLUMNS,
     REQUIRED_OBSERVATION_COLUMNS,
@@ -92,7 +93,8 @@ def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVA
 
 def _check_columns(columns: list[str], required: tuple[str, ...], pending: list[dict], file: str, sheet: str,
                    header_row: int) -> None:
-    known = OBSERVATION_COLUMNS if "value" in required and "scope" not in required else TARGET_COLUMNS
+    known = (OBSERVATION_COLUMNS if "value" in required and "scope" not in required
+             else TARGET_COLUMNS + ADOPTION_COLUMNS)
     for col in required:
         if col not in columns:
             pending.append(pending_problem("missing_column", file=file, sheet=sheet, row=header_row, column=col,

@@ -3,7 +3,8 @@ scenario explorer, computed from one :class:`Plan` (dataset → evaluation, proj
 
 Modules: ``plan`` (the Plan and its per-process cache), ``messages`` (warnings into a report's notes),
 ``html`` (escaping, banner, tables, PNG), ``unit``, ``province``, ``proposals``, ``figures`` (key
-figures JSON), ``appendix`` (a report's Word/Excel appendix), ``explorer`` (widgets).
+figures JSON), ``appendix`` (a report's Word/Excel appendix), ``explorer`` (widgets), ``tracking``
+(the "Theo dõi thực hiện" sections of the adopted 2026–2030 plan).
 
 Notebooks use ``from ctxh_plan import reports`` and call the names below; they load on first use
 (importing this package loads neither pandas nor matplotlib).
@@ -26,6 +27,8 @@ _LAZY: dict[str, str] = {
     "record_figures": "figures",
     "write_report_appendices": "appendix", "appendix_line": "appendix",
     "build_explorer": "explorer",
+    "plan_tracking": "tracking", "show_unit_tracking": "tracking", "show_province_tracking": "tracking",
+    "tracking_line": "tracking", "province_tracking_figures": "tracking",
 }
 
 __all__ = sorted(_LAZY)

@@ -119,8 +119,10 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
         raise ParameterError("key_indicators", f"indicator code(s) {unknown} not in the catalogue", value=unknown[0],
                              fix="use codes of params/indicators.yaml")
     problems, other = unit_problems(ds, unit)
-    return UnitReport(unit, plan.unit_name(unit), params["lang"], plan.illustrative, plan, ev, fc, pr,
-                      problems, params["suppress_threshold"], notes, keys, other, params["scenario"])
+    rep = UnitReport(unit, plan.unit_name(unit), params["lang"], plan.illustrative, plan, ev, fc, pr,
+                     problems, params["suppress_threshold"], notes, keys, other, params["scenario"])
+    rep.tracking_dir = params.get("tracking_dir", "")  # section 5 "Theo dõi thực hiện" (reports.tracking)
+    return rep
 
 
 def show_header(rep: UnitReport) -> None:
@@ -243,7 +245,8 @@ def show_proposals(rep: UnitReport) -> None:
 
 def show_notes(rep: UnitReport) -> None:
     """Notes: fallbacks and warnings recorded while computing, methods used."""
-    title = pick_lang(rep.lang, "5. Ghi chú", "5. Notes")
+    n = 6 if getattr(rep, "tracking_dir", "") else 5  # after the tracking section when there is one
+    title = pick_lang(rep.lang, f"{n}. Ghi chú", f"{n}. Notes")
     items = list(rep.notes)
     for frame in (rep.evaluation, rep.forecasts):
         if "note" in frame.columns:
