@@ -144,10 +144,28 @@ def test_province_absolute_count_applies_to_the_province_only():
 def test_no_backsliding_below_the_2025_level():
     f = pd.DataFrame([fc("193", "DROWN", 9.6, 0.3, "log1p")])
     o = obs([("193", "DROWN", 2020, 7.0), ("193", "DROWN", 2025, 8.0)])
-    r = one(propose_targets(f, o, CAT, settings=S), "193", "DROWN")
+    r = one(propose_targets(f, o, CAT, settings=S.with_(min_reduction_percent=0)), "193", "DROWN")
     assert r["target_2030"] == 8 and r["target_method"] == "maintain" and r["binding"] == "no_backsliding"
     assert [r[f"milestone_{y}"] for y in range(2026, 2031)] == [8.0] * 5
     assert 0 < r["feasibility"] < 0.5
+
+
+@pytest.mark.parametrize("pct, expected", [(2.0, 7.0), (10.0, 4.0)])
+def test_a_harm_is_reduced_never_kept_at_its_2025_level(pct, expected):
+    """Lower is better and the forecast rises: the plan still proposes a cut of at least pct % a year."""
+    f = pd.DataFrame([fc("193", "DROWN", 9.6, 0.3, "log1p")])
+    o = obs([("193", "DROWN", 2020, 7.0), ("193", "DROWN", 2025, 8.0)])
+    r = one(propose_targets(f, o, CAT, settings=S.with_(min_reduction_percent=pct)), "193", "DROWN")
+    assert r["target_2030"] == expected == np.floor(8 * (1 - pct / 100) ** 5)
+    assert r["target_method"] == "reduce" and r["binding"] == "min_reduction"
+    assert r["milestone_2030"] == expected and r["milestone_2026"] <= 8
+
+
+def test_a_harm_at_zero_stays_at_zero():
+    f = pd.DataFrame([fc("193", "DROWN", 0.4, 0.3, "log1p")])
+    o = obs([("193", "DROWN", 2020, 1.0), ("193", "DROWN", 2025, 0.0)])
+    r = one(propose_targets(f, o, CAT, settings=S), "193", "DROWN")
+    assert r["target_2030"] == 0 and r["target_method"] == "maintain"
 
 
 def test_maintain_at_the_natural_limit():
