@@ -787,7 +787,8 @@ def build_province_targets():
     extra("COMM_SESSIONS", 2025, ">=", 250.0, note="số buổi tuyên truyền trực tiếp mỗi năm")
     extra("COMM_SESSIONS", 2030, ">=", 300.0, note="số buổi tuyên truyền trực tiếp mỗi năm")
     # process targets of the 2025 guidance (data/reference/quang_ninh_guidance_2025.txt), carried into 2026–2030
-    guidance = dict(source=GUIDANCE_2025, verification="V1: văn bản hướng dẫn (data/reference/quang_ninh_guidance_2025.txt)")
+    guidance = dict(source=GUIDANCE_2025,
+                    verification="V1: văn bản hướng dẫn (data/reference/quang_ninh_guidance_2025.txt)")
     extra("CTV_VILLAGES", 2030, ">=", 100.0, note="100% thôn, bản, khu phố có cộng tác viên làm công tác trẻ em",
           **guidance)
     extra("BOARD_MEETINGS", 2030, ">=", 100.0, note="Ban VSTBCPN và BVCSTE cấp xã giao ban định kỳ hằng tháng",
