@@ -132,6 +132,23 @@ def test_relative_and_annual_change_targets_become_absolute_per_unit():
     assert m["floor"] == pytest.approx(50 * 0.98 ** 10) and m["target_2030"] == 40
 
 
+def test_a_small_unit_does_not_carry_the_provinces_relative_floor():
+    """−20 % of 2 deaths is no floor: below relative_min_base a unit under the province keeps only its
+    own targets; the province itself and a unit with a large enough base carry it."""
+    f = pd.DataFrame([fc("193", "DROWN", 22.0), fc("194", "DROWN", 2.0), fc("22", "DROWN", 24.0)])
+    o = obs([("193", "DROWN", 2020, 25.0), ("193", "DROWN", 2025, 24.0), ("194", "DROWN", 2020, 2.0),
+             ("194", "DROWN", 2025, 2.0), ("22", "DROWN", 2020, 27.0), ("22", "DROWN", 2025, 26.0)])
+    t = pd.DataFrame([target("22", "DROWN", "<=", -20.0, "relative", 2020)])
+    out = propose_targets(f, o, CAT, t, settings=S, province_code="22")
+    assert one(out, "22", "DROWN")["floor"] == pytest.approx(27 * 0.8)
+    assert one(out, "193", "DROWN")["floor"] == pytest.approx(20.0)
+    assert np.isnan(one(out, "194", "DROWN")["floor"])
+    t_own = pd.DataFrame([target("22", "DROWN", "<=", -20.0, "relative", 2020),
+                          target("194", "DROWN", "<=", -50.0, "relative", 2020)])
+    own = propose_targets(f, o, CAT, t_own, settings=S, province_code="22")
+    assert one(own, "194", "DROWN")["floor"] == pytest.approx(1.0)  # its own plan says so
+
+
 def test_province_absolute_count_applies_to_the_province_only():
     f = pd.DataFrame([fc("22", "SWIM", 150.0), fc("193", "SWIM", 15.0)])
     o = obs([("22", "SWIM", 2025, 140.0), ("193", "SWIM", 2025, 14.0)])
