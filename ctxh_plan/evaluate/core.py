@@ -232,20 +232,23 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
     carried = _carried(ctx, unit, ind, rec, tgt.base_value)
     if not carried:
         owner = "cả nước" if rec["scope"] == "national" else ctx["names"].get(rec["scope"], rec["scope"])
-        notes.append(f"chỉ tiêu {describe_target(rec, direction, 'vi')} là chỉ tiêu của {owner}"
-                     f"; năm {int(tgt.base_year)} đơn vị có {_vi_number(tgt.base_value)}, dưới ngưỡng "
-                     f"{_vi_number(ctx['min_base'])} nên không giao chỉ tiêu này cho đơn vị / "
-                     f"{describe_target(rec, direction, 'en')} is the target of {rec['scope']}; with "
-                     f"{tgt.base_value:g} in {int(tgt.base_year)} (below {ctx['min_base']:g}) the unit does not carry it")
+        unit_vi = f" {ind.unit_vi}" if ind.unit_vi else ""
+        notes.append(f"chỉ tiêu {describe_target(rec, direction, 'vi')} là chỉ tiêu của {owner}, không giao cho "
+                     f"địa phương (năm {int(tgt.base_year)} có {_vi_number(tgt.base_value)}{unit_vi}, dưới ngưỡng "
+                     f"{_vi_number(ctx['min_base'])}) / {describe_target(rec, direction, 'en')} is the target of "
+                     f"{rec['scope']}, not carried by the unit ({tgt.base_value:g} in {int(tgt.base_year)}, below "
+                     f"{ctx['min_base']:g})")
         T = math.nan
     row.update(target_operator=op, target_value=T, decimals=dec,
                target_shown=target_on_grid(T, op, dec) if carried else math.nan)
     if carried and (rec.get("kind") or "absolute") != "absolute" and not m.is_missing(T):
         bound = ("không quá", "at most") if d < 0 else ("không dưới", "at least")
-        notes.append(f"chỉ tiêu {describe_target(rec, direction, 'vi')}: năm {int(tgt.base_year)} là "
-                     f"{_vi_number(tgt.base_value)} nên năm {end} {bound[0]} "
-                     f"{_vi_number(row['target_shown'], dec)} / target {describe_target(rec, direction, 'en')}: "
-                     f"{tgt.base_value:g} in {int(tgt.base_year)}, so {bound[1]} {row['target_shown']:g} in {end}")
+        unit_vi = f" {ind.unit_vi}" if kind is Kind.COUNT and ind.unit_vi else ""
+        notes.append(f"chỉ tiêu {describe_target(rec, direction, 'vi')}: năm {int(tgt.base_year)} có "
+                     f"{_vi_number(tgt.base_value)}{unit_vi} nên năm {end} {bound[0]} "
+                     f"{_vi_number(row['target_shown'], dec)}{unit_vi} / target "
+                     f"{describe_target(rec, direction, 'en')}: {tgt.base_value:g} in {int(tgt.base_year)}, so "
+                     f"{bound[1]} {row['target_shown']:g} in {end}")
     if m.is_missing(T) and carried:
         notes.append("chưa có giá trị chỉ tiêu / no target value")
 

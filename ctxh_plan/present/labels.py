@@ -14,11 +14,13 @@ from typing import Any
 
 __all__ = [
     "COLUMN_LABELS",
+    "NOTE_TRANSLATIONS",
     "REFORM_TERMS",
     "TABLE_LABELS",
     "TEXTS",
     "column_label",
     "label_columns",
+    "localize_note",
     "post_reform",
     "table_title",
     "text",
@@ -290,6 +292,51 @@ REFORM_TERMS: tuple[tuple[str, str], ...] = (
     ("Xã, phường, thị trấn", "Xã, phường, đặc khu"),
     ("xã/phường/thị trấn", "xã/phường/đặc khu"),
 )
+
+
+#: English messages of the library (log warnings, forecast notes) → their Vietnamese wording in reports.
+#: (regular expression on the whole message, Vietnamese template with the groups as {0}, {1}…)
+NOTE_TRANSLATIONS: tuple[tuple[str, str], ...] = (
+    (r"geometric milestones undefined at 0 for (\d+) series; linear path used",
+     "Lộ trình của {0} chỉ tiêu đi theo mức tăng/giảm đều (không tính được theo tỷ lệ vì có giá trị 0 hoặc 100%)."),
+    (r"(\d+) inner gap\(s\) interpolated",
+     "Nội suy {0} năm thiếu số liệu ở giữa chuỗi trước khi dự báo."),
+    (r"only (\d+) observed point\(s\) \(< (\d+)\): (\S+) not used, naive fallback(; no interval)?"
+     r"(?: for (\d+) series)?",
+     "Chuỗi chỉ có {0} năm số liệu (dưới {1}): dự báo giữ nguyên mức gần nhất."),
+    (r"sensitive indicator\(s\) \[(.*)\] not charted \(small-number protection\)",
+     "Không vẽ biểu đồ chỉ tiêu nhạy cảm {0} (bảo vệ số nhỏ)."),
+    (r"method 'required': (\d+) series have no floor; the trend is used instead",
+     "{0} chỉ tiêu không có chỉ tiêu quốc gia hoặc của tỉnh: dùng xu hướng dự báo."),
+    (r"scenario (\S+): (\d+) forecast rows have no anchor level before (\d+); forecast kept",
+     "Kịch bản {0}: {1} dòng dự báo không có mức gốc trước năm {2}, giữ nguyên dự báo."),
+)
+
+
+def localize_note(note: str, lang: str = "vi") -> str | None:
+    """A note of the library as a report in ``lang`` shows it.
+
+    English keeps the note. In Vietnamese: a bilingual note "vi / en" gives its Vietnamese part; a known
+    English message its Vietnamese wording (:data:`NOTE_TRANSLATIONS`); a note already in Vietnamese
+    stays; any other English-only note gives None (it stays in the run log, not in a Vietnamese report).
+    """
+    import re
+
+    note = str(note).strip()
+    if lang != "vi" or not note:
+        return note or None
+    for pattern, template in NOTE_TRANSLATIONS:
+        m = re.fullmatch(pattern, note)
+        if m:
+            return template.format(*[g or "" for g in m.groups()])
+    head, sep, rest = note.partition(": ")
+    if sep and rest and any(re.fullmatch(p, rest) for p, _ in NOTE_TRANSLATIONS):  # "Phụ lục: <message>"
+        return f"{head}: {localize_note(rest, lang)}"
+    if " / " in note:
+        parts = [p.split(" / ", 1)[0].strip() for p in note.split("; ")]
+        return "; ".join(p for p in parts if p) or None
+    vietnamese = re.search(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", note.lower())
+    return note if vietnamese else None
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

@@ -143,6 +143,10 @@ def show_quality(rep: UnitReport) -> None:
         shown = rep.problems[cols].copy()
         if "severity" in shown and rep.lang == "vi":
             shown["severity"] = shown["severity"].replace({"error": "lỗi", "warning": "cảnh báo"})
+        if "column" in shown and rep.lang == "vi":  # a file's column named by its label ("Năm", not "year")
+            from ctxh_plan.present.labels import column_label
+
+            shown["column"] = [column_label(str(c), "vi") if isinstance(c, str) else c for c in shown["column"]]
         body = styled_table(shown, f"q{rep.unit_code}", "", rep.lang)
     if rep.other_problems:
         body += pick_lang(rep.lang,
@@ -165,7 +169,7 @@ def show_evaluation(rep: UnitReport) -> None:
     with collect_messages(rep.notes, f"unit {rep.unit_code}"):
         pub = rep.plan.published_evaluation(rep.suppress_threshold)
         ev = pub[pub["unit_code"].astype(str) == rep.unit_code].reset_index(drop=True)
-        styler = style_evaluation(ev, lang=rep.lang).set_uuid(f"ev{rep.unit_code}")
+        styler = style_evaluation(ev, lang=rep.lang, mark=f"<{rep.suppress_threshold}").set_uuid(f"ev{rep.unit_code}")
     show_block(title, styler.to_html(), rep.illustrative, rep.lang)
 
 

@@ -218,9 +218,12 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
                        np.where(bind == Binding.NO_BACKSLIDING.value, TargetMethod.MAINTAIN.value, chosen))
     # ---- a harm is reduced: lower-is-better targets never keep the 2025 level (min_reduction_percent) ------
     if s.min_reduction_percent > 0:
+        # "kept" as a reader sees it: the target printed equal to (or above) the 2025 level printed
+        shown_y0 = np.round(y0 * np.power(10.0, display_decimals(y0, rows["decimals"]))) \
+            / np.power(10.0, display_decimals(y0, rows["decimals"]))
         with np.errstate(invalid="ignore"):
             kept = (sign < 0) & ~np.isnan(y0) & ~np.isnan(target) & (y0 > np.nan_to_num(limit, nan=0.0) + 1e-12) \
-                & (target >= y0 - 1e-9)
+                & (target >= np.minimum(y0, shown_y0) - 1e-9)
         if kept.any():
             cut = y0 * (1 - s.min_reduction_percent / 100.0) ** (H - B)
             cut = clip_bounds(round_good(cut, display_decimals(cut, rows["decimals"]), sign), rows["lo"], rows["hi"])

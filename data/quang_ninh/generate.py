@@ -912,7 +912,7 @@ _DATASET_YAML = """\
 # Bộ dữ liệu minh họa tỉnh Quảng Ninh — DỮ LIỆU MINH HỌA (illustrative data, not official figures).
 # Written by data/quang_ninh/generate.py (keys read by ctxh_plan.io.layout); see README.md here.
 province: "22"
-title: "Quảng Ninh — dữ liệu minh họa công tác trẻ em 2019–2025 (illustrative data)"
+title: "Quảng Ninh — dữ liệu minh họa công tác trẻ em 2019–2025"
 illustrative: true
 source: "dữ liệu minh họa (generate.py); tổng tỉnh neo theo data/reference/seed_facts.csv"
 description: >-
