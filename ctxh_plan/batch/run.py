@@ -261,7 +261,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
 
     def done(res: Any) -> None:
         rep = reports[res.key]
-        title = f"{rep['key']} {rep['name']}".strip()
+        title = rep["name"] if rep["key"] == "province" else f"{rep['key']} {rep['name']}".strip()
         exporter[0] = export_html(res.nb, run_dir / rep["html"], title, exporter[0])
         rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker)
         rep["appendices"] = [f for f in expected[res.key] if (run_dir / f).is_file()]

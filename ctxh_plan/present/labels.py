@@ -310,33 +310,57 @@ NOTE_TRANSLATIONS: tuple[tuple[str, str], ...] = (
      "{0} chỉ tiêu không có chỉ tiêu quốc gia hoặc của tỉnh: dùng xu hướng dự báo."),
     (r"scenario (\S+): (\d+) forecast rows have no anchor level before (\d+); forecast kept",
      "Kịch bản {0}: {1} dòng dự báo không có mức gốc trước năm {2}, giữ nguyên dự báo."),
+    (r"trend and level shrunk to the group \(empirical Bayes\)",
+     "xu hướng và mức được điều chỉnh về mức chung của nhóm đơn vị (Bayes thực nghiệm)"),
+    (r"no observed value", "không có số liệu quan sát"),
 )
+
+
+def _is_vietnamese(txt: str) -> bool:
+    import re
+
+    return bool(re.search(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", txt.lower()))
+
+
+def _localize_part(part: str) -> str | None:
+    import re
+
+    for pattern, template in NOTE_TRANSLATIONS:
+        m = re.fullmatch(pattern, part)
+        if m:
+            return template.format(*[g or "" for g in m.groups()])
+    head, sep, rest = part.partition(": ")
+    if sep and rest and any(re.fullmatch(p, rest) for p, _ in NOTE_TRANSLATIONS):  # "Phụ lục: <message>"
+        return f"{head}: {_localize_part(rest)}"
+    if " / " in part:
+        part = part.split(" / ", 1)[0].strip()
+    # "dữ liệu minh họa (illustrative data)": an English aside in brackets goes
+    part = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if not _is_vietnamese(m.group(1)) and re.search(
+        r"[A-Za-z]{3}", m.group(1)) else m.group(0), part).strip()
+    return part if part and _is_vietnamese(part) else None
 
 
 def localize_note(note: str, lang: str = "vi") -> str | None:
     """A note of the library as a report in ``lang`` shows it.
 
-    English keeps the note. In Vietnamese: a bilingual note "vi / en" gives its Vietnamese part; a known
-    English message its Vietnamese wording (:data:`NOTE_TRANSLATIONS`); a note already in Vietnamese
-    stays; any other English-only note gives None (it stays in the run log, not in a Vietnamese report).
+    English keeps the note. In Vietnamese, part by part (parts joined by "; "): a known English message
+    gives its Vietnamese wording (:data:`NOTE_TRANSLATIONS`); a bilingual part "vi / en" its Vietnamese
+    side; an English aside in brackets is dropped; a part still without Vietnamese is left out (it stays in
+    the run log, not in a Vietnamese report). None when nothing is left.
     """
-    import re
-
     note = str(note).strip()
     if lang != "vi" or not note:
         return note or None
-    for pattern, template in NOTE_TRANSLATIONS:
-        m = re.fullmatch(pattern, note)
-        if m:
-            return template.format(*[g or "" for g in m.groups()])
-    head, sep, rest = note.partition(": ")
-    if sep and rest and any(re.fullmatch(p, rest) for p, _ in NOTE_TRANSLATIONS):  # "Phụ lục: <message>"
-        return f"{head}: {localize_note(rest, lang)}"
-    if " / " in note:
-        parts = [p.split(" / ", 1)[0].strip() for p in note.split("; ")]
-        return "; ".join(p for p in parts if p) or None
-    vietnamese = re.search(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", note.lower())
-    return note if vietnamese else None
+    import re
+
+    _head, sep, rest = note.partition(": ")
+    for candidate in (note, rest if sep else None):  # a known message, maybe after "Phụ lục: "
+        if candidate and any(re.fullmatch(p, candidate) for p, _ in NOTE_TRANSLATIONS):
+            return _localize_part(note)
+    if " / " not in note and "; " not in note:
+        return _localize_part(note)
+    parts = [p.rstrip(".") for p in (_localize_part(x.strip()) for x in note.split("; ")) if p]
+    return "; ".join(dict.fromkeys(parts)) or None
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
