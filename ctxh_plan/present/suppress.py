@@ -331,7 +331,8 @@ def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: i
     derived = [c for c in out.columns if c not in cols and c not in _EVAL_KEEP
                and not str(c).startswith(SUPPRESSED_PREFIX) and pd.api.types.is_numeric_dtype(out[c])
                and not pd.api.types.is_bool_dtype(out[c])]
-    absolute = (out["target_kind"].astype(str) == "absolute").to_numpy() if "target_kind" in out.columns else False
+    absolute = ((out["target_kind"].astype(str) == "absolute").to_numpy() if "target_kind" in out.columns
+                else np.zeros(len(out), dtype=bool))
     for c in derived:
         flag = hidden_row & out[c].notna().to_numpy()
         if c in _EVAL_TARGETS:

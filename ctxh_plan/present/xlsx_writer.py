@@ -225,7 +225,7 @@ def _table_sheet(wb: Any, table: AppendixTable, lang: str, illustrative: bool) -
             numeric = (spec.numeric and (i, spec.key) not in table.texts and not hidden.get(spec.key)
                        and not (v is None or (isinstance(v, float) and math.isnan(v))))
             if not numeric:
-                cell.value = shown
+                cell.value = int(shown) if spec.key == "stt" and shown.isdigit() else shown  # STT: a number
                 cell.alignment = _align(spec.alignment(), True)
                 lines = max(lines, _lines(shown, widths[j]))
                 continue
