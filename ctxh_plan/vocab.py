@@ -164,7 +164,7 @@ class Certainty(_Labelled):
 class ProgressCategory(_Labelled):
     """Open SDG / Statistics Canada progress categories."""
 
-    ACHIEVED = "achieved", "Đã đạt mục tiêu", "Target achieved"
+    ACHIEVED = "achieved", "Đã đạt chỉ tiêu", "Target achieved"
     ON_TRACK = "on_track", "Đúng tiến độ", "On track"
     ACCELERATION = "acceleration_needed", "Cần đẩy nhanh", "Acceleration needed"
     LIMITED = "limited_progress", "Tiến bộ hạn chế", "Limited progress"
@@ -240,7 +240,7 @@ class MilestonePath(_Labelled):
 
 class AllocationMethod(_Labelled):
     POPULATION = "population", "Theo tỷ trọng dân số", "By population share"
-    GAP = "gap", "Theo khoảng cách đến mục tiêu", "By gap to target"
+    GAP = "gap", "Theo khoảng cách đến chỉ tiêu", "By gap to target"
     EQUAL_EFFORT = "equal_effort", "Cùng mức nỗ lực (cùng tỷ lệ thay đổi)", "Equal effort (same relative change)"
 
 

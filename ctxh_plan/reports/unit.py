@@ -163,7 +163,7 @@ def show_evaluation(rep: UnitReport) -> None:
 
     title = pick_lang(rep.lang, "2. Đánh giá thực hiện chỉ tiêu 2021–2025", "2. Evaluation of the 2021–2025 targets")
     if not len(rep.evaluation):
-        show_block(title, pick_lang(rep.lang, "<p>Không có chỉ tiêu có mục tiêu.</p>",
+        show_block(title, pick_lang(rep.lang, "<p>Không có chỉ tiêu được giao.</p>",
                                     "<p>No indicator with a target.</p>"), rep.illustrative, rep.lang)
         return
     with collect_messages(rep.notes, f"unit {rep.unit_code}"):
@@ -274,7 +274,7 @@ def unit_summary_line(rep: UnitReport) -> str:
     mark = " [dữ liệu minh họa]" if rep.illustrative else ""
     n = len(rep.evaluation)
     return (f"{rep.unit_code} {rep.unit_name}: {n} "
-            + pick_lang(rep.lang, "chỉ tiêu có mục tiêu", "indicators with a target")
+            + pick_lang(rep.lang, "chỉ tiêu được đánh giá", "indicators with a target")
             + f" ({count_line(rep.evaluation.get('attainment', []), rep.lang)}); "
             + f"{len(rep.proposals)} " + pick_lang(rep.lang, "đề xuất 2030", "2030 proposals") + mark)
 
