@@ -279,7 +279,8 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
                          f"{int(tgt.base_year)} is 0: a reduction target means staying at 0")
     certainty = assess_certainty(att, lo, hi, T, op)
     if certainty is Certainty.UNSURE:
-        notes.append(f"khoảng tin cậy {round(ctx['level'] * 100)}% của số liệu ({_vi_number(lo, max(dec, 1)) + '–' + _vi_number(hi, max(dec, 1))}) chứa "
+        span = _vi_number(lo, max(dec, 1)) + "–" + _vi_number(hi, max(dec, 1))
+        notes.append(f"khoảng tin cậy {round(ctx['level'] * 100)}% của số liệu ({span}) chứa "
                      f"chỉ tiêu: đánh giá chưa đủ chắc chắn vì số nhỏ / the {round(ctx['level'] * 100)}% interval "
                      f"straddles the target: not conclusive (small numbers)")
     met = att in (Attainment.MET, Attainment.EXCEEDED)
@@ -353,7 +354,8 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
         row.update(province_reported=rep, aggregated_value=aggv, aggregate_difference=diff,
                    aggregate_units=f"{n}/{n_exp}")
         if not m.is_missing(diff) and abs(diff) > 1e-9 * max(1.0, abs(aggv)):
-            notes.append(f"số báo cáo khác số tổng hợp từ đơn vị cấp dưới {('+' if diff > 0 else '') + _vi_number(diff, max(dec, 1))} / reported "
+            signed = ("+" if diff > 0 else "") + _vi_number(diff, max(dec, 1))
+            notes.append(f"số báo cáo khác số tổng hợp từ đơn vị cấp dưới {signed} / reported "
                          f"differs from the aggregate by {diff:+.6g}")
     row["notes"] = join_notes(*dict.fromkeys(n for n in notes if n))
     return row
