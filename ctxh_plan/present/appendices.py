@@ -96,6 +96,8 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
             break
         code = str(row["indicator_code"])
         ind = ds.catalog.get(code)
+        if ind is not None and not getattr(ind, "plan_target", True):
+            continue  # what the plan sets no target for (components, case counts, budgets) is not charted
         hist = unit_vals[unit_vals["indicator_code"] == code]
         if ind is not None and ind.sensitive and hist[suppressed_flag_column("value")].any():
             log.info("chart of %s for %s left out: it has suppressed cells", code, unit_code)

@@ -300,9 +300,10 @@ def _add_table(doc: Any, table: AppendixTable, lang: str, *, new_page: bool) -> 
                     _keep_with_next(par)
         head = _keep_with_next(_para(doc, text("notes", lang) + ":", bold=True, italic=True, size=11, align="left"))
         head.paragraph_format.space_before = Pt(6)
-        for k, note in enumerate(table.notes, start=1):  # one block: never a stray last line on a page of its own
+        n = len(table.notes)
+        for k, note in enumerate(table.notes, start=1):
             p = _para(doc, f"({k}) {note}", italic=True, size=11, align="justify")
-            if k < len(table.notes):
+            if k == 1 or k == n - 1:  # the heading goes with the first note, the last note never goes alone
                 _keep_with_next(p)
 
 
