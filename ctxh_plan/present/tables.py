@@ -846,7 +846,7 @@ def build_bieu2(ds: Any, proposals: pd.DataFrame, values: pd.DataFrame, unit_cod
             prefix: dict[str, str] = {}
             refs: list[str] = []
             if code in norms:
-                v, s, e = float("nan"), False, False
+                v, e, s = base.get(code, (float("nan"), False, False))  # the 2025 level when there is one
                 norm = float(norms[code]["value"])
                 for y in PLAN_YEARS[:-1]:
                     rec[f"milestone_{y}"] = norm
@@ -891,6 +891,10 @@ def build_bieu2(ds: Any, proposals: pd.DataFrame, values: pd.DataFrame, unit_cod
             # the province's own 2030 target and the national one (QĐ 23), as the plan prints them
             prov_rec = t2030.get((province, code)) if t2030 and province else None
             nat_rec = t2030.get(("national", code)) if t2030 else None
+            additive = ind is not None and ind.aggregation.value == "sum"
+            if additive and unit_code != province and prov_rec is not None \
+                    and (prov_rec.get("kind") or "absolute") == "absolute":
+                prov_rec = None  # the province's 220 swimming classes are not a district's figure
             for key, trec in (("province_target", prov_rec), ("national_target", nat_rec)):
                 num, pre, txt = _target_cell(trec, ind, lang)
                 rec[key] = num
