@@ -12,6 +12,7 @@ __all__ = [
     "AllocationMethod",
     "Attainment",
     "Binding",
+    "Certainty",
     "Direction",
     "Flag",
     "Kind",
@@ -130,17 +131,42 @@ class TargetKind(_Labelled):
 
 
 class Attainment(_Labelled):
+    """The official verdict ("Đánh giá") of a target, as a signed report writes it.
+
+    Decided by the target's operator on the reported (or estimated) value at the indicator's
+    displayed precision: MET (Đạt), EXCEEDED (Vượt: strictly better than the target), NOT_MET
+    (Chưa đạt); INSUFFICIENT when the value or the target is missing; NOT_APPLICABLE when a
+    province's relative target is not carried by a unit (see docs/EVALUATION.md). UNCERTAIN is
+    never the official verdict: the statistical judgement is :class:`Certainty` (it remains for
+    the pooled, purely statistical check ``attainment_pooled``).
+    """
+
     MET = "met", "Đạt", "Met"
     EXCEEDED = "exceeded", "Vượt", "Exceeded"
     NOT_MET = "not_met", "Chưa đạt", "Not met"
-    UNCERTAIN = "uncertain", "Chưa kết luận được", "Uncertain"
+    UNCERTAIN = "uncertain", "Chưa đủ chắc chắn", "Not conclusive"
     INSUFFICIENT = "insufficient_data", "Không đủ số liệu", "Insufficient data"
+    NOT_APPLICABLE = "not_applicable", "Không giao chỉ tiêu", "No target for this unit"
+
+
+class Certainty(_Labelled):
+    """The statistical judgement beside the verdict (its own column, never a replacement for it).
+
+    For small-number events (deaths, cases, rates per 1,000/100,000) the exact Poisson interval of
+    the latest value either lies on one side of the target (SURE: the verdict would be the same
+    for any value in the interval) or straddles it (UNSURE: "chưa đủ chắc chắn" — one or two events
+    more or fewer would change it). NOT_TESTED: not a small-number indicator, or no verdict.
+    """
+
+    SURE = "sure", "Đủ chắc chắn", "Conclusive"
+    UNSURE = "unsure", "Chưa đủ chắc chắn", "Not conclusive"
+    NOT_TESTED = "not_tested", "–", "–"
 
 
 class ProgressCategory(_Labelled):
     """Open SDG / Statistics Canada progress categories."""
 
-    ACHIEVED = "achieved", "Đã đạt mục tiêu", "Target achieved"
+    ACHIEVED = "achieved", "Đã đạt chỉ tiêu", "Target achieved"
     ON_TRACK = "on_track", "Đúng tiến độ", "On track"
     ACCELERATION = "acceleration_needed", "Cần đẩy nhanh", "Acceleration needed"
     LIMITED = "limited_progress", "Tiến bộ hạn chế", "Limited progress"
@@ -195,22 +221,41 @@ class Level(_Labelled):
 
 
 class TargetMethod(_Labelled):
-    """How a 2030 target was set (the ``target_method`` column)."""
+    """How a 2030 target was set (the ``target_method`` column; shown as "Cơ sở xác định chỉ tiêu")."""
 
     AUTO = "auto", "Tự động", "Automatic"
     TREND = "trend", "Theo xu hướng dự báo", "Forecast trend"
-    REQUIRED = "required", "Mức cần đạt theo chỉ tiêu sàn", "Required to reach the floor"
-    MAINTAIN = "maintain", "Duy trì", "Maintain"
-    STRETCH = "stretch", "Phấn đấu (mức cao của dự báo)", "Stretch (good-side quantile)"
+    REQUIRED = "required", "Theo chỉ tiêu quốc gia hoặc của tỉnh", "Required by the national or provincial target"
+    MAINTAIN = "maintain", "Duy trì mức đã đạt", "Maintain the level reached"
+    STRETCH = "stretch", "Mức phấn đấu theo dự báo", "Stretch (good-side quantile of the forecast)"
+    REDUCE = "reduce", "Giảm tối thiểu hằng năm so với năm 2025", "Minimum yearly reduction from 2025"
+    NORM = "norm", "Theo định mức của hướng dẫn, quy định", "Norm set by guidance or regulation"
+
+    @classmethod
+    def choosable(cls) -> tuple[TargetMethod, ...]:
+        """The methods a user may ask for (settings, notebook parameters); REDUCE and NORM only say how a
+        target was decided."""
+        return (cls.AUTO, cls.TREND, cls.STRETCH, cls.REQUIRED, cls.MAINTAIN)
 
 
 class Binding(_Labelled):
-    """Which rule decided the final value (``binding`` column)."""
+    """Which rule decided the final value (``binding`` column); :meth:`label_for` words it by direction."""
 
     METHOD = "method", "Theo phương pháp", "The method itself"
-    FLOOR = "floor", "Chỉ tiêu sàn (quốc gia/tỉnh)", "National/provincial floor"
-    NO_BACKSLIDING = "no_backsliding", "Không thấp hơn mức 2025", "No backsliding below 2025"
+    FLOOR = "floor", "Chỉ tiêu quốc gia hoặc của tỉnh", "National or provincial target"
+    NO_BACKSLIDING = "no_backsliding", "Không kém mức năm 2025", "No backsliding from 2025"
     LIMIT = "limit", "Giới hạn tự nhiên", "Natural limit"
+    MIN_REDUCTION = "min_reduction", "Giảm tối thiểu hằng năm", "Minimum yearly reduction"
+
+    def label_for(self, direction: str | Direction, lang: str = "vi") -> str:
+        """Label worded by the indicator's direction: "no backsliding" is "Không thấp hơn mức năm 2025"
+        when higher is better and "Không cao hơn mức năm 2025" when lower is better."""
+        if self is Binding.NO_BACKSLIDING:
+            lower = Direction(direction) is Direction.LOWER
+            if lang == "vi":
+                return "Không cao hơn mức năm 2025" if lower else "Không thấp hơn mức năm 2025"
+            return "Not above the 2025 level" if lower else "Not below the 2025 level"
+        return self.label(lang)
 
 
 class MilestonePath(_Labelled):
@@ -220,7 +265,7 @@ class MilestonePath(_Labelled):
 
 class AllocationMethod(_Labelled):
     POPULATION = "population", "Theo tỷ trọng dân số", "By population share"
-    GAP = "gap", "Theo khoảng cách đến mục tiêu", "By gap to target"
+    GAP = "gap", "Theo khoảng cách đến chỉ tiêu", "By gap to target"
     EQUAL_EFFORT = "equal_effort", "Cùng mức nỗ lực (cùng tỷ lệ thay đổi)", "Equal effort (same relative change)"
 
 
@@ -235,7 +280,7 @@ def label(member: _Labelled | str, lang: str = "vi") -> str:
     """Label of an enum member (or its raw value) in ``lang``; unknown strings pass through."""
     if isinstance(member, _Labelled):
         return member.label(lang)
-    for enum in (Attainment, ProgressCategory, UnsdCategory, Kind, Direction, Flag, Level, TargetKind,
+    for enum in (Attainment, Certainty, ProgressCategory, UnsdCategory, Kind, Direction, Flag, Level, TargetKind,
                  TrackingStatus, Trend):
         try:
             return enum(member).label(lang)

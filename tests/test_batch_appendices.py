@@ -41,9 +41,9 @@ def test_every_unit_and_the_province_get_an_appendix_that_opens(full_run):
         assert any("DỮ LIỆU MINH HỌA" in p.text for p in d.paragraphs), key
         wb = openpyxl.load_workbook(str(res.run_dir / listed[1]))
         assert {"Bieu1", "Bieu2"} <= set(wb.sheetnames), key
-        # the unit files are written without charts, the province file with them and with Biểu 3
+        # the unit files are written without charts, the province file with them and with Biểu 3a/3b
         assert bool(d.inline_shapes) == (key == "province"), key
-        assert ("Bieu3" in wb.sheetnames) == (key == "province"), key
+        assert ("Bieu3a" in wb.sheetnames) == ("Bieu3b" in wb.sheetnames) == (key == "province"), key
     charts = sorted(p.name for p in (res.run_dir / "appendices" / "charts" / "22").glob("*.png"))
     assert {"heatmap.png", "ranking.png"} <= set(charts)
     assert not list(res.run_dir.rglob(".tmp-ctxh-*"))
@@ -70,9 +70,25 @@ def test_unit_and_province_appendices_hide_the_same_cells(full_run):
     for key in ("193", "194", "195"):
         wb = openpyxl.load_workbook(str(res.run_dir / "appendices" / f"phu_luc_{key}.xlsx"))
         marks = [c.value for ws in (wb["Bieu1"], wb["Bieu2"]) for row in ws.iter_rows() for c in row
-                 if c.value == "<5"]
+                 if c.value in ("<5", "x")]  # a hidden count, a hidden rate
         hidden_any += len(marks)
     assert hidden_any, "no cell hidden in the unit appendices: the check would be empty"
+
+
+def test_no_english_word_and_no_machine_path_in_any_vietnamese_document(full_run):
+    """Every Vietnamese document of the batch — the HTML reports and the Word/Excel appendices of the
+    province and the 13 former districts — holds no English word of the list (tests/vietnamese_scan.py)
+    and no absolute path. (index.html is the run's bilingual table of contents, "Phụ lục / Appendices".)"""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from vietnamese_scan import scan
+
+    _, res = full_run
+    docs = sorted([*(res.run_dir / "html").glob("*.html"), *(res.run_dir / "appendices").glob("phu_luc_*.*")])
+    assert len(docs) == 14 * 3  # 14 reports, 14 Word, 14 Excel
+    found = {p.relative_to(res.run_dir).as_posix(): f for p in docs if any((f := scan(p)).values())}
+    assert found == {}
 
 
 def test_resume_rebuilds_a_missing_appendix_identically(full_run):

@@ -26,8 +26,9 @@ def test_counts_whole_rates_with_decimals_labels_translated_marks_kept():
     assert vi.loc[1, "value_2025"] == "10,7" and vi.loc[1, "national_floor"] == "15,0"
     assert vi.loc[2, "value_2025"] == "<5"                       # suppression mark untouched
     assert vi.loc[0, "target_method"] == "Theo xu hướng dự báo"
-    assert vi.loc[1, "binding"] == "Chỉ tiêu sàn (quốc gia/tỉnh)"
+    assert vi.loc[1, "binding"] == "Chỉ tiêu quốc gia hoặc của tỉnh"
+    assert vi.loc[2, "binding"] == "Không cao hơn mức năm 2025"  # direction-aware: abuse cases, lower is better
     assert vi.loc[0, "feasibility"] == "50" and vi.loc[2, "feasibility"] == "–"
     en = display_proposals(table, cat, "en")
     assert en.loc[0, "value_2025"] == "3,142" and en.loc[1, "value_2025"] == "10.7"
-    assert en.loc[2, "target_method"] == "Maintain"
+    assert en.loc[2, "target_method"] == "Maintain the level reached"

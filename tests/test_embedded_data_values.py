@@ -120,9 +120,11 @@ def test_bounds_integers_and_sources(obs):
     other = obs[obs["source"] != ILLUSTRATIVE]
     assert set(other["unit_code"]) <= {"22", "198"}
     assert set(other.loc[other.unit_code == "198", "indicator_code"]) == {"POP_U16", "POP_U6"}
-    # every indicator a district tracks has district rows (CT13 is derived, never stored)
+    # every indicator a district tracks has district rows (CT13 is derived, never stored; the guidance's
+    # process targets have a 2030 norm but no illustrative data yet)
+    no_data = {"CT13", "CTV_VILLAGES", "BOARD_MEETINGS", "NEWS_WEEKLY", "CHILD_DATABASE", "SPONSORED_SHARE"}
     for ind in cat:
-        if "district" in ind.levels and ind.code != "CT13":
+        if "district" in ind.levels and ind.code not in no_data:
             assert (obs.loc[obs.unit_code != "22", "indicator_code"] == ind.code).any(), ind.code
         if ind.levels == ("province",):
             assert set(obs.loc[obs.indicator_code == ind.code, "unit_code"]) == {"22"}, ind.code

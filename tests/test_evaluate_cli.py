@@ -77,7 +77,7 @@ def test_embedded_dataset_full_evaluation():
     ev = evaluate_dataset(ds).table
     assert not ev.duplicated(["unit_code", "indicator_code"]).any()
     assert ev.unit_code.nunique() == 14
-    assert set(ev.attainment) <= {"met", "exceeded", "not_met", "uncertain", "insufficient_data"}
+    assert set(ev.attainment) <= {"met", "exceeded", "not_met", "insufficient_data", "not_applicable"}
     assert ev.illustrative.all()
     # every aggregated province ratio equals Σ numerators / Σ denominators of its districts (latest year)
     obs = ds.observations

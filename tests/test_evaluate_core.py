@@ -38,10 +38,12 @@ def test_contract_columns_and_lower_is_better_rate_from_components():
     assert list(ev.columns) == list(EVALUATION_COLUMNS)
     r = one(ev, "193", "RATE")
     assert (r.baseline_year, r.baseline_value, r.latest_year, r.latest_value) == (2020, 20.0, 2025, 16.0)
-    # exactly on target: met by the operator, but 8 deaths: Garwood 3.45 … 15.76 → 6.9 … 31.5 per 100 000
+    # exactly on target: met (Đạt) by the operator; 8 deaths: Garwood 3.45 … 15.76 → 6.9 … 31.5 per 100 000
+    # straddles 16 → the statistical column says "chưa đủ chắc chắn", the verdict stays Đạt
     lo, hi = garwood_interval(8)
     assert (r.interval_lo, r.interval_hi) == pytest.approx((lo * 2, hi * 2))
-    assert r.attainment == "uncertain" and r.attainment_vi == "Chưa kết luận được"
+    assert r.attainment == "met" and r.attainment_vi == "Đạt" and r.certainty == "unsure"
+    assert r.percent_of_target == pytest.approx(100.0) and r.target_shown == 16
     assert r.planned_change_share == pytest.approx(1.0)
     # province = (8 + 4) / 100 000 × 100 000 = 12 (aggregated), baseline 15
     p = one(ev, "22", "RATE")
@@ -128,11 +130,12 @@ def test_relative_target_on_counts():
     r = one(run(rows, [dict(indicator_code="DEATHS", operator="<=", value=-10, kind="relative")], 1),
             "193", "DEATHS")
     assert r.target_value == pytest.approx(1800.0) and r.attainment == "exceeded"
-    # the same with small numbers: 20 → target 18, 15 → Garwood 8.4 … 24.7 straddles 18 → uncertain
+    # the same with small numbers: 20 → target 18, 15 → Vượt by the operator; Garwood 8.4 … 24.7 straddles 18
     rows = series("193", "DEATHS", {2020: 20, 2025: 15})
     r = one(run(rows, [dict(indicator_code="DEATHS", operator="<=", value=-10, kind="relative")], 1),
             "193", "DEATHS")
-    assert r.target_value == pytest.approx(18.0) and r.attainment == "uncertain"
+    assert r.target_value == pytest.approx(18.0) and r.attainment == "exceeded" and r.certainty == "unsure"
+    assert r.percent_of_target == pytest.approx(100 * 15 / 18)
     # base year without data → insufficient
     rows = series("193", "DEATHS", {2021: 20, 2025: 15})
     r = one(run(rows, [dict(indicator_code="DEATHS", operator="<=", value=-10, kind="relative", base_year=2020)],
@@ -188,7 +191,7 @@ def test_province_reported_value_kept_beside_aggregate():
     p = one(ev, "22", "DEATHS")
     assert (p.latest_value, p.value_source) == (9, "reported")
     assert (p.province_reported, p.aggregated_value, p.aggregate_difference) == (9, 8, 1)
-    assert "differs from aggregate by +1" in p.notes
+    assert "differs from the aggregate by +1" in p.notes and "+1,0" in p.notes
     cons = run_full(rows, [dict(scope="22", indicator_code="DEATHS", operator="<=", value=11)]).consistency
     assert len(cons[(cons.unit_code == "22") & (cons.indicator_code == "DEATHS")]) == 2
 
@@ -203,8 +206,8 @@ def test_pooling_years_for_small_counts():
     lo, hi = garwood_interval(9)
     assert (r.pooled_lo, r.pooled_hi) == pytest.approx((lo / 3, hi / 3))
     assert r.attainment_pooled == "uncertain"
-    # the single-year verdict is still there: 2 vs 5.4, Garwood(2) = 0.24 … 7.22 → uncertain
-    assert r.attainment == "uncertain"
+    # the official verdict is still there: 2 ≤ 5,4 → Vượt; Garwood(2) = 0.24 … 7.22 straddles 5.4 → not conclusive
+    assert r.attainment == "exceeded" and r.certainty == "unsure" and r.target_shown == 5.4
 
 
 def test_units_filter_levels_and_errors():
@@ -234,12 +237,14 @@ def test_style_vietnamese_and_english():
     ev = run(rows, [dict(scope=u, indicator_code="SWIM", operator=">=", value=1200) for u in ("193", "194")],
              illustrative=True)
     html = style_evaluation(ev).to_html()
-    assert "1.210,5" in html and "Đạt" in html and "Chưa đạt" in html
-    assert "#d9f0d3" in html and "#f8d0c8" in html            # met green, not met red
-    assert "Dữ liệu minh họa" in html
+    # 1.210,5 ≥ 1.200: strictly better than the target → Vượt; TH/KH = 1.210,5 ÷ 1.200 × 100 = 100,9
+    assert "1.210,5" in html and "Vượt" in html and "Chưa đạt" in html and "100,9" in html
+    assert "#b7e1a1" in html and "#f8d0c8" in html            # exceeded green, not met red
+    assert "Dữ liệu minh họa" in html and "TH/KH (%)" in html and "Độ tin cậy thống kê" in html
+    assert "≥ 1.200,0" in html
     en = style_evaluation(ev, lang="en")
     assert "1,210.5" in en.to_html() and "Not met" in en.to_html()
-    assert len(en.data.columns) <= 8
+    assert len(en.data.columns) <= 9
     with pytest.raises(ValueError):
         style_evaluation(ev, lang="fr")
 

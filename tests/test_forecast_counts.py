@@ -379,13 +379,17 @@ def test_charts_draw_the_count_model_intervals(embedded):
 
 
 def test_bieu2_feasibility_is_the_count_model_probability(embedded):
-    """Biểu 2 prints feasibility = P(2030 value meets the target) from the count distribution (exact)."""
+    """Biểu 2 prints feasibility = P(2030 value meets the target) from the count distribution (exact)
+    when the publishing settings ask for the column."""
+    import dataclasses
+
     from ctxh_plan.present.settings import load_publish_settings
     from ctxh_plan.present.tables import build_appendix_tables
 
     ds, ev, proj = embedded
     unit = "193"
-    tables = build_appendix_tables(ds, ev, proj, unit, settings=load_publish_settings())
+    settings = dataclasses.replace(load_publish_settings(), show_feasibility=True)
+    tables = build_appendix_tables(ds, ev, proj, unit, settings=settings)
     b2 = next(t for t in tables if t.key == "bieu2").frame.set_index("indicator_code")
     props = proj.proposals[proj.proposals.unit_code == unit].set_index("indicator_code")
     fc = proj.forecasts[(proj.forecasts.unit_code == unit) & (proj.forecasts.year == 2030)].set_index(

@@ -67,6 +67,7 @@ def make_evaluation(obs: pd.DataFrame) -> pd.DataFrame:
             rows.append(dict(unit_code=u, unit_name=names[u], indicator_code=code, baseline_year=2020,
                              baseline_value=base, latest_year=2025, latest_value=latest, latest_is_estimate=True,
                              target_year=2025, target_operator=op, target_value=target,
+                             target_kind="absolute" if tv is not None else "relative",
                              attainment="met" if met else "not_met", planned_change_share=share,
                              progress_ratio=1.0, progress_category="on_track" if met else "limited_progress",
                              unsd_score=1.0, unsd_category="on_track", notes=""))
@@ -184,34 +185,74 @@ def _docx_table_frame(table) -> list[list[str]]:
     return [[c.text for c in row.cells] for row in table.rows]
 
 
-def test_docx_values_match_frames_in_vietnamese_format(written, bundle):
+def _docx_rows(table) -> tuple[list[str], list[list[str]]]:
+    """(column labels, data rows) of a Word table with two header rows (merged cells repeat their text)."""
+    rows = _docx_table_frame(table)
+    return rows[1], rows[2:]
+
+
+def _row(rows: list[list[str]], head: list[str], prefix: str) -> dict[str, str]:
+    r = next(r for r in rows if r[1].startswith(prefix))
+    return dict(zip(head, r))
+
+
+def test_docx_values_match_frames_in_vietnamese_format(written):
     import docx
 
-    _ds, ev, _ = bundle
     out, _ = written
     d = docx.Document(str(out / "phu_luc_193.docx"))
-    rows = _docx_table_frame(d.tables[0])
-    assert rows[0][5] == "Kết quả thực hiện" and rows[1][5:10] == ["2021", "2022", "2023", "2024", "2025"]
-    ct01 = next(r for r in rows if r[1].startswith("Tỷ lệ xã"))
-    assert ct01[3] == "62,5"  # 2020 baseline of Hạ Long, decimal comma
-    assert ct01[4] == "≥ 65,0"
-    assert ct01[9] == "78,1 (ư)"  # 2025 flagged estimate
-    deaths = next(r for r in rows if r[1].startswith("Số trẻ em tử vong"))
-    assert deaths[9] == "6 (ư)"  # estimate mark
+    top = _docx_table_frame(d.tables[0])[0]
+    head, rows = _docx_rows(d.tables[0])
+    assert "Kết quả thực hiện" in top
+    assert head[5:10] == ["Năm 2021", "Năm 2022", "Năm 2023", "Năm 2024", "Ước thực hiện năm 2025"]
+    ct01 = _row(rows, head, "Tỷ lệ xã")
+    assert ct01["Năm gốc 2020"] == "62,5"  # 2020 baseline of Hạ Long, decimal comma
+    assert ct01["Chỉ tiêu năm 2025"] == "≥ 65,0"
+    assert ct01["Ước thực hiện năm 2025"] == "78,1"  # the column says it is an estimate: no mark in the cell
+    deaths = _row(rows, head, "Số trẻ em tử vong")
+    assert deaths["Ước thực hiện năm 2025"] == "6"
+    # the verdict as the evaluation frame says; TH/KH = 78,1 ÷ 65,0 × 100 = 120,2
+    assert ct01["Đánh giá"] == "Đạt" and ct01["TH/KH (%)"] == "120,2"
+    assert ct01["Độ tin cậy thống kê"] == "–"
+    # the share of planned change and the progress category are analysts' columns: not in the signed table
+    assert "Tiến độ (phương pháp Open SDG)" not in head
+    # rows grouped under the sections of the plan? the hand-made catalogue has none: no heading rows
+    assert all(r[0].isdigit() for r in rows)
+
+
+def test_analyst_columns_on_request(bundle, tmp_path):
+    import dataclasses
+
+    import docx
+
+    from ctxh_plan.present import load_publish_settings, write_appendices
+
+    ds, ev, proj = bundle
+    settings = dataclasses.replace(load_publish_settings(), show_progress=True, show_feasibility=True,
+                                   show_method=True)
+    write_appendices(ds, ev, proj, tmp_path, units=["193"], formats=("docx",), charts=False, settings=settings)
+    d = docx.Document(str(tmp_path / "phu_luc_193.docx"))
+    head1, rows1 = _docx_rows(d.tables[0])
+    assert "Tiến độ (phương pháp Open SDG)" in head1
     share = ev[(ev.unit_code == "193") & (ev.indicator_code == "CT01")]["planned_change_share"].iat[0]
-    assert ct01[11] == f"{100 * share:.1f}".replace(".", ",")
-    assert ct01[10] == "Đạt"
+    ct01 = _row(rows1, head1, "Tỷ lệ xã")
+    assert ct01["Mức hoàn thành thay đổi theo kế hoạch (%)"] == f"{100 * share:.1f}".replace(".", ",")
+    head2, rows2 = _docx_rows(d.tables[1])
+    assert "Khả năng đạt (%)" in head2 and "Cơ sở xác định chỉ tiêu" in head2
+    assert _row(rows2, head2, "Tỷ lệ xã")["Khả năng đạt (%)"] == "80"
 
 
-def test_docx_big_number_uses_dot_thousands(written):
+def test_docx_budget_table_uses_dot_thousands(written):
     import docx
 
     out, _ = written
     d = docx.Document(str(out / "phu_luc_22.docx"))
-    b3 = _docx_table_frame(d.tables[2])
-    total = b3[-1]
-    assert total[1] == "Tổng cộng"
-    assert re.fullmatch(r"\d{1,3}(\.\d{3})+,\d", total[8]), total[8]
+    assert len(d.tables) == 4  # Biểu 1, 2, 3a (models), 3b (budget)
+    b3b = _docx_table_frame(d.tables[3])
+    total = next(r for r in b3b if r[1] == "Tổng cộng")
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+,\d", total[-1]), total[-1]
+    sources = [r[1] for r in b3b[2:]]
+    assert "– Ngân sách địa phương" in sources and "– Xã hội hóa" in sources
 
 
 def test_xlsx_structure_numbers_and_formats(written, bundle):
@@ -219,20 +260,26 @@ def test_xlsx_structure_numbers_and_formats(written, bundle):
 
     out, _ = written
     wb = openpyxl.load_workbook(out / "phu_luc_193.xlsx")
-    assert wb.sheetnames == ["Nguon_PhuongPhap", "Bieu1", "Bieu2"]
+    assert wb.sheetnames == ["Bieu1", "Bieu2", "Nguon_PhuongPhap"]
+    assert wb.active.title == "Bieu1"  # the workbook opens on Biểu 1
     src = wb["Nguon_PhuongPhap"]
     assert any(str(c.value) == "DỮ LIỆU MINH HỌA" for row in src.iter_rows() for c in row)
+    assert int(src.page_setup.paperSize) == 9 and src.sheet_properties.pageSetUpPr.fitToPage  # A4
     ws = wb["Bieu1"]
     assert ws.freeze_panes == "C7"
-    assert ws.page_setup.orientation == "landscape"
-    assert ws.cell(5, 6).value == "Kết quả thực hiện" and ws.cell(6, 6).value == "2021"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows.replace("$", "") == "5:6"
+    head = [ws.cell(6, c).value or ws.cell(5, c).value for c in range(1, ws.max_column + 1)]
+    assert ws.cell(5, 6).value == "Kết quả thực hiện" and head[5] == "Năm 2021"
+    col = {h: k + 1 for k, h in enumerate(head)}
     rows = {ws.cell(r, 2).value: r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value}
     r = rows["Tỷ lệ xã, phường, thị trấn đạt tiêu chuẩn phù hợp với trẻ em"]
-    base = ws.cell(r, 4)
+    base = ws.cell(r, col["Năm gốc 2020"])
     assert isinstance(base.value, float) and base.value == 62.5 and base.number_format == "#,##0.0"
-    assert ws.cell(r, 5).value == 65.0 and ws.cell(r, 5).number_format == '"≥ "#,##0.0'
+    target = ws.cell(r, col["Chỉ tiêu năm 2025"])
+    assert target.value == 65.0 and target.number_format == '"≥ "#,##0.0'
     r = rows["Số trẻ em tử vong do tai nạn thương tích"]
-    assert ws.cell(r, 10).value == 6 and ws.cell(r, 10).number_format == '#,##0" (ư)"'
+    assert ws.cell(r, col["Ước thực hiện năm 2025"]).value == 6
+    assert ws.cell(r, col["Ước thực hiện năm 2025"]).number_format == "#,##0"
     assert ws.cell(r, 1).font.name == "Times New Roman"
 
 
@@ -250,7 +297,7 @@ def test_english_labels(bundle, tmp_path):
     assert _docx_table_frame(d.tables[0])[0][1] == "Indicator"
     assert "ILLUSTRATIVE DATA" in "\n".join(p.text for p in d.paragraphs)
     wb = openpyxl.load_workbook(tmp_path / "appendix_194.xlsx")
-    assert wb.sheetnames[0] == "Sources_Methods"
+    assert wb.sheetnames[-1] == "Sources_Methods"
 
 
 def test_unknown_unit_and_format_are_errors(bundle, tmp_path):
@@ -275,7 +322,7 @@ def _published_abuse_cells(out: Path) -> dict[tuple[str, str], object]:
     for f in sorted(out.glob("phu_luc_*.xlsx")):
         unit = f.stem.split("_")[-1]
         ws = openpyxl.load_workbook(f)["Bieu1"]
-        heads = [ws.cell(6, c).value if ws.cell(6, c).value else ws.cell(5, c).value for c in range(1, ws.max_column + 1)]
+        heads = [ws.cell(6, c).value or ws.cell(5, c).value for c in range(1, ws.max_column + 1)]
         for r in range(7, ws.max_row + 1):
             if ws.cell(r, 2).value == "Số vụ xâm hại trẻ em":
                 for c, h in enumerate(heads, start=1):
@@ -283,26 +330,29 @@ def _published_abuse_cells(out: Path) -> dict[tuple[str, str], object]:
     return cells
 
 
+YEAR_HEADS = ["Năm gốc 2020", "Năm 2021", "Năm 2022", "Năm 2023", "Năm 2024", "Ước thực hiện năm 2025"]
+
+
 def test_no_small_sensitive_count_published_directly_or_by_subtraction(written):
     out, _ = written
     cells = _published_abuse_cells(out)
-    year_heads = ["Năm gốc 2020", "2021", "2022", "2023", "2024", "2025"]
     assert cells, "abuse rows not found"
     marks = 0
     for (unit, head), v in cells.items():
-        if head in year_heads and isinstance(v, (int, float)):
+        if head in YEAR_HEADS and isinstance(v, (int, float)):
             assert v == 0 or v >= 5, f"{unit} {head}: {v} published"
         marks += v == "<5"
     assert marks > 0, "the fixture has small counts; some cells must be suppressed"
-    for head in year_heads:  # province = sum of districts: never exactly one unknown
+    for head in YEAR_HEADS:  # province = sum of districts: never exactly one unknown
         group = [cells.get((u, head)) for u in ("22", *DISTRICTS)]
-        assert sum(isinstance(v, str) for v in group) != 1, (head, group)
+        assert sum(v == "<5" for v in group) != 1, (head, group)
     # 195 in 2025 is 0 → published as 0 (zero identifies no child)
-    assert cells[("195", "2025")] == 0
+    assert cells[("195", "Ước thực hiện năm 2025")] == 0
 
 
 def test_no_hidden_number_anywhere_in_xlsx(written):
-    """The hidden counts of Móng Cái (194) appear in no cell of its workbook (not even a hidden column)."""
+    """The hidden counts of Móng Cái (194) appear in no cell of its workbook (not even a hidden column);
+    a target or a percentage derived from them prints "–", never the mark."""
     import openpyxl
 
     out, _ = written
@@ -311,11 +361,12 @@ def test_no_hidden_number_anywhere_in_xlsx(written):
     ws = wb["Bieu1"]
     assert not any(ws.column_dimensions[k].hidden for k in ws.column_dimensions)
     assert not any(ws.row_dimensions[k].hidden for k in ws.row_dimensions)
+    head = [ws.cell(6, c).value or ws.cell(5, c).value for c in range(1, ws.max_column + 1)]
     r = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value == "Số vụ xâm hại trẻ em")
-    row = [ws.cell(r, c).value for c in range(1, ws.max_column + 1)]
-    assert [row[3]] + row[5:10] == ["<5", "<5", "<5", 0, "<5", "<5"]  # 2023 is 0: published
-    # derived numbers that would let a reader rebuild the counts are hidden too
-    assert row[4] == "<5" and row[11] == "<5"
+    row = dict(zip(head, (ws.cell(r, c).value for c in range(1, ws.max_column + 1))))
+    assert [row[h] for h in YEAR_HEADS] == ["<5", "<5", "<5", 0, "<5", "<5"]  # 2023 is 0: published
+    # the relative target (−10 % of the hidden 2020 count) and TH/KH would rebuild it: "–", never "<5"
+    assert row["Chỉ tiêu năm 2025"] == "–" and row["TH/KH (%)"] == "–"
 
 
 def test_docx_shows_mark_and_footnote(written):
@@ -323,11 +374,12 @@ def test_docx_shows_mark_and_footnote(written):
 
     out, _ = written
     d = docx.Document(str(out / "phu_luc_194.docx"))
-    rows = _docx_table_frame(d.tables[0])
-    abuse = next(r for r in rows if r[1] == "Số vụ xâm hại trẻ em")
-    assert abuse[3] == "<5" and abuse[9] == "<5"
+    head, rows = _docx_rows(d.tables[0])
+    abuse = _row(rows, head, "Số vụ xâm hại trẻ em")
+    assert abuse["Năm gốc 2020"] == "<5" and abuse["Ước thực hiện năm 2025"] == "<5"
+    assert abuse["Chỉ tiêu năm 2025"] == "–"
     notes = "\n".join(p.text for p in d.paragraphs)
-    assert "<5: số nhỏ hơn 5" in notes and "Dữ liệu minh họa" in notes and "(ư): ước thực hiện" in notes
+    assert "<5: số nhỏ hơn 5" in notes and "Dữ liệu minh họa" in notes and "Ước thực hiện năm 2025" in notes
 
 
 def test_not_illustrative_has_no_label(tmp_path):

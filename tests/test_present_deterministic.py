@@ -58,7 +58,8 @@ def test_deterministic_files_still_open_with_their_content(inputs, tmp_path):
     wb = openpyxl.load_workbook(str(x))
     assert {"Bieu1", "Bieu2"} <= set(wb.sheetnames)
     assert wb.properties.created.year == 2000 and wb.properties.modified.year == 2000
-    assert isinstance(wb["Bieu1"].cell(7, 1).value, int)  # STT of the first data row: a real number
+    assert wb["Bieu1"].cell(7, 1).value == "I"  # the first section of the plan
+    assert isinstance(wb["Bieu1"].cell(8, 1).value, int)  # STT of the first data row: a real number
 
 
 def test_normalize_ooxml_keeps_every_part(tmp_path):

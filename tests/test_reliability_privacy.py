@@ -111,8 +111,8 @@ def appendices(tmp_path_factory):
 
 def _level_column(label: str) -> int | None:
     """Year shown by a column of Biểu 1/2 (levels and milestones), or None for other columns."""
-    m = re.fullmatch(r"(?:Năm gốc |Thực hiện |Chỉ tiêu )?(20\d\d)", str(label or "").strip())
-    if not m or str(label).startswith("Chỉ tiêu 2025"):
+    m = re.fullmatch(r"(?:Năm gốc |Năm |Ước thực hiện năm |Chỉ tiêu năm )?(20\d\d)", str(label or "").strip())
+    if not m or str(label).startswith("Chỉ tiêu năm 2025"):
         return None
     return int(m.group(1))
 
@@ -152,7 +152,7 @@ def _docx_number(text: str) -> float | str | None:
     t = str(text).strip()
     if not t:
         return None
-    t = t.replace("(ư)", "").strip()
+    t = t.replace("(ư)", "").replace(" ước", "").strip()
     if re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?", t):
         return float(t.replace(".", "").replace(",", "."))
     return t

@@ -132,6 +132,23 @@ def test_relative_and_annual_change_targets_become_absolute_per_unit():
     assert m["floor"] == pytest.approx(50 * 0.98 ** 10) and m["target_2030"] == 40
 
 
+def test_a_small_unit_does_not_carry_the_provinces_relative_floor():
+    """−20 % of 2 deaths is no floor: below relative_min_base a unit under the province keeps only its
+    own targets; the province itself and a unit with a large enough base carry it."""
+    f = pd.DataFrame([fc("193", "DROWN", 22.0), fc("194", "DROWN", 2.0), fc("22", "DROWN", 24.0)])
+    o = obs([("193", "DROWN", 2020, 25.0), ("193", "DROWN", 2025, 24.0), ("194", "DROWN", 2020, 2.0),
+             ("194", "DROWN", 2025, 2.0), ("22", "DROWN", 2020, 27.0), ("22", "DROWN", 2025, 26.0)])
+    t = pd.DataFrame([target("22", "DROWN", "<=", -20.0, "relative", 2020)])
+    out = propose_targets(f, o, CAT, t, settings=S, province_code="22")
+    assert one(out, "22", "DROWN")["floor"] == pytest.approx(27 * 0.8)
+    assert one(out, "193", "DROWN")["floor"] == pytest.approx(20.0)
+    assert np.isnan(one(out, "194", "DROWN")["floor"])
+    t_own = pd.DataFrame([target("22", "DROWN", "<=", -20.0, "relative", 2020),
+                          target("194", "DROWN", "<=", -50.0, "relative", 2020)])
+    own = propose_targets(f, o, CAT, t_own, settings=S, province_code="22")
+    assert one(own, "194", "DROWN")["floor"] == pytest.approx(1.0)  # its own plan says so
+
+
 def test_province_absolute_count_applies_to_the_province_only():
     f = pd.DataFrame([fc("22", "SWIM", 150.0), fc("193", "SWIM", 15.0)])
     o = obs([("22", "SWIM", 2025, 140.0), ("193", "SWIM", 2025, 14.0)])
@@ -144,10 +161,28 @@ def test_province_absolute_count_applies_to_the_province_only():
 def test_no_backsliding_below_the_2025_level():
     f = pd.DataFrame([fc("193", "DROWN", 9.6, 0.3, "log1p")])
     o = obs([("193", "DROWN", 2020, 7.0), ("193", "DROWN", 2025, 8.0)])
-    r = one(propose_targets(f, o, CAT, settings=S), "193", "DROWN")
+    r = one(propose_targets(f, o, CAT, settings=S.with_(min_reduction_percent=0)), "193", "DROWN")
     assert r["target_2030"] == 8 and r["target_method"] == "maintain" and r["binding"] == "no_backsliding"
     assert [r[f"milestone_{y}"] for y in range(2026, 2031)] == [8.0] * 5
     assert 0 < r["feasibility"] < 0.5
+
+
+@pytest.mark.parametrize("pct, expected", [(2.0, 7.0), (10.0, 4.0)])
+def test_a_harm_is_reduced_never_kept_at_its_2025_level(pct, expected):
+    """Lower is better and the forecast rises: the plan still proposes a cut of at least pct % a year."""
+    f = pd.DataFrame([fc("193", "DROWN", 9.6, 0.3, "log1p")])
+    o = obs([("193", "DROWN", 2020, 7.0), ("193", "DROWN", 2025, 8.0)])
+    r = one(propose_targets(f, o, CAT, settings=S.with_(min_reduction_percent=pct)), "193", "DROWN")
+    assert r["target_2030"] == expected == np.floor(8 * (1 - pct / 100) ** 5)
+    assert r["target_method"] == "reduce" and r["binding"] == "min_reduction"
+    assert r["milestone_2030"] == expected and r["milestone_2026"] <= 8
+
+
+def test_a_harm_at_zero_stays_at_zero():
+    f = pd.DataFrame([fc("193", "DROWN", 0.4, 0.3, "log1p")])
+    o = obs([("193", "DROWN", 2020, 1.0), ("193", "DROWN", 2025, 0.0)])
+    r = one(propose_targets(f, o, CAT, settings=S), "193", "DROWN")
+    assert r["target_2030"] == 0 and r["target_method"] == "maintain"
 
 
 def test_maintain_at_the_natural_limit():

@@ -334,7 +334,7 @@ class _Part:
 
         key = res.key[len(self.prefix):]
         rep = self.reports[key]
-        title = f"{rep['key']} {rep['name']}".strip()
+        title = rep["name"] if key == PROVINCE_KEY else f"{rep['key']} {rep['name']}".strip()
         self.exporter = export_html(res.nb, self.run_dir / rep["html"], title, self.exporter)
         rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker,
                    attempts=res.attempts)

@@ -23,8 +23,13 @@ Evaluation and projection always cover every unit so that suppression is consist
 
 Files: OUTDIR/phu_luc_<unit>.docx|.xlsx (appendix_<unit>.* with --lang en), OUTDIR/charts/<unit>/.
 
+--agency SYT: Biểu 1–2 chỉ gồm các chỉ tiêu do cơ quan đó chủ trì (mã hoặc tên trong danh mục,
+params/indicators.yaml → agencies), tệp phu_luc_<unit>_<agency>.* / Tables 1–2 with only the
+indicators that agency chairs (code or name from the catalogue's agencies).
+
 Example / ví dụ:
   ctxh-plan appendix --data data/quang_ninh --units 22,193 --format docx,xlsx -o outputs/phu_luc
+  ctxh-plan appendix --units 22 --agency "Sở Y tế" -o outputs/phu_luc_syt
 """
 
 
@@ -44,6 +49,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="tệp mô hình can thiệp / models file for Table 3 (default params/models/<province>.yaml)")
     p.add_argument("--publish", default=None, metavar="FILE",
                    help="thiết lập công bố / publishing settings (default params/publish.yaml)")
+    p.add_argument("--agency", default=None, metavar="AGENCY",
+                   help="chỉ các chỉ tiêu do cơ quan này chủ trì (mã hoặc tên, ví dụ SYT hoặc \"Sở Y tế\") / only "
+                        "the indicators this lead agency chairs (code or name)")
     p.add_argument("--no-charts", action="store_true", help="không vẽ biểu đồ / no charts")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="thư mục kết quả / output folder")
     p.set_defaults(func=run)
@@ -83,11 +91,19 @@ def run(args: argparse.Namespace) -> int:
 
             raise InputError(f"mã đơn vị không có / unknown unit code(s) {unknown}", column="--units",
                              value=unknown[0], fix=f"dùng / use one of {ds.units.codes()[:15]}")
+    agency = None
+    if args.agency:
+        found = ds.catalog.find_agency(args.agency)
+        if found is None:
+            known = ", ".join(f"{a.code} ({a.name_vi})" for a in ds.catalog.agencies)
+            raise UsageError(f"--agency {args.agency!r}: cơ quan không có trong danh mục / not a lead agency of the "
+                             f"catalogue — fix: use one of {known}")
+        agency = found.code
     evaluation = evaluate_dataset(ds).table
     projection = project_dataset(ds, scenario=args.scenario, evaluation=evaluation)
     written = write_appendices(ds, evaluation, projection, Path(args.output), units=units, formats=formats,
                                lang=args.lang, settings=settings, models_path=args.models,
-                               charts=not args.no_charts)
+                               charts=not args.no_charts, agency=agency)
     illus = " (dữ liệu minh họa)" if getattr(ds, "illustrative", False) else ""
     docs = [p for p in written if p.suffix in (".docx", ".xlsx")]
     print(f"{len(docs)} phụ lục, {len(written) - len(docs)} tệp biểu đồ / appendices, chart files{illus}",

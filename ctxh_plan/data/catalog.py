@@ -16,7 +16,8 @@ from ctxh_plan.io.settings import MISSING, Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.vocab import Aggregation, Direction, Kind
 
-__all__ = ["Catalog", "Indicator", "default_catalog_path", "indicator_fields", "load_catalog"]
+__all__ = ["Agency", "Catalog", "Indicator", "Section", "agency_fields", "default_catalog_path", "indicator_fields",
+           "load_catalog", "section_fields"]
 
 
 
@@ -51,7 +52,16 @@ class Indicator:
     levels : tuple of str
         Unit levels that report it (``province``, ``district``, ``commune``).
     group : str
-        Section of the plan it belongs to.
+        Free-text theme (kept for readers of the catalogue).
+    note : str
+    section : str
+        Code of the plan section (``"II"``) under which Biểu 1–2 list it; ``""`` for context
+        indicators (child population, live births).
+    plan_target : bool
+        Whether a plan sets a target for it. False for numerators and denominators, case counts,
+        hotline calls and budgets: they are tracked but Biểu 2 does not list them.
+    lead_agency : str
+        Code of the department that chairs its target (``SYT``); names in :attr:`Catalog.agencies`.
     synonyms : tuple of str
         Other names the indicator goes by in reports and analysts' workbooks (e.g. "xã, phường,
         đặc khu" after the 2025 reform for "xã, phường, thị trấn"); used to match sheets that carry
@@ -76,6 +86,9 @@ class Indicator:
     levels: tuple[str, ...] = ("province", "district")
     group: str = ""
     note: str = ""
+    section: str = ""
+    plan_target: bool = True
+    lead_agency: str = ""
     synonyms: tuple[str, ...] = ()
 
     @property
@@ -90,12 +103,43 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section heading of the plan (``I. Mục tiêu chung``)."""
+
+    code: str
+    name_vi: str
+    name_en: str = ""
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
+
+    def heading(self, lang: str = "vi") -> str:
+        """``"I. Mục tiêu chung"``."""
+        return f"{self.code}. {self.name(lang)}"
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A department that chairs targets (``SYT`` → Sở Y tế). Names are data, never logic."""
+
+    code: str
+    name_vi: str
+    name_en: str = ""
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """An ordered, read-only mapping of indicator code → :class:`Indicator`."""
+    """An ordered, read-only mapping of indicator code → :class:`Indicator`, with the plan's
+    section headings and the lead agencies."""
 
     indicators: Mapping[str, Indicator]
     path: Path | None = None
     _order: tuple[str, ...] = field(default=(), repr=False)
+    sections: tuple[Section, ...] = ()
+    agencies: tuple[Agency, ...] = ()
 
     def __getitem__(self, code: str) -> Indicator:
         try:
@@ -118,6 +162,31 @@ class Catalog:
 
     def codes(self) -> list[str]:
         return list(self._order or self.indicators)
+
+    def section(self, code: str) -> Section | None:
+        """The section with this code (``"II"``), or None."""
+        return next((s for s in self.sections if s.code == code), None)
+
+    def agency(self, code: str) -> Agency | None:
+        """The agency with this code (``"SYT"``), or None."""
+        return next((a for a in self.agencies if a.code == code), None)
+
+    def find_agency(self, text: str) -> Agency | None:
+        """The agency named by ``text``: its code or its Vietnamese/English name (case and accents ignored)."""
+        want = _fold(text)
+        return next((a for a in self.agencies if want in (_fold(a.code), _fold(a.name_vi), _fold(a.name_en))), None)
+
+    def plan_order(self, codes: Any) -> list[str]:
+        """``codes`` in plan order: by section (as listed under ``sections:``), then catalogue order."""
+        pos = {c: k for k, c in enumerate(self.codes())}
+        sec = {s.code: k for k, s in enumerate(self.sections)}
+
+        def key(c: str) -> tuple[int, int, str]:
+            ind = self.indicators.get(c)
+            s = sec.get(ind.section, len(sec)) if ind is not None else len(sec) + 1
+            return s, pos.get(c, len(pos)), c
+
+        return sorted(dict.fromkeys(codes), key=key)
 
     def to_frame(self):
         """The catalogue as a DataFrame (one row per indicator)."""
@@ -156,6 +225,39 @@ def _bounds_rule(b: Any) -> str | None:
     return "low is above high" if b[1] is not None and b[0] > b[1] else None
 
 
+def _fold(text: Any) -> str:
+    """Lower-case text without accents (đ → d), for matching names typed on the command line."""
+    t = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
+    return "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
+
+
+def section_fields() -> tuple[Field, ...]:
+    """The declared keys of one entry of ``sections:`` in ``params/indicators.yaml``."""
+    return (
+        Field("code", (str,), 'the heading number as printed, quoted, e.g. "II"', default=MISSING),
+        Field("name_vi", (str,), "the Vietnamese heading", default=MISSING),
+        Field("name_en", (str,), "the English heading", default=""),
+    )
+
+
+def agency_fields() -> tuple[Field, ...]:
+    """The declared keys of one entry of ``agencies:`` in ``params/indicators.yaml``."""
+    return (
+        Field("code", (str,), "a short code, e.g. SYT", default=MISSING),
+        Field("name_vi", (str,), "the department's Vietnamese name, e.g. Sở Y tế", default=MISSING),
+        Field("name_en", (str,), "the English name", default=""),
+    )
+
+
+#: top-level keys of ``params/indicators.yaml``
+CATALOG_FIELDS: tuple[Field, ...] = (
+    Field("version", (int,), "version: 1", default=1),
+    Field("sections", (list,), "a list of {code, name_vi, name_en}", default=[]),
+    Field("agencies", (list,), "a list of {code, name_vi, name_en}", default=[]),
+    Field("indicators", (list,), "the list of indicators", default=MISSING),
+)
+
+
 def indicator_fields() -> tuple[Field, ...]:
     """The declared keys of one indicator entry of ``params/indicators.yaml``."""
     from ctxh_plan.vocab import Level
@@ -178,8 +280,12 @@ def indicator_fields() -> tuple[Field, ...]:
         Field("sensitive", (bool,), "true: small cells are hidden in published tables", default=False),
         Field("levels", (list,), "unit levels that report it", default=["province", "district"], item_type=str,
               item_choices=tuple(lv.value for lv in Level)),
-        Field("group", (str,), "the section of the plan", default=""),
+        Field("group", (str,), "a free-text theme", default=""),
         Field("note", (str,), "free text", default=""),
+        Field("section", (str,), 'the code of a section listed under `sections:`, quoted, e.g. "II"', default=""),
+        Field("plan_target", (bool, type(None)), "true if a plan sets a target for it (false for components, "
+              "case counts, hotline calls, budgets)", default=None),
+        Field("lead_agency", (str,), "the code of an agency listed under `agencies:`, e.g. SYT", default=""),
         Field("synonyms", (list, type(None)), 'other names analysts write, e.g. ["Số trẻ em tử vong do TNTT"]',
               default=[], item_type=str, rule=lambda v: "every synonym must be a non-empty name"
               if v and not all(x.strip() for x in v) else None),
@@ -196,6 +302,8 @@ def _parse_indicator(raw: Any, path: Path, idx: int, fields_: tuple[Field, ...])
         kw["aggregation"] = Aggregation.RATIO if kind.is_ratio else Aggregation.SUM
     if kw["bounds"] is None:
         kw["bounds"] = (0.0, 100.0) if kind.is_bounded_100 else (0.0, None)
+    if kw["plan_target"] is None:  # not said: a plan sets targets for everything but money
+        kw["plan_target"] = kind is not Kind.MONEY
     b = kw["bounds"]
     return Indicator(**{**kw, "kind": kind, "direction": direction, "aggregation": Aggregation(kw["aggregation"]),
                         "bounds": (float(b[0]), None if b[1] is None else float(b[1])),
@@ -224,6 +332,19 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
         raise InputError("the catalogue must have a top-level `indicators:` list", file=str(p),
                          fix="see params/indicators.yaml in the repository for the layout")
+    top = check_mapping(doc, CATALOG_FIELDS, source=str(p))
+    sections = tuple(Section(**check_mapping({k: _nfc(v) for k, v in raw.items()} if isinstance(raw, dict) else raw,
+                                             section_fields(), source=str(p), section=f"sections[{i}]"))
+                     for i, raw in enumerate(top["sections"]))
+    agencies = tuple(Agency(**check_mapping({k: _nfc(v) for k, v in raw.items()} if isinstance(raw, dict) else raw,
+                                            agency_fields(), source=str(p), section=f"agencies[{i}]"))
+                     for i, raw in enumerate(top["agencies"]))
+    for what, items in (("section", sections), ("agency", agencies)):
+        seen = [x.code for x in items]
+        twice = [c for i, c in enumerate(seen) if c in seen[:i]]
+        if twice:
+            raise InputError(f"{what} code {twice[0]!r} appears twice", file=str(p), value=twice[0],
+                             fix=f"give each {what} a unique code")
     inds: dict[str, Indicator] = {}
     fields_ = indicator_fields()
     for i, raw in enumerate(doc["indicators"]):
@@ -232,6 +353,15 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
             raise InputError(f"indicator code {ind.code!r} appears twice", file=str(p), row=i + 1,
                              column="code", value=ind.code, fix="give each indicator a unique code")
         inds[ind.code] = ind
+    section_codes = {x.code for x in sections}
+    agency_codes = {x.code for x in agencies}
+    for i, ind in enumerate(inds.values()):
+        for key, known in (("section", section_codes), ("lead_agency", agency_codes)):
+            ref = getattr(ind, key)
+            if ref and ref not in known:
+                raise InputError(f"indicator {ind.code!r}: {key} {ref!r} is not listed under "
+                                 f"`{'sections' if key == 'section' else 'agencies'}:`", file=str(p), row=i + 1,
+                                 column=key, value=ref, fix=f"use one of {sorted(known)} or add it to the list")
     for ind in inds.values():
         for key in ("numerator", "denominator"):
             ref = getattr(ind, key)
@@ -239,4 +369,4 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
                 raise InputError(f"indicator {ind.code!r}: {key} {ref!r} is not in the catalogue",
                                  file=str(p), column=key, value=ref,
                                  fix="add that count indicator or remove the reference")
-    return Catalog(indicators=inds, path=p, _order=tuple(inds))
+    return Catalog(indicators=inds, path=p, _order=tuple(inds), sections=sections, agencies=agencies)

@@ -82,12 +82,12 @@ SKIPPED_COLUMNS = (*OBSERVATION_KEYS, "reason")
 #: the 2021–2025 evaluation: one row per (unit, indicator) with a target
 EVALUATION_COLUMNS = (
     "unit_code", "unit_name", "unit_level", "indicator_code", "indicator_name_vi", "indicator_name_en",
-    "indicator_unit_vi", "kind", "direction",
+    "indicator_unit_vi", "kind", "direction", "decimals",
     "baseline_year", "baseline_value", "latest_year", "latest_value", "latest_is_estimate",
     "latest_numerator", "latest_denominator", "n_points",
     "target_scope", "target_kind", "target_year", "target_operator", "target_value", "target_value_hi",
-    "target_source",
-    "attainment", "attainment_vi", "attainment_en", "attainment_method",
+    "target_shown", "target_source",
+    "attainment", "attainment_vi", "attainment_en", "attainment_method", "percent_of_target", "certainty",
     "interval_lo", "interval_hi", "interval_method",
     "observed_annual_change", "required_annual_change",
     "planned_change_share",
@@ -255,12 +255,13 @@ def evaluation_schema():
     """Schema of the evaluation frame: keys present, attainment and progress in their vocabularies."""
     import pandera.pandas as pa
 
-    from ctxh_plan.vocab import Attainment, ProgressCategory
+    from ctxh_plan.vocab import Attainment, Certainty, ProgressCategory
 
     columns = {c: pa.Column(nullable=True) for c in EVALUATION_COLUMNS}
     columns.update({
         "unit_code": pa.Column(str), "indicator_code": pa.Column(str),
-        "attainment": pa.Column(str, pa.Check.isin([a.value for a in Attainment])),
+        "attainment": pa.Column(str, pa.Check.isin([a.value for a in Attainment if a is not Attainment.UNCERTAIN])),
+        "certainty": pa.Column(str, pa.Check.isin([c.value for c in Certainty])),
         "progress_category": pa.Column(str, pa.Check.isin([p.value for p in ProgressCategory]), nullable=True),
         "planned_change_share": pa.Column(float, nullable=True),
     })

@@ -47,6 +47,7 @@ __all__ = [
     "detect_number_style",
     "format_number",
     "parse_number",
+    "round_half_up",
 ]
 
 NumberStyle = Literal["auto", "vi", "en"]
@@ -259,6 +260,17 @@ def detect_number_style(texts: Iterable[object]) -> str | None:
     return None
 
 
+def round_half_up(x: float, decimals: int) -> float:
+    """``x`` rounded to ``decimals`` digits, halves away from zero, as Excel and printed tables round
+    (1.210,5 → 1.211; 2,675 → 2,68: the decimal that ``repr`` shows is rounded, not its binary neighbour)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not math.isfinite(x):
+        return x
+    q = Decimal(1).scaleb(-int(decimals))
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+
+
 def format_number(x: float | int | None, decimals: int | None = None, style: str = "vi", *,
                   percent: bool = False, missing: str = "-") -> str:
     """Write a number for a table, Vietnamese (``49.980``, ``12,5``) or English style.
@@ -279,7 +291,10 @@ def format_number(x: float | int | None, decimals: int | None = None, style: str
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return missing
     x = float(x)
-    text = f"{x:,.6f}".rstrip("0").rstrip(".") if decimals is None else f"{x:,.{int(decimals)}f}"
+    if decimals is None:
+        text = f"{x:,.6f}".rstrip("0").rstrip(".")
+    else:  # halves away from zero, as Excel shows the same cell
+        text = f"{round_half_up(x, int(decimals)):,.{int(decimals)}f}"
     if text in ("-0", "-0.0") or re.fullmatch(r"-0(\.0*)?", text):
         text = text[1:]
     if style == "vi":

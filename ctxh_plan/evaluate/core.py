@@ -19,15 +19,17 @@ from ctxh_plan.evaluate.frames import join_notes
 from ctxh_plan.evaluate.nowcast import estimate_year_end
 from ctxh_plan.evaluate.poisson import POISSON_METHOD, garwood_interval, pooled_interval, rate_interval
 from ctxh_plan.evaluate.rollup import compare_reported, fill_components, registry_frame, rollup_observations
-from ctxh_plan.evaluate.target_rules import find_target, index_targets, resolve_target_value
-from ctxh_plan.vocab import Aggregation, Attainment, Direction, Kind
+from ctxh_plan.evaluate.target_rules import describe_target, find_target, index_targets, resolve_target_value
+from ctxh_plan.evaluate.verdict import assess_certainty, official_verdict, percent_of_target, target_on_grid
+from ctxh_plan.vocab import Aggregation, Attainment, Certainty, Direction, Kind
 
 __all__ = ["EVALUATION_COLUMNS", "METHOD_NAMES", "Evaluation", "evaluate_dataset", "evaluate_frames", "parse_period"]
 
 log = logging.getLogger(__name__)
 
 METHOD_NAMES = {
-    "attainment": "operator check; Vượt/exceeded = met with > 110% of planned change",
+    "attainment": ("official verdict: the target's operator on the reported/estimated value at the indicator's "
+                   "decimals; Vượt = strictly better than the target"),
     "progress": "Open SDG / Statistics Canada CAGR progress ratio",
     "unsd": "UNSD progress chart 2023 (CAGR extrapolation)",
     "escap": "ESCAP current status + time-weighted regression",
@@ -94,6 +96,33 @@ def _interval(kind: Kind, value: float, num: float, den: float, level: float) ->
     if m.is_missing(num) or m.is_missing(den):
         return math.nan, math.nan
     return rate_interval(num, den, kind.factor, level)
+
+
+def _vi_number(x: float, decimals: int | None = None) -> str:
+    """A number for a Vietnamese note (``1.234,5``); whole numbers without decimals by default."""
+    from ctxh_plan.data.numbers import format_number
+
+    if decimals is None:
+        decimals = 0 if float(x) == int(x) else 1
+    return format_number(float(x), decimals, "vi")
+
+
+def _carried(ctx: dict, unit: str, ind: Any, rec: dict, base_value: float) -> bool:
+    """Whether ``unit`` carries the target row ``rec``.
+
+    Absolute targets are always carried (those of additive indicators only by their own scope, see
+    :func:`find_target`). A relative or annual-change target set for a larger unit (the province, or the
+    nation) is carried by the province itself, by a unit whose own plan sets it (``scope`` = the unit),
+    and, for counts, by a unit whose base-year value reaches ``min_base`` (``relative_targets.min_base``
+    of ``params/publish.yaml``): −10 % of one death is no target.
+    """
+    if (rec.get("kind") or "absolute") == "absolute" or rec["scope"] == unit:
+        return True
+    if ctx["levels"].get(unit) == "province" or not ctx["parent"].get(unit):
+        return True
+    if ind.kind is not Kind.COUNT or m.is_missing(base_value):
+        return True
+    return float(base_value) >= ctx["min_base"]
 
 
 def _label(member: Any, lang: str) -> str:
@@ -199,9 +228,29 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
     tgt = resolve_target_value(rec, direction, lambda y: series.get(int(y), (math.nan,))[0], base_year, end)
     notes.extend(tgt.notes or [])
     T, op = tgt.value, tgt.operator
-    row.update(target_operator=op, target_value=T)
-    if m.is_missing(T):
-        notes.append("chưa có giá trị mục tiêu / no target value")
+    dec = int(ind.decimals)
+    carried = _carried(ctx, unit, ind, rec, tgt.base_value)
+    if not carried:
+        owner = "cả nước" if rec["scope"] == "national" else ctx["names"].get(rec["scope"], rec["scope"])
+        unit_vi = f" {ind.unit_vi}" if ind.unit_vi else ""
+        notes.append(f"chỉ tiêu {describe_target(rec, direction, 'vi')} là chỉ tiêu của {owner}, không giao cho "
+                     f"địa phương (năm {int(tgt.base_year)} có {_vi_number(tgt.base_value)}{unit_vi}, dưới ngưỡng "
+                     f"{_vi_number(ctx['min_base'])}) / {describe_target(rec, direction, 'en')} is the target of "
+                     f"{rec['scope']}, not carried by the unit ({tgt.base_value:g} in {int(tgt.base_year)}, below "
+                     f"{ctx['min_base']:g})")
+        T = math.nan
+    row.update(target_operator=op, target_value=T, decimals=dec,
+               target_shown=target_on_grid(T, op, dec) if carried else math.nan)
+    if carried and (rec.get("kind") or "absolute") != "absolute" and not m.is_missing(T):
+        bound = ("không quá", "at most") if d < 0 else ("không dưới", "at least")
+        unit_vi = f" {ind.unit_vi}" if kind is Kind.COUNT and ind.unit_vi else ""
+        notes.append(f"chỉ tiêu {describe_target(rec, direction, 'vi')}: năm {int(tgt.base_year)} có "
+                     f"{_vi_number(tgt.base_value)}{unit_vi} nên năm {end} {bound[0]} "
+                     f"{_vi_number(row['target_shown'], dec)}{unit_vi} / target "
+                     f"{describe_target(rec, direction, 'en')}: {tgt.base_value:g} in {int(tgt.base_year)}, so "
+                     f"{bound[1]} {row['target_shown']:g} in {end}")
+    if m.is_missing(T) and carried:
+        notes.append("chưa có giá trị chỉ tiêu / no target value")
 
     lo = hi = math.nan
     if t is not None and _needs_interval(kind, direction, yt):
@@ -210,26 +259,39 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
             row.update(interval_lo=lo, interval_hi=hi,
                        interval_method=f"{POISSON_METHOD} {round(ctx['level'] * 100)}%")
     is_rate_target = not m.is_missing(tgt.rate_required)
+    exceed_at = tgt.exceed_at
     if is_rate_target:
         b = int(tgt.base_year)
         obs_rate = m.compute_cagr(tgt.base_value, b, yt, t) * 100 if t is not None and t > b else math.nan
-        r_lo = m.compute_cagr(tgt.base_value, b, lo, t) * 100 if not m.is_missing(lo) and t > b else math.nan
-        r_hi = m.compute_cagr(tgt.base_value, b, hi, t) * 100 if not m.is_missing(hi) and t > b else math.nan
+        if not m.is_missing(tgt.base_value) and tgt.base_value == 0:
+            obs_rate = math.nan  # no rate of change from zero
         row.update(observed_annual_change=obs_rate, required_annual_change=tgt.rate_required)
-        att = m.assess_attainment(obs_rate, tgt.rate_required, op, direction, lo=r_lo, hi=r_hi,
-                                  exceed_at=tgt.exceed_at, exceed_margin=ctx["exceed_margin"])
+        # judged on the count the required rate allows in the target year (what the table prints);
+        # "Vượt" = better than the count the ambitious end of the range allows
+        exceed_at = (tgt.base_value * (1 + tgt.rate_ambitious / 100.0) ** (end - b)
+                     if not m.is_missing(tgt.rate_ambitious) and tgt.rate_ambitious != tgt.rate_required else math.nan)
+    if not carried:
+        att = Attainment.NOT_APPLICABLE
     else:
-        att = m.assess_attainment(yt, T, op, direction, baseline=y0, lo=lo, hi=hi, exceed_at=tgt.exceed_at,
-                                  exceed_margin=ctx["exceed_margin"])
-    if att is Attainment.UNCERTAIN:
-        notes.append("khoảng tin cậy chứa mục tiêu: chưa kết luận được / interval straddles the target")
+        att = official_verdict(yt, T, op, direction, dec, exceed_at=exceed_at)
+        if not m.is_missing(tgt.base_value) and tgt.base_value == 0 and not m.is_missing(T):
+            notes.append(f"năm gốc {int(tgt.base_year)} bằng 0: chỉ tiêu giảm nghĩa là giữ ở mức 0 / base year "
+                         f"{int(tgt.base_year)} is 0: a reduction target means staying at 0")
+    certainty = assess_certainty(att, lo, hi, T, op)
+    if certainty is Certainty.UNSURE:
+        span = _vi_number(lo, max(dec, 1)) + "–" + _vi_number(hi, max(dec, 1))
+        notes.append(f"khoảng tin cậy {round(ctx['level'] * 100)}% của số liệu ({span}) chứa "
+                     f"chỉ tiêu: đánh giá chưa đủ chắc chắn vì số nhỏ / the {round(ctx['level'] * 100)}% interval "
+                     f"straddles the target: not conclusive (small numbers)")
     met = att in (Attainment.MET, Attainment.EXCEEDED)
     share = m.compute_planned_change_share(y0, yt, T)
     if not (m.is_missing(y0) or m.is_missing(T)) and d * (T - y0) <= 0:
         share = math.nan
-        notes.append("mục tiêu đã đạt từ năm gốc: không tính % thay đổi theo kế hoạch / target already met at "
+        notes.append("chỉ tiêu đã đạt từ năm gốc: không tính tỷ lệ thay đổi theo kế hoạch / target already met at "
                      "baseline: no planned change")
-    row.update(attainment=att.value, attainment_vi=att.vi, attainment_en=att.en, planned_change_share=share)
+    row.update(attainment=att.value, attainment_vi=att.vi, attainment_en=att.en, planned_change_share=share,
+               percent_of_target=percent_of_target(yt, T, op, dec) if carried else math.nan,
+               certainty=certainty.value)
 
     # CAGR methods: near 100 % work on the shortfall (100 − p)
     cy0, cyt, cT, cdir = y0, yt, T, direction
@@ -270,7 +332,7 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
     pool = ctx["pool"]
     if pool and t is not None and b_year is not None and _needs_interval(kind, direction, yt):
         if is_rate_target:
-            notes.append("gộp năm không áp dụng cho mục tiêu %/năm / pooling not used for annual-change targets")
+            notes.append("gộp năm không áp dụng cho chỉ tiêu %/năm / pooling not used for annual-change targets")
         else:
             lw = list(range(t - pool + 1, t + 1))
             bw = list(range(b_year - (pool - 1) // 2, b_year - (pool - 1) // 2 + pool))
@@ -292,7 +354,9 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
         row.update(province_reported=rep, aggregated_value=aggv, aggregate_difference=diff,
                    aggregate_units=f"{n}/{n_exp}")
         if not m.is_missing(diff) and abs(diff) > 1e-9 * max(1.0, abs(aggv)):
-            notes.append(f"số báo cáo khác số tổng hợp {diff:+.6g} / reported differs from aggregate by {diff:+.6g}")
+            signed = ("+" if diff > 0 else "") + _vi_number(diff, max(dec, 1))
+            notes.append(f"số báo cáo khác số tổng hợp từ đơn vị cấp dưới {signed} / reported "
+                         f"differs from the aggregate by {diff:+.6g}")
     row["notes"] = join_notes(*dict.fromkeys(n for n in notes if n))
     return row
 
@@ -300,7 +364,7 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
 def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *,
                     period: Any = (2021, 2025), baseline_year: int = 2020, unit_codes: Iterable[str] | None = None,
                     pool: int | None = None, illustrative: bool = False, level: float = 0.95,
-                    exceed_margin: float = m.EXCEED_MARGIN) -> Any:
+                    exceed_margin: float = m.EXCEED_MARGIN, relative_min_base: float | None = None) -> Any:
     """Evaluate achievement of the period's targets for every (unit, indicator).
 
     Parameters
@@ -315,7 +379,11 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
         result in ``attainment_pooled``.
     illustrative : mark every row as illustrative data ("dữ liệu minh họa").
     level : confidence level of the exact Poisson intervals.
-    exceed_margin : "exceeded" threshold as a share of the planned change (0.10 = 110 %).
+    exceed_margin : "exceeded" threshold of the pooled statistical check ``attainment_pooled`` as a share
+        of the planned change (0.10 = 110 %); the official verdict has no margin.
+    relative_min_base : a unit below the province carries a province's (or the nation's) relative or
+        annual-change target on a count only when its base-year value reaches this; default
+        ``relative_targets.min_base`` of ``params/publish.yaml`` (10).
 
     Returns
     -------
@@ -354,8 +422,13 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
         codes = [u for u in codes if u in wanted]
     parent = dict(zip(reg["unit_code"], reg["parent_code"]))
     tindex = index_targets(targets, end)
+    if relative_min_base is None:
+        from ctxh_plan.evaluate.settings import load_relative_min_base
+
+        relative_min_base = load_relative_min_base()
     ctx = dict(start=start, end=end, baseline_year=int(baseline_year), level=level, exceed_margin=exceed_margin,
                pool=int(pool) if pool else None, illustrative=bool(illustrative), consistency=cons_map,
+               parent=parent, min_base=float(relative_min_base),
                names=dict(zip(reg["unit_code"], reg["name"])) if "name" in reg else {},
                levels=dict(zip(reg["unit_code"], reg["level"])) if "level" in reg else {})
     targeted = {i for (_, i) in tindex}

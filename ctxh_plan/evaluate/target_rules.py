@@ -12,7 +12,8 @@ from typing import Any
 from ctxh_plan.evaluate.methods import is_missing
 from ctxh_plan.vocab import Direction, TargetKind
 
-__all__ = ["ResolvedTarget", "find_target", "index_targets", "normalize_targets", "resolve_target_value"]
+__all__ = ["ResolvedTarget", "describe_target", "find_target", "index_targets", "normalize_targets",
+           "resolve_target_value"]
 
 
 @dataclass
@@ -35,6 +36,8 @@ class ResolvedTarget:
         the other end of the range.
     base_year, base_value : base of relative / annual-change targets.
     notes : list of str
+        Problems met while resolving (duplicates, a missing base value); the evaluation words the
+        target itself (:func:`describe_target`).
     """
 
     value: float
@@ -103,6 +106,43 @@ def find_target(index: dict, unit: str, indicator: str, ancestors: list[str], *,
     return None
 
 
+def _pct(x: float, lang: str) -> str:
+    from ctxh_plan.data.numbers import format_number
+
+    return format_number(abs(float(x)), None, "vi" if lang == "vi" else "en")
+
+
+def describe_target(rec: dict, direction: Direction, lang: str = "vi") -> str:
+    """A target row in words, as a plan writes it.
+
+    ``relative`` −10 vs 2020 → "giảm 10% so với năm 2020" ("10% lower than in 2020");
+    ``annual_change`` −3 … −2 from 2020 → "giảm 2–3%/năm so với năm 2020"; ``absolute`` → "≥ 65"
+    (the operator and the value as given).
+    """
+    from ctxh_plan.vocab import Operator
+
+    kind = TargetKind(rec.get("kind") or "absolute")
+    v, v_hi = rec.get("value", math.nan), rec.get("value_hi", math.nan)
+    b = rec.get("base_year")
+    base = "" if is_missing(b) else (f" so với năm {int(b)}" if lang == "vi" else f" vs {int(b)}")
+    if kind is TargetKind.ABSOLUTE:
+        try:
+            sym = Operator(rec.get("operator") or "").vi
+        except ValueError:
+            sym = ""
+        return f"{sym} {_pct(v, lang)}".strip()
+    ends = [x for x in (v, v_hi) if not is_missing(x)]
+    if kind is TargetKind.ANNUAL_CHANGE and direction is Direction.LOWER and all(x >= 0 for x in ends):
+        ends = [-x for x in ends]
+    down = all(x <= 0 for x in ends)
+    word = ("giảm" if down else "tăng") if lang == "vi" else ("down" if down else "up")
+    mags = sorted({abs(x) for x in ends})
+    amount = "–".join(_pct(x, lang) for x in mags) + "%"
+    if kind is TargetKind.ANNUAL_CHANGE:
+        amount += "/năm" if lang == "vi" else " a year"
+    return f"{word} {amount}{base}"
+
+
 def resolve_target_value(rec: dict, direction: Direction, base_value_at: Any, default_base_year: int,
                          end_year: int) -> ResolvedTarget:
     """Turn a target row into an absolute target for one unit.
@@ -127,7 +167,7 @@ def resolve_target_value(rec: dict, direction: Direction, base_value_at: Any, de
     """
     notes: list[str] = []
     if rec.get("_dup"):
-        notes.append(f"{rec['_dup']} mục tiêu trùng, dùng dòng đầu / duplicate target rows, first used")
+        notes.append(f"{rec['_dup']} dòng chỉ tiêu trùng, dùng dòng đầu / duplicate target rows, first used")
     kind = TargetKind(rec.get("kind") or "absolute")
     op = rec.get("operator") or (">=" if direction is Direction.HIGHER else "<=")
     v, v_hi = rec["value"], rec.get("value_hi", math.nan)
@@ -137,21 +177,19 @@ def resolve_target_value(rec: dict, direction: Direction, base_value_at: Any, de
     b = int(rec["base_year"]) if not is_missing(rec.get("base_year")) else int(default_base_year)
     yb = base_value_at(b)
     if is_missing(yb):
-        notes.append(f"thiếu số liệu năm gốc {b} của mục tiêu tương đối / no value in the target's base year {b}")
+        notes.append(f"thiếu số liệu năm gốc {b} của chỉ tiêu tương đối / no value in the target's base year {b}")
     if kind is TargetKind.RELATIVE:
         t_val = yb * (1 + v / 100.0) if not is_missing(yb) else math.nan
         hi = yb * (1 + v_hi / 100.0) if not (is_missing(yb) or is_missing(v_hi)) else math.nan
-        notes.append(f"mục tiêu {v:+g}% so với năm {b} / target {v:+g}% vs {b}")
         return ResolvedTarget(value=t_val, operator=op, exceed_at=hi, base_year=b, base_value=yb, notes=notes)
     r1, r2 = v, (v_hi if not is_missing(v_hi) else v)
     if direction is Direction.LOWER and r1 >= 0 and r2 >= 0:
         r1, r2 = -r1, -r2
-        notes.append("mức giảm hằng năm hiểu là thay đổi âm / annual reduction read as negative change")
+        notes.append("mức giảm hằng năm ghi số dương được hiểu là mức giảm / a positive annual reduction read as "
+                     "a negative change")
     d = direction.sign
     req = min(r1, r2) if d > 0 else max(r1, r2)
     amb = max(r1, r2) if d > 0 else min(r1, r2)
     t_val = yb * (1 + req / 100.0) ** (end_year - b) if not is_missing(yb) else math.nan
-    notes.append(f"mục tiêu {req:+g}%/năm từ {b} (so sánh mức thay đổi bình quân năm) / target {req:+g}% a year "
-                 f"from {b} (observed average annual change compared)")
     return ResolvedTarget(value=t_val, operator=">=" if d > 0 else "<=", exceed_at=amb if amb != req else math.nan,
                           rate_required=req, rate_ambitious=amb, base_year=b, base_value=yb, notes=notes)

@@ -32,19 +32,21 @@ def appendix_stem(unit_code: str, lang: str = "vi") -> str:
     return f"{'phu_luc' if lang == 'vi' else 'appendix'}_{unit_code}"
 
 
-def _models_frame(ds: Any, settings: PublishSettings, unit_code: str, province: str, lang: str,
-                  models_path: str | Path | None) -> pd.DataFrame | None:
-    """Biểu 3 rows for a unit (province: province-wide models), or None when no models file applies."""
-    from ctxh_plan.present.models import build_models_table, load_models
+def _models_frames(ds: Any, settings: PublishSettings, unit_code: str, province: str, lang: str,
+                   models_path: str | Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Biểu 3a and 3b rows for a unit (province: province-wide models), or (None, None) when no models file
+    applies."""
+    from ctxh_plan.present.models import build_budget_table, build_models_table, load_models
 
     path = Path(models_path) if models_path else _find_models_file(province)
     if path is None:
         log.info("no models file for province %s: Biểu 3 left out", province)
-        return None
+        return None, None
     models, _meta = load_models(path)
-    frame = build_models_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang,
-                               unit_code=None if unit_code == province else unit_code)
-    return frame if len(frame) else None
+    unit = None if unit_code == province else unit_code
+    frame = build_models_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
+    budget = build_budget_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
+    return (frame, budget) if len(frame) else (None, None)
 
 
 def _find_models_file(province: str) -> Path | None:
@@ -94,6 +96,8 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
             break
         code = str(row["indicator_code"])
         ind = ds.catalog.get(code)
+        if ind is not None and not getattr(ind, "plan_target", True):
+            continue  # what the plan sets no target for (components, case counts, budgets) is not charted
         hist = unit_vals[unit_vals["indicator_code"] == code]
         if ind is not None and ind.sensitive and hist[suppressed_flag_column("value")].any():
             log.info("chart of %s for %s left out: it has suppressed cells", code, unit_code)
@@ -109,16 +113,38 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
     return made
 
 
+def _relative_name(path: Any, base: Path | None) -> str:
+    """A file named for a reader: relative to the dataset folder, never a machine path."""
+    p = Path(str(path))
+    if base is not None:
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return p.name
+
+
 def _sources(ds: Any, settings: PublishSettings, lang: str) -> dict:
-    items = [(text("sources_dataset", lang), str(getattr(ds, "path", "") or ""))]
+    """The sources sheet: the dataset (its title and folder name), its input files with checksums (named
+    relative to the dataset folder), the notes of the tables, number formats. No absolute path."""
+    raw = getattr(ds, "path", "") or ""
+    base = Path(str(raw)) if raw else None
+    if base is not None and base.is_file():
+        base = base.parent
+    title = str(getattr(ds, "title", "") or "")
+    folder = base.name if base is not None else ""
+    items = [(text("sources_dataset", lang), " — ".join(x for x in (title, folder) if x))]
     inputs = getattr(ds, "inputs", None) or []
     if inputs:
         items.append((text("sources_inputs", lang),
-                      "\n".join(f"{i.get('path')}  {i.get('sha256', '')}" for i in inputs)))
-    for key in ("method_note_bieu1", "method_note_bieu2"):
-        items.append((text("notes", lang), text(key, lang)))
+                      "\n".join(f"{_relative_name(i.get('path'), base)}  {i.get('sha256', '')}" for i in inputs)))
+    for key in ("verdict_note", "percent_of_target_note", "certainty_note", "method_note_bieu2"):
+        fmt = {"min_reduction": "2"} if key == "method_note_bieu2" else {}
+        items.append((text("notes", lang), text(key, lang, **fmt)))
     items.append((text("notes", lang), text("suppressed_note", lang, mark=settings.mark, threshold=settings.threshold)
                   + " " + text("zero_not_suppressed", lang)))
+    items.append((text("notes", lang), text("suppressed_rate_note", lang, mark=settings.rate_mark,
+                                           threshold=settings.threshold)))
     items.append((text("notes", lang), text("estimate_note", lang)))
     items.append((text("sources_formats", lang), text("sources_formats_text", lang)))
     return {"illustrative": bool(getattr(ds, "illustrative", False)), "items": items}
@@ -127,7 +153,7 @@ def _sources(ds: Any, settings: PublishSettings, lang: str) -> dict:
 def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir: str | Path, *,
                      units: Sequence[str] | None = None, formats: Sequence[str] = FORMATS, lang: str = "vi",
                      settings: PublishSettings | None = None, models_path: str | Path | None = None,
-                     charts: bool = True) -> list[Path]:
+                     charts: bool = True, agency: str | None = None) -> list[Path]:
     """Write the plan appendices (Biểu 1, 2, 3 + charts) for the province and/or units.
 
     Parameters
@@ -152,6 +178,9 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
         Models file for Biểu 3 (default: the ``params/models/*.yaml`` of the dataset's province).
     charts : bool
         Draw and embed the charts.
+    agency : str, optional
+        Code of a lead agency of the catalogue (``SYT``): Biểu 1–2 with only the indicators it chairs,
+        no Biểu 3 and no charts; files ``phu_luc_<unit>_<agency>.*``.
 
     Returns
     -------
@@ -159,8 +188,15 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
         Every file written (documents and charts), in order.
     """
     from ctxh_plan.present.docx_writer import DocxHeader, write_docx
+    from ctxh_plan.present.labels import post_reform
     from ctxh_plan.present.settings import load_publish_settings
-    from ctxh_plan.present.tables import build_appendix_tables, published_proposals, published_values, unit_name
+    from ctxh_plan.present.tables import (
+        build_appendix_tables,
+        display_unit_name,
+        issuing_body,
+        published_proposals,
+        published_values,
+    )
     from ctxh_plan.present.xlsx_writer import write_xlsx
 
     bad = [f for f in formats if f not in FORMATS]
@@ -168,6 +204,9 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
         raise UsageError(f"unknown appendix format(s) {bad or list(formats)} — fix: use docx and/or xlsx")
     if lang not in ("vi", "en"):
         raise UsageError(f"unknown language {lang!r} — fix: use vi or en")
+    if agency is not None and (not hasattr(ds.catalog, "agency") or ds.catalog.agency(agency) is None):
+        known = [a.code for a in getattr(ds.catalog, "agencies", ())]
+        raise UsageError(f"unknown agency {agency!r} — fix: use one of {known} (params/indicators.yaml, agencies)")
     settings = settings or load_publish_settings()
     out = Path(out_dir)
     province = str(getattr(ds, "province_code", "") or "")
@@ -183,27 +222,29 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
     props = getattr(projection, "proposals", None) if projection is not None else None
     proposals = published_proposals(ds, props, settings) if props is not None else None
     doc = settings
-    ref = text("issued_with", lang, document=(
-        f"{'Kế hoạch số' if lang == 'vi' else 'Plan No.'} {doc.doc('plan_number', lang)} "
-        f"{doc.doc('plan_date', lang)} {'của' if lang == 'vi' else 'of the'} {doc.doc('issuing_body', lang)}"))
     written: list[Path] = []
     for code in units:
         is_province = code == province
-        models = _models_frame(ds, settings, code, province, lang, models_path)
+        models, budget = (None, None) if agency else _models_frames(ds, settings, code, province, lang, models_path)
         tables = build_appendix_tables(ds, evaluation, projection, code, lang=lang, settings=settings,
-                                       models_frame=models, values=values, proposals=proposals)
+                                       models_frame=models, budget_frame=budget, values=values, proposals=proposals,
+                                       agency=agency)
         chart_list = _chart_paths(ds, evaluation, projection, code, values, settings, out, lang,
-                                  is_province) if charts and "docx" in formats else []
+                                  is_province) if charts and not agency and "docx" in formats else []
         for _png, _cap, files in chart_list:
             written.extend(files)
-        stem = out / appendix_stem(code, lang)
+        stem = out / (appendix_stem(code, lang) + (f"_{agency}" if agency else ""))
         if "docx" in formats:
+            ref = text("issued_with", lang, document=text(
+                "plan_reference", lang, number=doc.doc("plan_number", lang), date=doc.doc("plan_date", lang),
+                body=issuing_body(ds, code, settings, lang)))
+            line = text("for_unit", lang, name=display_unit_name(ds, code, evaluation, lang))
             header = DocxHeader(appendix_number=doc.doc("appendix_number", lang, "I"),
-                                title=doc.doc("appendix_title", lang), document_ref=ref,
-                                unit_line=text("for_unit", lang, name=unit_name(ds, code, evaluation)),
-                                illustrative=bool(getattr(ds, "illustrative", False)),
+                                title=post_reform(doc.doc("appendix_title", lang)), document_ref=ref,
+                                unit_line=line, illustrative=bool(getattr(ds, "illustrative", False)),
                                 charts=[(png, cap) for png, cap, _ in chart_list])
             written.append(write_docx(tables, stem.with_suffix(".docx"), header, lang=lang))
         if "xlsx" in formats:
-            written.append(write_xlsx(tables, stem.with_suffix(".xlsx"), lang=lang, sources=_sources(ds, settings, lang)))
+            written.append(write_xlsx(tables, stem.with_suffix(".xlsx"), lang=lang,
+                                      sources=_sources(ds, settings, lang)))
     return written

@@ -3,8 +3,10 @@
 Times New Roman, A4, margins top/bottom 20 mm, left 30 mm, right 15 mm (within the decree's
 ranges), landscape pages for the wide tables, header rows repeated on every page
 (``w:tblHeader``), the "Phụ lục" heading block (number and title in bold capitals, the
-issuing document reference in italics), Vietnamese number format (1.234,5), numbered notes
-under each table (methods, estimates, suppression, illustrative data).
+issuing document reference in italics), page numbers in the footer, Vietnamese number format
+(1.234,5), section headings of the plan in bold rows, numbered notes under each table kept with
+their heading ("keep with next"), each table on a new page without empty pages between them,
+units of measure that never break after "/".
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctxh_plan.present.labels import table_title, text
+from ctxh_plan.present.tables import format_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from ctxh_plan.present.tables import AppendixTable
@@ -52,28 +55,6 @@ class DocxHeader:
     unit_line: str = ""
     illustrative: bool = False
     charts: list = field(default_factory=list)  # [(png path, caption)]
-
-
-def format_cell(table: AppendixTable, row: int, key: str, lang: str) -> str:
-    """Text of one cell as printed: number in vi/en style, mark for suppressed, "(ư)" for estimates."""
-    from ctxh_plan.data.numbers import format_number
-
-    spec = next(c for c in table.columns if c.key == key)
-    values, hidden, estimate = table.cells()[row]
-    if hidden[key]:
-        return table.mark
-    v = values[key]
-    if spec.kind == "text":
-        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    s = format_number(float(v), table.decimals(row, spec), "vi" if lang == "vi" else "en")
-    pre = table.prefix.get(key)
-    if pre:
-        s = pre[row] + s
-    if estimate[key]:
-        s += " " + text("estimate_mark", lang)
-    return s
 
 
 def _set_rfonts(rpr: Any) -> None:
@@ -184,6 +165,41 @@ def _keep_row_whole(row: Any) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
+def _keep_with_next(paragraph: Any) -> Any:
+    """The paragraph stays on the page of the next one (a title or a notes heading is never left alone)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _add_page_number(section: Any, lang: str) -> None:
+    """Centred page number in the footer ("Trang 3"), as a PAGE field Word and LibreOffice update."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_run_font(p.add_run(text("page", lang) + " "), 11)
+    for tag, attr in (("w:fldChar", "begin"), ("w:instrText", " PAGE "), ("w:fldChar", "separate"), ("w:t", "1"),
+                      ("w:fldChar", "end")):
+        run = p.add_run()
+        _set_run_font(run, 11)  # every part of the field in its own run, so the number has the footer's size
+        el = OxmlElement(tag)
+        if tag == "w:fldChar":
+            el.set(qn("w:fldCharType"), attr)
+        else:
+            el.set(qn("xml:space"), "preserve")
+            el.text = attr
+        run._r.append(el)
+
+
+def _no_break_after_slash(txt: str) -> str:
+    """"/100.000 trẻ em" must not break after "/": a word joiner (U+2060) glues the slash to what follows."""
+    return txt.replace("/", "/\u2060")
+
+
 def _cell_text(cell: Any, txt: str, *, bold: bool = False, italic: bool = False, align: str = "left",
                size: float = TABLE_FONT_PT) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -205,14 +221,15 @@ def _widths_mm(table: AppendixTable, usable_mm: float) -> list[float]:
     return [w * scale for w in raw]
 
 
-def _add_table(doc: Any, table: AppendixTable, lang: str) -> None:
+def _add_table(doc: Any, table: AppendixTable, lang: str, *, new_page: bool) -> None:
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-    from docx.shared import Mm
+    from docx.shared import Mm, Pt
 
-    _para(doc, table.number, bold=True, size=BODY_FONT_PT, space_after=0)
-    _para(doc, table.title.upper(), bold=True, size=BODY_FONT_PT)
+    head = _keep_with_next(_para(doc, table.number, bold=True, size=BODY_FONT_PT, space_after=0))
+    head.paragraph_format.page_break_before = new_page
+    _keep_with_next(_para(doc, table.title.upper(), bold=True, size=BODY_FONT_PT))
     if table.subtitle:
-        _para(doc, table.subtitle, italic=True, size=12, space_after=6)
+        _keep_with_next(_para(doc, table.subtitle, italic=True, size=12, space_after=6))
     cols = table.columns
     has_groups = any(c.group for c in cols)
     n_head = 2 if has_groups else 1
@@ -257,26 +274,37 @@ def _add_table(doc: Any, table: AppendixTable, lang: str) -> None:
         trs[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         trs[0].height = Mm(7)
         trs[1].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        trs[1].height = Mm(14)
+        trs[1].height = Mm(12)
     # body
-    last = len(table.frame) - 1
+    keys = [c.key for c in cols]
+    name_at = keys.index("indicator") if "indicator" in keys else (1 if len(keys) > 1 else 0)
     for i in range(len(table.frame)):
         _keep_row_whole(trs[n_head + i])
         cells = rows[n_head + i]
-        is_total = table.total_row and i == last
+        kind = table.kind_of(i)
+        if kind == "heading":  # a section of the plan: "I" and its name in bold across the row
+            _cell_text(cells[0], format_cell(table, i, keys[0], lang), bold=True, align="center")
+            merged = cells[name_at].merge(cells[-1]) if name_at < len(cells) - 1 else cells[name_at]
+            _cell_text(merged, format_cell(table, i, keys[name_at], lang), bold=True, align="left")
+            continue
         for j, c in enumerate(cols):
             txt = format_cell(table, i, c.key, lang)
-            align = "left" if c.kind == "text" else ("center" if c.key == "stt" else "right")
-            if c.key in ("unit_of_measure", "attainment", "progress_category", "quantity_unit"):
-                align = "center"
-            _cell_text(cells[j], txt, align=align, bold=is_total)
+            if c.key in ("unit_of_measure", "quantity_unit"):
+                txt = _no_break_after_slash(txt)
+            _cell_text(cells[j], txt, align=c.alignment(), bold=kind == "total",
+                       italic=kind == "sub" and not c.numeric)
     if table.notes:
-        from docx.shared import Pt
-
-        head = _para(doc, text("notes", lang) + ":", bold=True, italic=True, size=11, align="left")
+        if len(table.frame):  # the last row goes to the next page with the notes: notes never stand alone
+            for cell in rows[-1]:
+                for par in cell.paragraphs:
+                    _keep_with_next(par)
+        head = _keep_with_next(_para(doc, text("notes", lang) + ":", bold=True, italic=True, size=11, align="left"))
         head.paragraph_format.space_before = Pt(6)
+        n = len(table.notes)
         for k, note in enumerate(table.notes, start=1):
-            _para(doc, f"({k}) {note}", italic=True, size=11, align="justify")
+            p = _para(doc, f"({k}) {note}", italic=True, size=11, align="justify")
+            if k == 1 or k == n - 1:  # the heading goes with the first note, the last note never goes alone
+                _keep_with_next(p)
 
 
 def _png_size(path: str | Path) -> tuple[float, float]:
@@ -306,7 +334,6 @@ def write_docx(tables: Sequence[AppendixTable], path: str | Path, header: DocxHe
     """
     import docx
     from docx.enum.section import WD_SECTION
-    from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
     from ctxh_plan.io.atomic import atomic_path
@@ -314,33 +341,32 @@ def write_docx(tables: Sequence[AppendixTable], path: str | Path, header: DocxHe
     doc = docx.Document()
     _setup_styles(doc)
     _setup_section(doc.sections[0], landscape=True)
+    _add_page_number(doc.sections[0], lang)
     appendix = text("appendix", lang).upper()
-    _para(doc, f"{appendix} {header.appendix_number}".strip(), bold=True)
+    _keep_with_next(_para(doc, f"{appendix} {header.appendix_number}".strip(), bold=True))
     if header.title:
-        _para(doc, header.title.upper(), bold=True)
+        _keep_with_next(_para(doc, header.title.upper(), bold=True))
     if header.document_ref:
-        _para(doc, header.document_ref, italic=True)
+        _keep_with_next(_para(doc, header.document_ref, italic=True))
     if header.unit_line:
-        _para(doc, header.unit_line, italic=True, size=12)
+        _keep_with_next(_para(doc, header.unit_line, italic=True, size=12))
     if header.illustrative:
-        _para(doc, f"({text('illustrative', lang).upper()})", bold=True, italic=True, size=12)
-    _para(doc, "______", space_after=6)
+        _keep_with_next(_para(doc, f"({text('illustrative', lang).upper()})", bold=True, italic=True, size=12))
+    _keep_with_next(_para(doc, "______", space_after=6))
     for k, table in enumerate(tables):
-        if k:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _add_table(doc, table, lang)
+        _add_table(doc, table, lang, new_page=k > 0)  # a page break before each later table: no empty page
     if header.charts:
         sec = doc.add_section(WD_SECTION.NEW_PAGE)
         _setup_section(sec, landscape=True)
         number, title = table_title("charts", lang)
-        _para(doc, title.upper(), bold=True, space_after=6)
+        _keep_with_next(_para(doc, title.upper(), bold=True, space_after=6))
         for k, (png, caption) in enumerate(header.charts, start=1):
             w, h = _png_size(png)
             box_w = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"] - 5
             box_h = 120.0
             scale = min(box_w / w, box_h / h)  # fit the page, keep the aspect ratio
             doc.add_picture(str(png), width=Mm(w * scale), height=Mm(h * scale))
-            doc.paragraphs[-1].alignment = 1  # centre
+            _keep_with_next(doc.paragraphs[-1]).alignment = 1  # centre; the picture stays with its caption
             _para(doc, f"{number} {k}. {caption}", italic=True, size=11, space_after=6)
         if header.illustrative:
             _para(doc, text("illustrative_note", lang), italic=True, size=11)
@@ -381,7 +407,7 @@ def normalize_ooxml(path: str | Path, when: tuple[int, int, int, int, int, int] 
     p = Path(path)
     with zipfile.ZipFile(p) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
-    iso = "%04d-%02d-%02dT%02d:%02d:%02dZ" % when
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*when)
     core = parts.get("docProps/core.xml")
     if core is not None:
         for tag in ("created", "modified"):

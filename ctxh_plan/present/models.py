@@ -1,26 +1,106 @@
-"""Intervention models and their budget (Biểu 3), from ``params/models/<province>.yaml``.
+"""Intervention models ("mô hình") and their budget (Biểu 3a, 3b), from ``params/models/<province>.yaml``.
 
-A model's unit cost comes from its cost basis: either a past year's quantity and
-budget (e.g. 174 swimming classes for 2,092 million VND in 2023 → 12.02 million
-VND per class) or an explicit ``unit_cost``. Budgets for 2026–2030 are
-``quantity × unit cost × (1 + rate)^(year − base year)`` with the price index rate
-of ``params/publish.yaml``; the split by source (state budget / private
-contributions) keeps the base year's shares. Agency names and places are data.
+Per model the file says what the plan needs to print: name, objectives, activities, scope and
+beneficiaries, places, lead agency, timeline (first and last year), quantity per year, the cost
+basis and the sources of funds (central budget, local budget, social contributions). Every key is
+declared once (:data:`MODEL_FIELDS`, :data:`COST_BASIS_FIELDS`, :data:`FUNDING_FIELDS`,
+:data:`FILE_FIELDS`) and checked by the one settings checker (:mod:`ctxh_plan.io.settings`).
+
+A model's unit cost comes from its cost basis: either a past year's quantity and budget (174
+swimming classes for 2,092 million VND in 2023 → 12.02 million VND per class) or an explicit
+``unit_cost``. The budget of a year is ``quantity × unit cost × (1 + rate)^(year − base year)`` with
+the price index rate of ``params/publish.yaml``; it is split by the model's ``funding`` shares, or
+else by the cost basis (state-funded share → local budget, the rest → social contributions).
+Agency names and places are data, never logic.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ctxh_plan.errors import InputError
+from ctxh_plan.errors import InputError, ParameterError
+from ctxh_plan.io.settings import MISSING, Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["InterventionModel", "build_models_table", "default_models_path", "load_models", "model_budget"]
+__all__ = ["COST_BASIS_FIELDS", "FILE_FIELDS", "FUNDING_FIELDS", "FUNDING_SOURCES", "MODEL_FIELDS",
+           "InterventionModel", "build_budget_table", "build_models_table", "default_models_path", "load_models",
+           "model_budget"]
+
+#: sources of funds, in the order a budget table lists them
+FUNDING_SOURCES = ("central", "local", "social")
+
+_TEXTS = ("name", "objectives", "content", "scope", "places", "lead_agency", "quantity_unit")
+_REQUIRED_TEXTS = ("name", "lead_agency")
+
+
+def _year_map_rule(value: Any) -> str | None:
+    try:
+        items = {int(y): float(q) for y, q in value.items()}
+    except (AttributeError, TypeError, ValueError):
+        return "must map years to numbers, e.g. {2026: 180, 2027: 190}"
+    if any(not math.isfinite(q) for q in items.values()):
+        return "quantities must be finite numbers"
+    if any(q < 0 for q in items.values()):
+        return "quantities must be >= 0"
+    return None
+
+
+def _timeline_rule(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != {"from", "to"}:
+        return "must be {from: 2026, to: 2030}"
+    a, b = value["from"], value["to"]
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (a, b)) or a > b:
+        return "from and to must be years, from <= to"
+    return None
+
+
+#: the declared keys of one model (text keys have ``_vi`` and ``_en`` forms)
+MODEL_FIELDS: tuple[Field, ...] = (
+    Field("code", (str,), "a short unique code, e.g. SWIM", default=MISSING),
+    *(Field(f"{k}_{lang}", (str,), f"the {k.replace('_', ' ')} ({'Vietnamese' if lang == 'vi' else 'English'})",
+            default=MISSING if (k in _REQUIRED_TEXTS and lang == "vi") else "")
+      for k in _TEXTS for lang in ("vi", "en")),
+    Field("timeline", (dict,), "first and last year, e.g. {from: 2026, to: 2030}", default=None,
+          rule=_timeline_rule),
+    Field("cost_basis", (dict,), "year and either unit_cost or quantity + budget (million VND)", default=MISSING),
+    Field("funding", (dict, type(None)), "shares of the budget by source: {central: 0, local: 0.8, social: 0.2}",
+          default=None),
+    Field("quantity_by_year", (dict,), "e.g. {2026: 180, 2027: 190}", default={}, rule=_year_map_rule),
+    Field("units", (list,), "unit codes where the model runs (none = province-wide)", default=[], item_type=str),
+)
+
+#: the declared keys of a model's ``cost_basis``
+COST_BASIS_FIELDS: tuple[Field, ...] = (
+    Field("year", (int,), "the price year of the cost, e.g. 2023", default=MISSING, minimum=1990, maximum=2100),
+    Field("unit_cost", (float,), "million VND per unit of quantity", default=None, minimum=0),
+    Field("quantity", (float,), "quantity of the base year (with budget)", default=None, minimum=0),
+    Field("budget", (float,), "budget of the base year, million VND (with quantity)", default=None, minimum=0),
+    Field("state_quantity", (float,), "part of the base-year quantity paid by the state budget", default=None,
+          minimum=0),
+    Field("private_quantity", (float,), "part paid by social contributions", default=None, minimum=0),
+    Field("state_share", (float,), "share (0–1) paid by the state budget", default=None, minimum=0, maximum=1),
+    Field("source", (str,), "where the figures come from", default=""),
+)
+
+#: the declared keys of a model's ``funding`` (shares of each year's budget, summing to 1)
+FUNDING_FIELDS: tuple[Field, ...] = tuple(
+    Field(k, (float,), "a share between 0 and 1", default=0.0, minimum=0, maximum=1) for k in FUNDING_SOURCES)
+
+#: the declared top-level keys of a models file
+FILE_FIELDS: tuple[Field, ...] = (
+    Field("version", (int,), "version: 1", default=1),
+    Field("province_code", (str,), 'the dataset\'s province, quoted, e.g. "22"', default=""),
+    Field("illustrative", (bool,), "true when the figures are illustrative", default=False),
+    Field("currency_vi", (str,), "e.g. triệu đồng", default="triệu đồng"),
+    Field("currency_en", (str,), "e.g. million VND", default="million VND"),
+    Field("models", (list,), "the list of models", default=MISSING),
+)
 
 
 @dataclass(frozen=True)
@@ -29,30 +109,47 @@ class InterventionModel:
 
     Attributes
     ----------
+    texts : dict[str, dict[str, str]]
+        ``{"name": {"vi": …, "en": …}, "objectives": …, "content": …, "scope": …, "places": …,
+        "lead_agency": …, "quantity_unit": …}``.
     unit_cost : float
         Million VND per unit of quantity, in prices of ``base_year``.
-    state_share : float
-        Share (0–1) of the budget paid by the state budget; the rest is private contributions.
+    funding : dict[str, float]
+        Share (0–1) of each year's budget by source (``central``, ``local``, ``social``); sums to 1.
     quantity_by_year : dict[int, float]
         Planned quantity per year (classes, communes…).
+    timeline : (int, int)
+        First and last year of the model in the plan.
     """
 
     code: str
-    names: dict
-    content: dict
-    places: dict
-    lead_agency: dict
-    quantity_unit: dict
+    texts: dict
     unit_cost: float
     base_year: int
-    state_share: float
+    funding: dict
     quantity_by_year: dict = field(default_factory=dict)
+    timeline: tuple[int, int] = (2026, 2030)
     source: str = ""
     units: tuple[str, ...] = ()
 
     def text(self, attr: str, lang: str = "vi") -> str:
-        d = getattr(self, attr)
+        """A text of the model in ``lang`` (the Vietnamese one when the English is empty)."""
+        d = self.texts.get(attr, {})
         return str(d.get(lang) or d.get("vi") or "")
+
+    @property
+    def state_share(self) -> float:
+        """Share of the budget from the state (central + local budgets)."""
+        return self.funding["central"] + self.funding["local"]
+
+    @property
+    def lead_agency(self) -> dict:
+        return self.texts["lead_agency"]
+
+    def timeline_text(self, lang: str = "vi") -> str:
+        """``"2026–2030"`` (or one year)."""
+        a, b = self.timeline
+        return str(a) if a == b else f"{a}–{b}"
 
 
 def default_models_path(province: str = "quang_ninh") -> Path:
@@ -61,58 +158,50 @@ def default_models_path(province: str = "quang_ninh") -> Path:
     return params_dir() / "models" / f"{province}.yaml"
 
 
-def _bilingual(raw: dict, key: str, where: dict, required: bool = True) -> dict:
-    vi = raw.get(f"{key}_vi", raw.get(key))
-    if required and (vi is None or str(vi).strip() == ""):
-        raise InputError(f"model {raw.get('code')!r} has no {key}_vi", column=f"{key}_vi",
-                         fix=f"add `{key}_vi:` (and `{key}_en:`)", **where)
-    return {"vi": "" if vi is None else str(vi), "en": str(raw.get(f"{key}_en", "") or "")}
+def _unit_cost(code: str, basis: dict, src: str, section: str) -> tuple[float, float | None]:
+    """(unit cost, state share or None) from a checked cost basis."""
+    if basis["unit_cost"] is not None:
+        return float(basis["unit_cost"]), basis["state_share"]
+    if basis["quantity"] is None or basis["budget"] is None:
+        raise ParameterError(f"{section}.cost_basis", "is incomplete: give unit_cost, or quantity and budget",
+                             fix="e.g. {year: 2023, quantity: 174, budget: 2092}", source=src, value=basis)
+    if basis["quantity"] <= 0:
+        raise ParameterError(f"{section}.cost_basis.quantity", "must be > 0 (the cost is budget ÷ quantity)",
+                             fix="give the base year's quantity", source=src, value=basis["quantity"])
+    share = basis["state_share"]
+    if basis["state_quantity"] is not None:
+        share = float(basis["state_quantity"]) / float(basis["quantity"])
+        if share > 1:
+            raise ParameterError(f"{section}.cost_basis.state_quantity", "is more than the quantity",
+                                 fix="check the figures", source=src, value=basis["state_quantity"])
+    return float(basis["budget"]) / float(basis["quantity"]), share
 
 
-def _parse_model(raw: dict, path: Path, idx: int) -> InterventionModel:
-    where = dict(file=str(path), row=idx + 1)
-    if not isinstance(raw, dict) or not raw.get("code"):
-        raise InputError("each model needs a `code:` and its fields", fix="see params/models/quang_ninh.yaml",
-                         value=raw if not isinstance(raw, dict) else None, **where)
-    code = str(raw["code"])
-    basis = raw.get("cost_basis") or {}
-    try:
-        year = int(basis["year"])
-        if "unit_cost" in basis:
-            unit_cost = float(basis["unit_cost"])
-            state_share = float(basis.get("state_share", 1.0))
-        else:
-            quantity, budget = float(basis["quantity"]), float(basis["budget"])
-            if quantity <= 0:
-                raise ValueError("quantity must be > 0")
-            unit_cost = budget / quantity
-            if "state_quantity" in basis:
-                state_share = float(basis["state_quantity"]) / quantity
-            else:
-                state_share = float(basis.get("state_share", 1.0))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"model {code!r}: cost_basis is incomplete or not numeric ({exc})", column="cost_basis",
-                         fix="give `year` and either `unit_cost` or `quantity` + `budget` (million VND)",
-                         value=basis, **where) from None
-    if unit_cost < 0 or not 0 <= state_share <= 1:
-        raise InputError(f"model {code!r}: unit cost must be >= 0 and the state share within 0–1",
-                         column="cost_basis", value=basis, fix="check the cost basis figures", **where)
-    qty = raw.get("quantity_by_year") or {}
-    try:
-        qty = {int(y): float(q) for y, q in qty.items()}
-    except (AttributeError, TypeError, ValueError):
-        raise InputError(f"model {code!r}: quantity_by_year must map years to numbers", column="quantity_by_year",
-                         value=raw.get("quantity_by_year"), fix="e.g. {2026: 180, 2027: 190}", **where) from None
-    if any(q < 0 for q in qty.values()):
-        raise InputError(f"model {code!r}: quantities must be >= 0", column="quantity_by_year", value=qty,
-                         fix="remove negative quantities", **where)
-    return InterventionModel(
-        code=code, names=_bilingual(raw, "name", where), content=_bilingual(raw, "content", where, False),
-        places=_bilingual(raw, "places", where, False), lead_agency=_bilingual(raw, "lead_agency", where),
-        quantity_unit=_bilingual(raw, "quantity_unit", where, False), unit_cost=unit_cost, base_year=year,
-        state_share=state_share, quantity_by_year=qty, source=str(basis.get("source", "")),
-        units=tuple(str(u) for u in raw.get("units", []) or []),
-    )
+def _parse_model(raw: Any, src: str, idx: int) -> InterventionModel:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    section = f"models[{idx}]" + (f" ({code})" if code else "")
+    kw = check_mapping(raw, MODEL_FIELDS, source=src, section=section)
+    basis = check_mapping(kw["cost_basis"], COST_BASIS_FIELDS, source=src, section=f"{section}.cost_basis")
+    unit_cost, state_share = _unit_cost(kw["code"], basis, src, section)
+    if kw["funding"] is not None:
+        funding = check_mapping(kw["funding"], FUNDING_FIELDS, source=src, section=f"{section}.funding")
+        if abs(sum(funding.values()) - 1) > 1e-6:
+            raise ParameterError(f"{section}.funding", "shares must add up to 1", source=src, value=kw["funding"],
+                                 fix="e.g. {central: 0, local: 0.8, social: 0.2}")
+    else:
+        share = 1.0 if state_share is None else float(state_share)
+        funding = {"central": 0.0, "local": share, "social": 1.0 - share}
+    qty = {int(y): float(q) for y, q in kw["quantity_by_year"].items()}
+    t = kw["timeline"] or ({"from": min(qty), "to": max(qty)} if qty else {"from": 2026, "to": 2030})
+    outside = [y for y, q in qty.items() if q and not t["from"] <= y <= t["to"]]
+    if outside:
+        raise ParameterError(f"{section}.quantity_by_year", f"year {outside[0]} is outside the timeline "
+                             f"{t['from']}–{t['to']}", fix="widen `timeline` or remove the year", source=src,
+                             value=kw["quantity_by_year"])
+    texts = {k: {"vi": kw[f"{k}_vi"], "en": kw[f"{k}_en"]} for k in _TEXTS}
+    return InterventionModel(code=kw["code"], texts=texts, unit_cost=unit_cost, base_year=int(basis["year"]),
+                             funding=funding, quantity_by_year=qty, timeline=(int(t["from"]), int(t["to"])),
+                             source=str(basis["source"]), units=tuple(kw["units"]))
 
 
 def load_models(path: str | Path | None = None) -> tuple[list[InterventionModel], dict]:
@@ -121,19 +210,24 @@ def load_models(path: str | Path | None = None) -> tuple[list[InterventionModel]
     Raises
     ------
     InputError
-        File missing, invalid YAML, or a model with an incomplete cost basis.
+        File missing or not valid YAML.
+    ParameterError
+        An unknown or missing key, a wrong type, an incomplete cost basis, funding shares that do not add
+        up to 1, a negative quantity or a year outside the model's timeline (file, key, value and fix named).
     """
     p = Path(path) if path else default_models_path()
     if not p.exists():
         raise InputError("models file not found", file=str(p), fix="check the path (params/models/<province>.yaml)")
-    doc = read_yaml(p) or {}
-    raw_models = doc.get("models")
-    if not isinstance(raw_models, list):
-        raise InputError("the models file needs a top-level `models:` list", file=str(p),
-                         fix="see params/models/quang_ninh.yaml")
-    meta = {k: v for k, v in doc.items() if k != "models"}
+    doc = read_yaml(p)
+    meta = check_mapping(doc, FILE_FIELDS, source=str(p))
+    models = [_parse_model(m, str(p), i) for i, m in enumerate(meta.pop("models"))]
+    codes = [m.code for m in models]
+    twice = [c for i, c in enumerate(codes) if c in codes[:i]]
+    if twice:
+        raise ParameterError("models.code", f"{twice[0]!r} appears twice", fix="give each model a unique code",
+                             source=str(p), value=twice[0])
     meta["path"] = str(p)
-    return [_parse_model(m, p, i) for i, m in enumerate(raw_models)], meta
+    return models, meta
 
 
 def model_budget(model: InterventionModel, year: int, annual_rate_percent: float) -> float:
@@ -142,38 +236,78 @@ def model_budget(model: InterventionModel, year: int, annual_rate_percent: float
     return q * model.unit_cost * (1 + annual_rate_percent / 100.0) ** (int(year) - model.base_year)
 
 
+def _chosen(models: Sequence[InterventionModel], unit_code: str | None) -> list[InterventionModel]:
+    """Models of a unit (those listing it under ``units``) or, with ``unit_code`` None, all of them."""
+    return [m for m in models if unit_code is None or unit_code in m.units]
+
+
 def build_models_table(models: Sequence[InterventionModel], *, annual_rate_percent: float,
                        years: tuple[int, int] = (2026, 2030), lang: str = "vi",
                        unit_code: str | None = None) -> pd.DataFrame:
-    """Biểu 3 as a frame: one row per model with quantity and budget by source over ``years``.
+    """Biểu 3a as a frame: one row per model, what it is and what it costs over ``years``.
 
-    Columns: ``stt, model, content, places, lead_agency, quantity, quantity_unit, unit_cost,
-    budget_total, budget_state, budget_private`` (budgets in million VND, current prices of each year).
-    ``unit_code``: keep only models whose ``units`` list contains it (models without ``units`` are
-    province-wide and kept only when ``unit_code`` is None).
+    Columns: ``stt, model, objectives, content, scope, places, timeline, lead_agency, quantity,
+    quantity_unit, unit_cost, budget_total, budget_central, budget_local, budget_social`` (million VND,
+    current prices of each year) ``, model_code, base_year``. ``unit_code``: keep only models whose
+    ``units`` list contains it (models without ``units`` are province-wide and kept only when
+    ``unit_code`` is None).
     """
     import pandas as pd
 
-    rows = []
     y0, y1 = years
-    chosen = [m for m in models if (unit_code is None or unit_code in m.units)]
-    for i, m in enumerate(chosen, start=1):
+    rows = []
+    for i, m in enumerate(_chosen(models, unit_code), start=1):
         total = sum(model_budget(m, y, annual_rate_percent) for y in range(y0, y1 + 1))
         rows.append({
-            "stt": i,
-            "model": m.text("names", lang),
-            "content": m.text("content", lang),
-            "places": m.text("places", lang),
-            "lead_agency": m.text("lead_agency", lang),
+            "stt": i, "model": m.text("name", lang), "objectives": m.text("objectives", lang),
+            "content": m.text("content", lang), "scope": m.text("scope", lang), "places": m.text("places", lang),
+            "timeline": m.timeline_text(lang), "lead_agency": m.text("lead_agency", lang),
             "quantity": sum(m.quantity_by_year.get(y, 0.0) for y in range(y0, y1 + 1)),
-            "quantity_unit": m.text("quantity_unit", lang),
-            "unit_cost": m.unit_cost,
-            "budget_total": total,
-            "budget_state": total * m.state_share,
-            "budget_private": total * (1 - m.state_share),
-            "model_code": m.code,
-            "base_year": m.base_year,
+            "quantity_unit": m.text("quantity_unit", lang), "unit_cost": m.unit_cost, "budget_total": total,
+            **{f"budget_{s}": total * m.funding[s] for s in FUNDING_SOURCES},
+            "model_code": m.code, "base_year": m.base_year,
         })
-    cols = ["stt", "model", "content", "places", "lead_agency", "quantity", "quantity_unit", "unit_cost",
-            "budget_total", "budget_state", "budget_private", "model_code", "base_year"]
+    cols = ["stt", "model", "objectives", "content", "scope", "places", "timeline", "lead_agency", "quantity",
+            "quantity_unit", "unit_cost", "budget_total", *(f"budget_{s}" for s in FUNDING_SOURCES), "model_code",
+            "base_year"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def build_budget_table(models: Sequence[InterventionModel], *, annual_rate_percent: float,
+                       years: tuple[int, int] = (2026, 2030), lang: str = "vi",
+                       unit_code: str | None = None) -> pd.DataFrame:
+    """Biểu 3b as a frame: per model a row with its yearly budget, then one row per source of funds;
+    then the same for all models together (the total).
+
+    Columns: ``stt, budget_item, budget_<year>…, budget_total, level`` where ``level`` is ``model``,
+    ``source`` or ``total`` / ``total_source``; amounts in million VND (current prices of each year).
+    """
+    import pandas as pd
+
+    from ctxh_plan.present.labels import column_label, text
+
+    y0, y1 = years
+    yrs = list(range(y0, y1 + 1))
+    chosen = _chosen(models, unit_code)
+    rows: list[dict] = []
+    totals = {s: dict.fromkeys(yrs, 0.0) for s in FUNDING_SOURCES}
+
+    def add(stt: str, item: str, amounts: dict[int, float], level: str) -> None:
+        rows.append({"stt": stt, "budget_item": item, **{f"budget_{y}": amounts[y] for y in yrs},
+                     "budget_total": sum(amounts.values()), "level": level})
+
+    for i, m in enumerate(chosen, start=1):
+        yearly = {y: model_budget(m, y, annual_rate_percent) for y in yrs}
+        add(str(i), m.text("name", lang), yearly, "model")
+        for s in FUNDING_SOURCES:
+            part = {y: yearly[y] * m.funding[s] for y in yrs}
+            for y in yrs:
+                totals[s][y] += part[y]
+            if any(part.values()):
+                add("", "– " + column_label(f"budget_{s}", lang), part, "source")
+    if chosen:
+        add("", text("total", lang), {y: sum(totals[s][y] for s in FUNDING_SOURCES) for y in yrs}, "total")
+        for s in FUNDING_SOURCES:
+            add("", "– " + column_label(f"budget_{s}", lang), totals[s], "total_source")
+    cols = ["stt", "budget_item", *(f"budget_{y}" for y in yrs), "budget_total", "level"]
     return pd.DataFrame(rows, columns=cols)

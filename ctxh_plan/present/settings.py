@@ -1,4 +1,5 @@
-"""Publishing settings from ``params/publish.yaml``: suppression threshold and mark, price index, document header."""
+"""Publishing settings from ``params/publish.yaml``: suppression threshold and marks, price index, document
+header, which analysts' columns the signed appendix shows, and when a unit carries a province's relative target."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,6 +30,16 @@ class PublishSettings:
         Indicator charts embedded per Word appendix.
     dpi : int
         Resolution of PNG charts.
+    rate_mark : str
+        Text shown instead of a hidden rate (a rate resting on a small count): a count mark such as "<5" in
+        a percent row would read as "below 5 %".
+    show_feasibility, show_method, show_progress : bool
+        Analysts' columns in the signed appendix: the probability of reaching the 2030 target and the basis
+        of each target (Biểu 2), the share of planned change and the Open SDG progress category (Biểu 1).
+        Off by default: the working tables (HTML reports, ``ctxh-plan project``) always have them.
+    relative_min_base : float
+        A unit carries a province's relative target on a count only with at least this many events in the
+        base year (``relative_targets.min_base``; the evaluation reads the same key).
     """
 
     threshold: int = 5
@@ -38,6 +49,11 @@ class PublishSettings:
     max_indicator_charts: int = 6
     dpi: int = 150
     path: Path | None = None
+    rate_mark: str = "x"
+    show_feasibility: bool = False
+    show_method: bool = False
+    show_progress: bool = False
+    relative_min_base: float = 10.0
 
     @property
     def mark(self) -> str:
@@ -82,6 +98,14 @@ _SUPPRESSION = (
     Field("threshold", (int,), "a whole number >= 1, e.g. threshold: 5", default=5, minimum=1),
     Field("mark", (str,), 'text shown instead of a hidden number, e.g. "<{threshold}" or "*"', default="<{threshold}",
           rule=_mark_rule),
+    Field("rate_mark", (str,), 'text shown instead of a hidden rate, e.g. "x"', default="x", rule=_mark_rule),
+)
+_APPENDIX = (
+    Field("show_feasibility", (bool,), "true or false: Biểu 2 shows the probability of reaching each target",
+          default=False),
+    Field("show_method", (bool,), "true or false: Biểu 2 shows the basis of each target", default=False),
+    Field("show_progress", (bool,), "true or false: Biểu 1 shows the share of planned change and the progress "
+          "category", default=False),
 )
 _PRICE = (Field("annual_rate_percent", (float,), "percent per year, e.g. 4.0", default=4.0, minimum=-50,
                 maximum=100),)
@@ -98,6 +122,8 @@ PUBLISH_FIELDS: tuple[Field, ...] = (
     Field("price_index", (dict,), "a mapping: annual_rate_percent", default={}),
     Field("document", (dict,), "a mapping of heading fields", default={}),
     Field("charts", (dict,), "a mapping: max_indicator_charts, dpi", default={}),
+    Field("appendix", (dict,), "a mapping: show_feasibility, show_method, show_progress", default={}),
+    Field("relative_targets", (dict,), "a mapping: min_base", default={}),
 )
 
 
@@ -126,6 +152,10 @@ def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
     price = check_mapping(top["price_index"], _PRICE, source=src, section="price_index")
     charts = check_mapping(top["charts"], _CHARTS, source=src, section="charts")
     document = check_mapping(top["document"], _DOCUMENT, source=src, section="document")
+    appendix = check_mapping(top["appendix"], _APPENDIX, source=src, section="appendix")
+    from ctxh_plan.evaluate.settings import RELATIVE_TARGET_FIELDS
+
+    relative = check_mapping(top["relative_targets"], RELATIVE_TARGET_FIELDS, source=src, section="relative_targets")
     return PublishSettings(
         threshold=int(sup["threshold"]),
         mark_template=sup["mark"],
@@ -134,4 +164,9 @@ def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
         max_indicator_charts=int(charts["max_indicator_charts"]),
         dpi=int(charts["dpi"]),
         path=p,
+        rate_mark=sup["rate_mark"].format(threshold=int(sup["threshold"])),
+        show_feasibility=bool(appendix["show_feasibility"]),
+        show_method=bool(appendix["show_method"]),
+        show_progress=bool(appendix["show_progress"]),
+        relative_min_base=float(relative["min_base"]),
     )

@@ -295,7 +295,10 @@ def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int |
 
 
 #: evaluation columns that are years or counts of points, not values (never hidden)
-_EVAL_KEEP = ("baseline_year", "latest_year", "target_year", "n_points", "pool_latest_years", "pool_baseline_years")
+_EVAL_KEEP = ("baseline_year", "latest_year", "target_year", "n_points", "pool_latest_years", "pool_baseline_years",
+              "decimals")
+#: an absolute target is public (it does not depend on the hidden count); a relative one would reveal it
+_EVAL_TARGETS = ("target_value", "target_value_hi", "target_shown")
 
 
 def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: int | None = None, *,
@@ -304,8 +307,9 @@ def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: i
 
     Pass the evaluation of every unit (and ``parents``, e.g. ``{code: reg.parent(code)}``) so a
     unit's value cannot be recovered from the province total; then filter to the unit shown.
-    On a row with a hidden value every other number derived from it (target, share of planned
-    change, intervals, pooled values, numerators…) is hidden too and flagged.
+    On a row with a hidden value every other number derived from it (a relative target, share of planned
+    change, TH/KH, intervals, pooled values, numerators…) is hidden too and flagged; an absolute target
+    stays (it is public and reveals nothing).
     Counts behind sensitive rates: ``latest_numerator`` when the frame has it.
     """
     import numpy as np
@@ -327,8 +331,12 @@ def suppress_evaluation(evaluation: pd.DataFrame, catalog: Catalog, threshold: i
     derived = [c for c in out.columns if c not in cols and c not in _EVAL_KEEP
                and not str(c).startswith(SUPPRESSED_PREFIX) and pd.api.types.is_numeric_dtype(out[c])
                and not pd.api.types.is_bool_dtype(out[c])]
+    absolute = ((out["target_kind"].astype(str) == "absolute").to_numpy() if "target_kind" in out.columns
+                else np.zeros(len(out), dtype=bool))
     for c in derived:
         flag = hidden_row & out[c].notna().to_numpy()
+        if c in _EVAL_TARGETS:
+            flag &= ~absolute
         out[c] = out[c].astype(float)
         out.loc[flag, c] = np.nan
         out[suppressed_flag_column(c)] = flag

@@ -39,7 +39,7 @@ def build_explorer(params: dict[str, Any]) -> Any:
     lang = params["lang"]
     units = plan.report_units()
     scenarios = list_scenarios()
-    methods = [m.value for m in TargetMethod]
+    methods = [m.value for m in TargetMethod.choosable()]
     codes = ds.catalog.codes()
     for key, value, allowed in (("unit_code", params["unit_code"], units), ("indicator_code", params["indicator_code"], codes),
                                 ("scenario", params["scenario"], scenarios), ("target_method", params["target_method"], methods)):
@@ -51,7 +51,7 @@ def build_explorer(params: dict[str, Any]) -> Any:
                        value=params["indicator_code"] or codes[0], description=pick_lang(lang, "Chỉ tiêu", "Indicator"))
     scen_w = w.Dropdown(options=scenarios, value=params["scenario"] or scenarios[0],
                         description=pick_lang(lang, "Kịch bản", "Scenario"))
-    meth_w = w.Dropdown(options=[(m.label(lang), m.value) for m in TargetMethod],
+    meth_w = w.Dropdown(options=[(m.label(lang), m.value) for m in TargetMethod.choosable()],
                         value=params["target_method"] or TargetMethod.AUTO.value,
                         description=pick_lang(lang, "Phương pháp", "Method"))
     out = w.Output()

@@ -72,7 +72,11 @@ def styled_table(frame: Any, uid: str, caption: str, lang: str) -> str:
 
 
 def notes_html(items: list[str], lang: str, limit: int = 20) -> str:
-    """A bullet list of at most ``limit`` notes (escaped), then how many more there are."""
+    """A bullet list of at most ``limit`` notes (escaped, in ``lang``: see ``present.labels.localize_note``),
+    then how many more there are."""
+    from ctxh_plan.present.labels import localize_note
+
+    items = list(dict.fromkeys(n for n in (localize_note(i, lang) for i in items) if n))
     body = "".join(f"<li>{html.escape(i)}</li>" for i in items[:limit])
     if len(items) > limit:
         body += "<li>" + pick_lang(lang, f"… và {len(items) - limit} ghi chú khác (xem nhật ký chạy).",

@@ -19,7 +19,8 @@ def display_proposals(table: Any, catalog: Any, lang: str) -> Any:
     """Proposals as text for display: each indicator's own decimals (counts whole), Vietnamese
     (or English) number style, method and deciding rule as labels. Suppression marks stay."""
     from ctxh_plan.data.numbers import format_number
-    from ctxh_plan.vocab import Binding, TargetMethod
+    from ctxh_plan.present.labels import text
+    from ctxh_plan.vocab import TargetMethod
 
     style = "vi" if lang == "vi" else "en"
     out = table.astype(object).copy()
@@ -30,14 +31,29 @@ def display_proposals(table: Any, catalog: Any, lang: str) -> Any:
         for c in nums:
             v = out.at[i, c]
             if isinstance(v, (int, float)):
-                out.at[i, c] = format_number(v, dec, style=style, missing="–")
+                if ind is not None and ind.kind.value == "yes_no" and v == v:  # Có/Không, as the appendix prints
+                    out.at[i, c] = text("yes" if v >= 0.5 else "no", lang)
+                else:
+                    out.at[i, c] = format_number(v, dec, style=style, missing="–")
     if "feasibility" in out.columns:
         out["feasibility"] = [format_number(v, 0, style=style, missing="–") if isinstance(v, (int, float))
                               else "–" for v in out["feasibility"]]
-    for col, enum in (("target_method", TargetMethod), ("binding", Binding)):
-        if col in out.columns:
-            out[col] = [_enum_label(enum, v, lang) for v in out[col]]
+    if "target_method" in out.columns:
+        out["target_method"] = [_enum_label(TargetMethod, v, lang) for v in out["target_method"]]
+    if "binding" in out.columns:  # worded by direction: "không cao hơn mức năm 2025" for lower-is-better
+        out["binding"] = [_binding_label(v, catalog.get(c), lang)
+                          for v, c in zip(out["binding"], out["indicator_code"])]
     return out
+
+
+def _binding_label(value: Any, ind: Any, lang: str) -> Any:
+    from ctxh_plan.vocab import Binding
+
+    try:
+        b = Binding(value)
+    except ValueError:
+        return value
+    return b.label_for(ind.direction, lang) if ind is not None else b.label(lang)
 
 
 def _enum_label(enum: Any, value: Any, lang: str) -> Any:
@@ -75,7 +91,10 @@ def published_unit_proposals(plan: Any, unit: str, proposals: Any, evaluation: A
     if "feasibility" in table.columns:  # a probability 0–1; its label says %
         table["feasibility"] = table["feasibility"].astype(float) * 100.0
     cat = plan.dataset.catalog
-    table.insert(1, "indicator_name", [cat[c].name(lang) if c in cat else "" for c in table["indicator_code"]])
+    from ctxh_plan.present.labels import post_reform
+
+    table.insert(1, "indicator_name", [post_reform(cat[c].name(lang)) if c in cat else ""
+                                       for c in table["indicator_code"]])
     if not threshold or not len(table):
         return table
     from ctxh_plan.present import suppress_small_cells

@@ -145,6 +145,10 @@ def show_quality(rep: UnitReport) -> None:
         shown = rep.problems[cols].copy()
         if "severity" in shown and rep.lang == "vi":
             shown["severity"] = shown["severity"].replace({"error": "lỗi", "warning": "cảnh báo"})
+        if "column" in shown and rep.lang == "vi":  # a file's column named by its label ("Năm", not "year")
+            from ctxh_plan.present.labels import column_label
+
+            shown["column"] = [column_label(str(c), "vi") if isinstance(c, str) else c for c in shown["column"]]
         body = styled_table(shown, f"q{rep.unit_code}", "", rep.lang)
     if rep.other_problems:
         body += pick_lang(rep.lang,
@@ -161,13 +165,13 @@ def show_evaluation(rep: UnitReport) -> None:
 
     title = pick_lang(rep.lang, "2. Đánh giá thực hiện chỉ tiêu 2021–2025", "2. Evaluation of the 2021–2025 targets")
     if not len(rep.evaluation):
-        show_block(title, pick_lang(rep.lang, "<p>Không có chỉ tiêu có mục tiêu.</p>",
+        show_block(title, pick_lang(rep.lang, "<p>Không có chỉ tiêu được giao.</p>",
                                     "<p>No indicator with a target.</p>"), rep.illustrative, rep.lang)
         return
     with collect_messages(rep.notes, f"unit {rep.unit_code}"):
         pub = rep.plan.published_evaluation(rep.suppress_threshold)
         ev = pub[pub["unit_code"].astype(str) == rep.unit_code].reset_index(drop=True)
-        styler = style_evaluation(ev, lang=rep.lang).set_uuid(f"ev{rep.unit_code}")
+        styler = style_evaluation(ev, lang=rep.lang, mark=f"<{rep.suppress_threshold}").set_uuid(f"ev{rep.unit_code}")
     show_block(title, styler.to_html(), rep.illustrative, rep.lang)
 
 
@@ -273,7 +277,7 @@ def unit_summary_line(rep: UnitReport) -> str:
     mark = " [dữ liệu minh họa]" if rep.illustrative else ""
     n = len(rep.evaluation)
     return (f"{rep.unit_code} {rep.unit_name}: {n} "
-            + pick_lang(rep.lang, "chỉ tiêu có mục tiêu", "indicators with a target")
+            + pick_lang(rep.lang, "chỉ tiêu được đánh giá", "indicators with a target")
             + f" ({count_line(rep.evaluation.get('attainment', []), rep.lang)}); "
             + f"{len(rep.proposals)} " + pick_lang(rep.lang, "đề xuất 2030", "2030 proposals") + mark)
 

@@ -192,7 +192,7 @@ def allocate_target(target: float, units: pd.DataFrame, *, method: str = "popula
             base = cur
             w = gap if gap.sum() > 0 else fair
             if gap.sum() == 0:
-                note = "không đơn vị nào cách xa mục tiêu, chia theo dân số (no gaps: by population)"
+                note = "không đơn vị nào cách xa chỉ tiêu, chia theo dân số (no gaps: by population)"
         if w.sum() == 0 and weight_pop is not None:
             w = weight_pop
             note = "giá trị hiện tại bằng 0, chia theo dân số (all values 0: by population)"

@@ -12,6 +12,11 @@ Each is converted to an absolute value for that unit:
   ``base_year`` (drowning deaths −20% vs 2020 → 0.8 × the unit's 2020 deaths).
 * ``annual_change`` — ``base · (1 + v/100)^(target_year − base_year)``.
 
+A relative or annual-change target set above a unit (the province's, the nation's) is carried by a
+unit below the province only when its base-year count reaches ``relative_targets.min_base`` of
+``params/publish.yaml`` (the evaluation's rule, :mod:`ctxh_plan.evaluate.settings`): −20 % of one
+death is no floor. (Without ``province_code`` every unit carries them.)
+
 A range (``value_hi``) counts by its less ambitious end (the floor). The floor
 used is the strictest of the applicable rows (a province may be stricter than the
 nation, never weaker); ``national_floor`` keeps the national value alone.
@@ -77,7 +82,8 @@ def _target_rows(targets: pd.DataFrame, target_year: int, catalog) -> pd.DataFra
 
 
 def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observations: pd.DataFrame, catalog, *,
-                   target_year: int = 2030, province_code: str | None = None) -> pd.DataFrame:
+                   target_year: int = 2030, province_code: str | None = None,
+                   relative_min_base: float | None = None) -> pd.DataFrame:
     """Floor of each (unit, indicator) for ``target_year`` as an absolute value.
 
     Parameters
@@ -88,6 +94,8 @@ def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observatio
     catalog : Catalog (direction, aggregation)
     target_year : year of the target
     province_code : code whose rows apply to every unit of the province
+    relative_min_base : base-year count a unit needs to carry a relative target set above it
+        (default ``relative_targets.min_base`` of ``params/publish.yaml``)
 
     Returns
     -------
@@ -131,6 +139,17 @@ def resolve_floors(pairs: pd.DataFrame, targets: pd.DataFrame | None, observatio
         val = np.where(kind == TargetKind.RELATIVE.value, base * (1 + v / 100.0),
                        np.where(kind == TargetKind.ANNUAL_CHANGE.value, base * np.power(1 + v / 100.0, n), v))
     c["abs"] = val
+    if relative_min_base is None:
+        from ctxh_plan.evaluate.settings import load_relative_min_base
+
+        relative_min_base = load_relative_min_base()
+    counts = {ind.code for ind in catalog if ind.kind.value == "count"} if province_code else set()
+    with np.errstate(invalid="ignore"):  # without a province code no unit is known to be below the province
+        small = ((kind != TargetKind.ABSOLUTE.value) & (c["level"] != "own").to_numpy()
+                 & (c["unit_code"] != str(province_code)).to_numpy() & c["indicator_code"].isin(counts).to_numpy()
+                 & (base < float(relative_min_base)))
+    c = c[~small]
+    base, kind = base[~small], kind[~small]
     note = np.where((kind != TargetKind.ABSOLUTE.value) & np.isnan(base), "no base value", "")
     c["note"] = note
     sign = c["indicator_code"].map({ind.code: ind.direction.sign for ind in catalog}).to_numpy()

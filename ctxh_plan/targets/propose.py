@@ -7,6 +7,8 @@ Methods (the ``target_method`` column, see docs/TARGETS.md):
   (``stretch_quantile`` = 0.75 → 75th percentile if higher is better, 25th if lower);
 * ``required`` — the national/provincial floor (the level required by policy);
 * ``maintain`` — keep the natural limit (100% "=" targets, 0 deaths) or the base-year level.
+* ``reduce``   — (decided, not chosen) a lower-is-better indicator above 0 whose target would keep
+  its 2025 level is cut by ``min_reduction_percent`` a year from 2025: a plan reduces harms.
 
 ``auto`` picks ``maintain`` at a natural limit and ``trend`` otherwise. The policy rule
 is applied last: the target is never weaker than the floor (then ``required``) nor than
@@ -214,6 +216,20 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
     target = clip_bounds(round_good(clipped, display_decimals(clipped, rows["decimals"]), sign), rows["lo"], rows["hi"])
     tmethod = np.where(bind == Binding.FLOOR.value, TargetMethod.REQUIRED.value,
                        np.where(bind == Binding.NO_BACKSLIDING.value, TargetMethod.MAINTAIN.value, chosen))
+    # ---- a harm is reduced: lower-is-better targets never keep the 2025 level (min_reduction_percent) ------
+    if s.min_reduction_percent > 0:
+        # "kept" as a reader sees it: the target printed equal to (or above) the 2025 level printed
+        shown_y0 = np.round(y0 * np.power(10.0, display_decimals(y0, rows["decimals"]))) \
+            / np.power(10.0, display_decimals(y0, rows["decimals"]))
+        with np.errstate(invalid="ignore"):
+            kept = (sign < 0) & ~np.isnan(y0) & ~np.isnan(target) & (y0 > np.nan_to_num(limit, nan=0.0) + 1e-12) \
+                & (target >= np.minimum(y0, shown_y0) - 1e-9)
+        if kept.any():
+            cut = y0 * (1 - s.min_reduction_percent / 100.0) ** (H - B)
+            cut = clip_bounds(round_good(cut, display_decimals(cut, rows["decimals"]), sign), rows["lo"], rows["hi"])
+            target = np.where(kept, cut, target)
+            bind = np.where(kept, Binding.MIN_REDUCTION.value, bind)
+            tmethod = np.where(kept, TargetMethod.REDUCE.value, tmethod)
     tmethod = np.where(np.isnan(target), "", tmethod)
 
     # ---- milestones, rates, feasibility, stretch ----------------------------------------------------

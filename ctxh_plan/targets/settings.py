@@ -50,6 +50,11 @@ class ProjectionSettings:
         Distance (in the indicator's unit) to a natural limit that counts as "at the limit".
     zero_replacement : float
         Value replacing 0 in rate calculations (Open SDG convention, 0.001).
+    min_reduction_percent : float
+        Lower-is-better indicators (deaths, abuse, injuries, malnutrition…): a plan's direction is to
+        reduce them, so a 2030 target that would keep the 2025 level (or above it) is replaced by at least
+        this reduction, in percent a year from 2025 (2 = the low end of QĐ 23's child-marriage norm);
+        0 turns the rule off. A 2025 level already at 0 is kept at 0.
     """
 
     base_year: int = 2025
@@ -64,6 +69,7 @@ class ProjectionSettings:
     shortfall_threshold: float = 50.0
     limit_tolerance: float = 0.05
     zero_replacement: float = 0.001
+    min_reduction_percent: float = 2.0
 
     def with_(self, **changes: Any) -> ProjectionSettings:
         """A copy with some values changed (validated)."""
@@ -91,7 +97,7 @@ SETTINGS_FIELDS: tuple[Field, ...] = (
     Field("forecast_method", (str,), "a forecaster name, e.g. default", default="default",
           rule=lambda v: "must be a forecaster name" if not v else None),
     Field("method", (str,), "target method", default=TargetMethod.AUTO.value,
-          choices=tuple(m.value for m in TargetMethod)),
+          choices=tuple(m.value for m in TargetMethod.choosable())),
     Field("milestone_path", (str,), "geometric or linear", default=MilestonePath.GEOMETRIC.value,
           choices=tuple(m.value for m in MilestonePath)),
     Field("stretch_quantile", (float,), "a probability between 0.5 and 1 (the good side), e.g. 0.75", default=0.75,
@@ -103,6 +109,8 @@ SETTINGS_FIELDS: tuple[Field, ...] = (
     Field("shortfall_threshold", (float,), "percent points, e.g. 50", default=50.0, minimum=0),
     Field("limit_tolerance", (float,), "distance to a natural limit, e.g. 0.05", default=0.05, minimum=0),
     Field("zero_replacement", (float,), "Open SDG convention: 0.001", default=0.001, minimum=0),
+    Field("min_reduction_percent", (float,), "percent a year, e.g. 2 (0 = off)", default=2.0, minimum=0,
+          maximum=50),
 )
 
 

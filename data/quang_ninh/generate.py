@@ -85,6 +85,7 @@ ILLUSTRATIVE_SOURCE = "dữ liệu minh họa (generate.py)"
 KH52 = "Kế hoạch 52/KH-UBND ngày 08/03/2021"
 QD1248 = "QĐ 1248/QĐ-TTg"
 ILLUSTRATIVE_TARGET_SOURCE = "dữ liệu minh họa (mục tiêu giả định, không lấy từ văn bản)"
+GUIDANCE_2025 = "Hướng dẫn công tác trẻ em năm 2025 của Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh"
 
 
 # ------------------------------------------------------------------------------------------ districts
@@ -620,6 +621,8 @@ def _ratios(b: _Builder) -> None:
             continue
         if ind.code in ("CT12", "CT13"):  # CT12 below; CT13 is derived from CHILD_MARRIAGES, never stored
             continue
+        if ind.code not in _COVERAGE:  # the guidance's process targets (CTV_VILLAGES …): no illustrative data yet
+            continue
         den_rule, ptab, adjust = _COVERAGE[ind.code]
         for d in b.d:
             for y, period, flags in years:
@@ -737,6 +740,9 @@ def build_province_targets():
     * A few stricter targets (CT05a, CT08b, CT11b, CT21) and process targets (swimming classes,
       swimming model, communication sessions): illustrative, not from a document.
     * Drowning deaths −10% by 2025 and −20% by 2030 against 2020 (kind ``relative``, QĐ 1248/QĐ-TTg).
+    * The process targets of the 2025 guidance (collaborators in every village, monthly steering-board
+      meetings, a news item a week, every child in the national database, sponsorship of every child in
+      difficulty who needs it) as 2030 norms of 100 %.
     """
     import pandas as pd
 
@@ -780,6 +786,19 @@ def build_province_targets():
     extra("SWIM_MODEL", 2030, "=", 1.0, note="mỗi đơn vị ít nhất 1 xã/trường có mô hình dạy bơi an toàn")
     extra("COMM_SESSIONS", 2025, ">=", 250.0, note="số buổi tuyên truyền trực tiếp mỗi năm")
     extra("COMM_SESSIONS", 2030, ">=", 300.0, note="số buổi tuyên truyền trực tiếp mỗi năm")
+    # process targets of the 2025 guidance (data/reference/quang_ninh_guidance_2025.txt), carried into 2026–2030
+    guidance = dict(source=GUIDANCE_2025,
+                    verification="V1: văn bản hướng dẫn (data/reference/quang_ninh_guidance_2025.txt)")
+    extra("CTV_VILLAGES", 2030, ">=", 100.0, note="100% thôn, bản, khu phố có cộng tác viên làm công tác trẻ em",
+          **guidance)
+    extra("BOARD_MEETINGS", 2030, ">=", 100.0, note="Ban VSTBCPN và BVCSTE cấp xã giao ban định kỳ hằng tháng",
+          **guidance)
+    extra("NEWS_WEEKLY", 2030, ">=", 100.0, note="cấp xã có ít nhất 1 tin, bài/tuần trên hệ thống thông tin cơ sở",
+          **guidance)
+    extra("CHILD_DATABASE", 2030, ">=", 100.0, note="100% trẻ em được cập nhật trên cơ sở dữ liệu quốc gia về trẻ em",
+          **guidance)
+    extra("SPONSORED_SHARE", 2030, ">=", 100.0, note="vận động, trợ giúp 100% trẻ em có hoàn cảnh khó khăn cần đỡ đầu",
+          **guidance)
     frame = pd.DataFrame(rows)
     frame["base_year"] = pd.to_numeric(frame["base_year"], errors="coerce").astype("Int64")
     frame["target_year"] = frame["target_year"].astype(int)
@@ -893,7 +912,7 @@ _DATASET_YAML = """\
 # Bộ dữ liệu minh họa tỉnh Quảng Ninh — DỮ LIỆU MINH HỌA (illustrative data, not official figures).
 # Written by data/quang_ninh/generate.py (keys read by ctxh_plan.io.layout); see README.md here.
 province: "22"
-title: "Quảng Ninh — dữ liệu minh họa công tác trẻ em 2019–2025 (illustrative data)"
+title: "Quảng Ninh — dữ liệu minh họa công tác trẻ em 2019–2025"
 illustrative: true
 source: "dữ liệu minh họa (generate.py); tổng tỉnh neo theo data/reference/seed_facts.csv"
 description: >-
