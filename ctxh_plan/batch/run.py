@@ -36,13 +36,15 @@ from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
 from ctxh_plan.paths import display_path
 from ctxh_plan.reports.plan import Plan, load_plan
 
-__all__ = ["PROVINCE_KEY", "BatchResult", "export_html", "run_batch"]
+__all__ = ["PROVINCE_KEY", "REMOVE_OUTPUT_TAG", "BatchResult", "export_html", "run_batch"]
 
 
 log = logging.getLogger(__name__)
 
 
 PROVINCE_KEY = "province"
+#: notebook cells tagged so keep their outputs in the notebook (run log, nbval) but are left out of the HTML report
+REMOVE_OUTPUT_TAG = "remove_output"
 
 
 @dataclass
@@ -126,14 +128,25 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
 
 
 def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
-    """Write ``nb`` as HTML without code cells (atomically); return the exporter for reuse."""
+    """Write ``nb`` as HTML for readers (atomically): no code, no cell without output (nothing shown before
+    the report's title), no cell tagged :data:`REMOVE_OUTPUT_TAG` (status lines for the run log); return
+    the exporter for reuse. ``nb`` itself is not changed."""
+    import nbformat
+
     from ctxh_plan.io.atomic import write_text
 
     if exporter is None:
         from nbconvert import HTMLExporter
+        from traitlets.config import Config
 
-        exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = {REMOVE_OUTPUT_TAG}
+        exporter = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True)
+    shown = nbformat.NotebookNode(dict(nb))  # a new cell list; the cells themselves are not modified
+    shown["cells"] = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
     write_text(path, body)
     return exporter
 
@@ -182,8 +195,8 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         point_latest,
         read_manifest,
         utc_now,
-        write_index,
         write_manifest,
+        write_run_index,
     )
 
     t0 = time.perf_counter()
@@ -203,7 +216,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     names = {u: plan.unit_name(u) for u in selected}
     illustrative = bool(getattr(ds, "illustrative", False))
 
-    previous = read_manifest(run_dir) if resume else None
+    previous = read_manifest(run_dir)  # an earlier run of the same inputs (same run id)
     if resume and previous is None:
         log.warning("--resume: no earlier run %s; running everything", run_id)
     reports: dict[str, dict[str, Any]] = {}
@@ -222,8 +235,11 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
             if key in reports and old.get("status") == "ok" and all(
                     (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
                     (run_dir / f).is_file() for f in expected[key]):
+                # finished reports of the same inputs stay listed (and linked from the index) until this run
+                # rewrites them: an interrupted re-run never turns them into "not run"; --resume keeps them
                 reports[key].update(old)
-                skipped.append(key)
+                if resume:
+                    skipped.append(key)
 
     params_common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
                      "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
@@ -235,7 +251,8 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         if key in skipped:
             continue
         if key == PROVINCE_KEY:
-            params = {"units": selected if cfg.units is not None or units is not None else [], **params_common}
+            params = {"units": selected if cfg.units is not None or units is not None else [], **params_common,
+                      "key_indicators": cfg.key_indicators}
             template = cfg.summary_notebook
         else:
             params = {"unit_code": key, **params_common, "key_indicators": cfg.key_indicators}
@@ -247,8 +264,9 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         "units": selected, "inputs": inputs, "notebooks": templates, "illustrative": illustrative,
         "packages": package_versions(), "jobs": cfg.jobs, "reuse_kernels": reuse_kernels,
         "started_at": utc_now(), "finished_at": None, "status": "running", "seconds": None,
-        "resumed": bool(previous), "reports": reports, "dataset_notes": dataset_notes,
+        "resumed": bool(resume and previous), "reports": reports, "dataset_notes": dataset_notes,
     }
+    manifest["created_at"] = (previous or {}).get("created_at") or manifest["started_at"]
     run_dir.mkdir(parents=True, exist_ok=True)
     write_manifest(run_dir, manifest)
 
@@ -298,8 +316,8 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         manifest["finished_at"] = utc_now()
         manifest["seconds"] = round(time.perf_counter() - t0, 3)
         write_manifest(run_dir, manifest)
-        write_index(run_dir, list(reports.values()), illustrative=illustrative, lang=cfg.lang,
-                    title=("Báo cáo theo đơn vị" if cfg.lang == "vi" else "Unit reports") + f" — {run_id}")
+        write_run_index(run_dir, manifest, province_name=plan.unit_name(plan.province_code),
+                        dataset_title=str(getattr(ds, "title", "") or ""))
         point_latest(cfg.output, run_id)
     statuses = {k: r["status"] for k, r in reports.items()}
     errors = {k: r["error"] for k, r in reports.items() if r["error"]}
