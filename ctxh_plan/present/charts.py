@@ -133,9 +133,13 @@ def _number_formatter(lang: str) -> Any:
     style = _style(lang)
 
     class _Numbers(Formatter):  # type: ignore[misc]
+        ticks: list[float] = []  # noqa: RUF012 - replaced per instance by set_locs
+
+        def set_locs(self, locs: Sequence[float]) -> None:
+            self.ticks = [float(v) for v in locs]
+
         def __call__(self, x: float, pos: int | None = None) -> str:
-            locs = [float(v) for v in getattr(self, "locs", [])] or [float(x)]
-            text_ = format_number(float(x), _tick_decimals(locs), style=style)
+            text_ = format_number(float(x), _tick_decimals(self.ticks or [float(x)]), style=style)
             return text_.replace("-", "\u2212") if text_.startswith("-") else text_
 
     return _Numbers()
@@ -370,7 +374,8 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
         ax.text(0.5, 0.5, text("chart_no_data", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_ylim(rng.low, rng.high)
     is_count = indicator is not None and indicator.kind.value in ("count", "yes_no")
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=is_count, min_n_ticks=1 if is_count else 3))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
+                                           min_n_ticks=1 if is_count else 3))
     ax.yaxis.set_major_formatter(_number_formatter(lang))
     _year_axis(ax)
     if indicator is not None:

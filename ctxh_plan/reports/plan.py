@@ -119,7 +119,8 @@ class Plan:
 
     def published_tables(self, scenario: str = "", threshold: int = 0) -> tuple[Any, Any, Any]:
         """(publishing settings at ``threshold``, published values 2020–2025, published proposals) of all
-        units (``present.tables.published_values`` / ``published_proposals``), computed once."""
+        units (``present.tables.published_values`` / ``published_proposals``), computed once; ``threshold``
+        0 hides nothing (no indicator is treated as sensitive)."""
 
         def make() -> tuple[Any, Any, Any]:
             import dataclasses
@@ -127,10 +128,15 @@ class Plan:
             from ctxh_plan.present import load_publish_settings
             from ctxh_plan.present.tables import published_proposals, published_values
 
-            settings = dataclasses.replace(load_publish_settings(), threshold=threshold)
+            settings = load_publish_settings()
+            ds = self.dataset
+            if threshold:
+                settings = dataclasses.replace(settings, threshold=threshold)
+            else:
+                ds = ds.replace(catalog=_without_sensitive(ds.catalog))
             with silenced():
-                values = published_values(self.dataset, self.evaluation(), settings)
-                proposals = published_proposals(self.dataset, self.projection(scenario).proposals, settings)
+                values = published_values(ds, self.evaluation(), settings)
+                proposals = published_proposals(ds, self.projection(scenario).proposals, settings)
             return settings, values, proposals
 
         result: tuple[Any, Any, Any] = self._once(("published_tables", (scenario, threshold)), make)
@@ -154,6 +160,16 @@ class Plan:
                     for u, i, f in zip(pp["unit_code"], pp["indicator_code"], pp[c]) if bool(f)}
 
         return self._once(("proposal_pattern", (scenario, threshold)), make)
+
+
+def _without_sensitive(catalog: Any) -> Any:
+    """The catalogue with no indicator marked sensitive (what "nothing hidden" publishes)."""
+    import dataclasses
+
+    from ctxh_plan.data.catalog import Catalog
+
+    return Catalog({c: dataclasses.replace(catalog[c], sensitive=False) for c in catalog.codes()},
+                   path=catalog.path, _order=tuple(catalog.codes()))
 
 
 def unit_name(ds: Any, code: str) -> str:
