@@ -492,7 +492,7 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
         if isinstance(s, str) and u in ui:
             grid[ii[i], ui[u]] = code[s]
     name_col = "indicator_name_vi" if lang == "vi" else "indicator_name_en"
-    row_labels = [_wrap(n, 58) for n in _names(ev, "indicator_code", name_col, inds)]
+    row_labels = [_wrap(n, 66) for n in _names(ev, "indicator_code", name_col, inds)]
     col_labels = [_wrap(n, 18) for n in _names(ev, "unit_code", "unit_name", units)]
     lines = sum(lbl.count("\n") + 1 for lbl in row_labels)
     height = 0.17 * lines + 0.07 * len(inds) + 2.8
@@ -512,11 +512,11 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     handles = [Patch(color=STATUS_COLORS.get(c, "#969696"), label=label(c, lang)) for c in cats]
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(handles)), fontsize=8,
-                   frameon=False)
+    # the legend carries the note saying what a cell is (the layout makes room for both)
+    fig.legend(handles=handles, loc="outside lower center", ncol=max(1, min(4, len(handles))), fontsize=8,
+               frameon=False, title=_wrap(text("chart_heatmap_note", lang), int(width * 12)), title_fontsize=8,
+               alignment="left")
     fig.suptitle(title or text("chart_heatmap_title", lang), fontsize=11, x=0.01, ha="left")
-    ax.set_xlabel(_wrap(text("chart_heatmap_note", lang), 120), fontsize=8, loc="left")
     if illustrative:
         _illustrative_stamp(fig, lang)
     _style_text(fig)
