@@ -344,15 +344,15 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
         years = fc["year"].astype(int).to_numpy()
         for lo, hi, alpha, key in (("lo95", "hi95", 0.18, "band95"), ("lo80", "hi80", 0.32, "band80")):
             if lo in fc and hi in fc:
-                h = ax.fill_between(years, fc[lo].astype(float).clip(rng.low, rng.high),
-                                    fc[hi].astype(float).clip(rng.low, rng.high), color=_BAND, alpha=alpha, lw=0)
-                handles.append(h)
+                band = ax.fill_between(years, fc[lo].astype(float).clip(rng.low, rng.high),
+                                       fc[hi].astype(float).clip(rng.low, rng.high), color=_BAND, alpha=alpha, lw=0)
+                handles.append(band)
                 labels.append(_band95_label(rng, lang) if key == "band95" else text("chart_band80", lang))
         if rng.clipped and {"lo95", "hi95"} <= set(fc.columns):
-            for col, edge, mark in (("hi95", rng.high, "^"), ("lo95", rng.low, "v")):
-                over = fc[col].astype(float) > edge if mark == "^" else fc[col].astype(float) < edge
+            for col, edge, symbol in (("hi95", rng.high, "^"), ("lo95", rng.low, "v")):
+                over = fc[col].astype(float) > edge if symbol == "^" else fc[col].astype(float) < edge
                 if over.any():
-                    ax.plot(years[over.to_numpy()], [edge] * int(over.sum()), ls="none", marker=mark, ms=6,
+                    ax.plot(years[over.to_numpy()], [edge] * int(over.sum()), ls="none", marker=symbol, ms=6,
                             color=_BAND, clip_on=False, zorder=5)
         if "mean" in fc:
             xs, ys = years, fc["mean"].astype(float).to_numpy()

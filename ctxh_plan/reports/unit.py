@@ -321,7 +321,7 @@ def chart_alt(rep: UnitReport, code: str) -> str:
     if target is not None:
         rows = rep.evaluation[rep.evaluation["indicator_code"].astype(str) == code]
         try:
-            op = Operator(str(rows["target_operator"].iloc[0])).vi + " "
+            op = Operator(str(rows["target_operator"].iloc[0])).label("vi") + " "
         except (KeyError, ValueError):
             op = ""
         parts.append(pick_lang(lang, f"chỉ tiêu 2025: {op}{num(target)}", f"2025 target: {op}{num(target)}"))
