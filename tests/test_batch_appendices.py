@@ -103,4 +103,10 @@ def test_no_appendix_when_the_batch_asks_for_none(tmp_path):
     assert not (res.run_dir / "appendices").exists()
     man = json.loads((res.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert all(r["appendices"] == [] for r in man["reports"].values())
-    assert "không ghi" in (res.run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
+    import nbformat
+
+    nb = nbformat.read(str(res.run_dir / "notebooks" / "unit_193.ipynb"), as_version=4)
+    logged = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Phụ lục kế hoạch: không ghi" in logged  # the run log says so; the report has no appendix link
+    page = (res.run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
+    assert "appendices/" not in page and '<html lang="vi">' in page

@@ -127,10 +127,10 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
     return f"{cfg.name}-{h.hexdigest()[:12]}", inputs, templates
 
 
-def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
+def export_html(nb: Any, path: Path, title: str, exporter: Any = None, *, lang: str = "vi") -> Any:
     """Write ``nb`` as HTML for readers (atomically): no code, no cell without output (nothing shown before
     the report's title), no cell tagged :data:`REMOVE_OUTPUT_TAG` (status lines for the run log); return
-    the exporter for reuse. ``nb`` itself is not changed."""
+    the exporter for reuse. ``nb`` itself is not changed; the page's language is ``lang``."""
     import nbformat
 
     from ctxh_plan.io.atomic import write_text
@@ -144,6 +144,7 @@ def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
         config.TagRemovePreprocessor.remove_cell_tags = {REMOVE_OUTPUT_TAG}
         exporter = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
                                 exclude_output_prompt=True)
+    exporter.language_code = lang
     shown = nbformat.NotebookNode(dict(nb))  # a new cell list; the cells themselves are not modified
     shown["cells"] = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
@@ -279,8 +280,8 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
 
     def done(res: Any) -> None:
         rep = reports[res.key]
-        title = f"{rep['key']} {rep['name']}".strip()
-        exporter[0] = export_html(res.nb, run_dir / rep["html"], title, exporter[0])
+        title = rep["name"] if res.key == PROVINCE_KEY else f"{rep['name']} ({rep['key']})"  # the page's title
+        exporter[0] = export_html(res.nb, run_dir / rep["html"], title, exporter[0], lang=cfg.lang)
         rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker)
         rep["appendices"] = [f for f in expected[res.key] if (run_dir / f).is_file()]
         if res.status == "ok" and len(rep["appendices"]) < len(expected[res.key]):

@@ -283,11 +283,29 @@ def _target_2025(rep: UnitReport, code: str) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
+def unit_history(rep: UnitReport, code: str) -> Any:
+    """Observed yearly values of ``code`` for the report's unit: its own figures, completed with the
+    published values (a province's roll-up of its units, the evaluation's baseline and latest values);
+    for a sensitive indicator under suppression, only the published values that are not hidden."""
+    import pandas as pd
+
+    from ctxh_plan.present.suppress import suppressed_flag_column
+
+    own = rep.ds.series(rep.unit_code, code).dropna()
+    _settings, values, _props = rep.plan.published_tables(rep.scenario, rep.suppress_threshold)
+    mine = values[(values["unit_code"].astype(str) == rep.unit_code) & (values["indicator_code"].astype(str) == code)]
+    shown = mine[~mine[suppressed_flag_column("value")].astype(bool)].dropna(subset=["value"])
+    extra = pd.Series(shown["value"].astype(float).to_numpy(), index=shown["year"].astype(int).to_numpy())
+    if rep.suppress_threshold and code in rep.ds.catalog and rep.ds.catalog[code].sensitive:
+        return extra.sort_index()  # only what the published tables show
+    return own.combine_first(extra[~extra.index.isin(own.index)]).sort_index()
+
+
 def unit_chart(rep: UnitReport, code: str) -> Any:
     """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones."""
     from ctxh_plan.present import plot_indicator
 
-    hist = rep.ds.series(rep.unit_code, code)
+    hist = unit_history(rep, code)
     fc = rep.forecasts[rep.forecasts["indicator_code"].astype(str) == code]
     prop = rep.proposals[rep.proposals["indicator_code"].astype(str) == code]
     return plot_indicator(hist, target_2025=_target_2025(rep, code), forecast=fc if len(fc) else None,
@@ -310,7 +328,7 @@ def chart_alt(rep: UnitReport, code: str) -> str:
     def num(v: Any) -> str:
         return f"{format_number(float(v), dec, style=style)} {unit}".strip()
 
-    hist = rep.ds.series(rep.unit_code, code).dropna()
+    hist = unit_history(rep, code)
     parts = [pick_lang(lang, f"Biểu đồ {ind.name(lang)} của {rep.unit_name}",
                        f"Chart of {ind.name(lang)} for {rep.unit_name}")]
     if len(hist):
