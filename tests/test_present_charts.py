@@ -100,6 +100,10 @@ def test_plot_indicator_full_serif_vietnamese_glyphs_and_legend():
     assert {t.get_fontfamily()[0] for t in fig.findobj(Text) if t.get_text()} == {FONT_FAMILY}
     ax = fig.axes[0]
     assert ax.get_ylim()[1] <= 102.0  # bounded at 100 %
+    near_full = plot_indicator(pd.Series({2020: 99.5, 2021: 99.6, 2022: 100.0}), forecast=forecast(
+        mean=(99.9,) * 5, w80=0.1, lo95=[99.4] * 5, hi95=[100.0] * 5), indicator=VI_IND)
+    ticks = [float(t.replace(".", "").replace(",", ".")) for t in _ticks(near_full.axes[0])]
+    assert ticks and max(ticks) <= 100.0, ticks
     hist_line = ax.get_lines()[0]
     assert list(hist_line.get_xdata()) == [2019, 2020, 2021, 2023, 2024, 2025]  # NaN (suppressed) year skipped
     _draw_without_glyph_warnings(fig)
@@ -162,7 +166,9 @@ def test_axis_range_rules():
     r = axis_range([10, 12], [9, 13], bounds=(0.0, None))
     assert not r.clipped and r.low < 9 and r.high > 13
     r = axis_range([95, 100], [90, 100], bounds=(0.0, 100.0))
-    assert r.high <= 102.0 and not r.clipped
+    assert 100.0 < r.high <= 100.5 and not r.clipped  # a percentage axis never shows ticks beyond 100
+    r = axis_range([99.1, 99.9, 100.0], bounds=(0.0, 100.0))
+    assert 100.0 < r.high < 100.1
     r = axis_range([5, 5, 5])  # a flat series still gets a range
     assert r.low < 5 < r.high
 

@@ -258,8 +258,8 @@ def axis_range(core: Iterable[Any], band95: Iterable[Any] = (), *,
     low, high = lo - pad, hi + pad
     if lo_b is not None and low < lo_b:
         low = lo_b
-    if hi_b is not None and high > hi_b:
-        high = hi_b + (0.02 * (hi_b - (lo_b or 0.0)) if hi >= hi_b else 0.0)
+    if hi_b is not None and high > hi_b:  # at the bound: a sliver of room for the markers, no tick beyond it
+        high = hi_b + (0.03 * (hi_b - low) if hi >= hi_b else 0.0)
     if cut_lo is not None and cut_lo >= low:
         cut_lo = None
     if cut_hi is not None and cut_hi <= high:
