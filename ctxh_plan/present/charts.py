@@ -555,6 +555,8 @@ def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bo
         ax.text(101.5, y, f"{int(good)}/{int(total)} ({format_number(share, 0, style=_style(lang))}%)",
                 va="center", fontsize=8)
     ax.set_yticks(ys, names, fontsize=8.5)
+    top = len(summary) - 0.4
+    ax.set_ylim(top - max(len(summary), 4), top)  # with few units the bars keep their thickness, at the top
     ax.set_xlim(0, 122)
     ax.set_xticks(range(0, 101, 20))
     ax.xaxis.set_major_formatter(_number_formatter(lang))
