@@ -152,6 +152,24 @@ def export_html(nb: Any, path: Path, title: str, exporter: Any = None, *, lang: 
     return exporter
 
 
+def keep_finished(previous: dict[str, Any] | None, reports: dict[str, dict[str, Any]], run_dir: Path,
+                  expected: dict[str, list[str]]) -> list[str]:
+    """Copy into ``reports`` the entries of an earlier run of the same inputs (``previous`` manifest, same run
+    folder) that finished with all their files present; return their keys.
+
+    A re-run lists them (and the index links them) until it rewrites them — same inputs, same files —
+    so an interrupted re-run never turns finished reports into "not run" rows; ``--resume`` skips them.
+    """
+    kept: list[str] = []
+    for key, old in ((previous or {}).get("reports") or {}).items():
+        if key in reports and old.get("status") == "ok" and all(
+                (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
+                (run_dir / f).is_file() for f in expected.get(key, [])):
+            reports[key].update(old)
+            kept.append(key)
+    return kept
+
+
 def _sweep_tmp(run_dir: Path) -> None:
     from ctxh_plan.io.atomic import TMP_PREFIX
 
@@ -230,17 +248,8 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
                         "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
                         "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
                         "worker": None}
-    skipped: list[str] = []
-    if previous:
-        for key, old in (previous.get("reports") or {}).items():
-            if key in reports and old.get("status") == "ok" and all(
-                    (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
-                    (run_dir / f).is_file() for f in expected[key]):
-                # finished reports of the same inputs stay listed (and linked from the index) until this run
-                # rewrites them: an interrupted re-run never turns them into "not run"; --resume keeps them
-                reports[key].update(old)
-                if resume:
-                    skipped.append(key)
+    finished = keep_finished(previous, reports, run_dir, expected)
+    skipped: list[str] = finished if resume else []
 
     params_common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
                      "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
