@@ -52,11 +52,15 @@ def test_every_unit_and_the_province_get_an_appendix_that_opens(full_run):
 def test_index_links_the_appendices_and_reports_name_them(full_run):
     _, res = full_run
     page = (res.run_dir / "index.html").read_text(encoding="utf-8")
-    assert "Phụ lục / Appendices" in page
+    assert "Phụ lục kế hoạch" in page and "Biểu 3: mô hình can thiệp và kinh phí" in page
     links = set(re.findall(r'href="(appendices/[^"]+)"', page))
     assert len(links) == 28 and all((res.run_dir / link).is_file() for link in links)
     html = (res.run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
-    assert "Phụ lục kế hoạch: appendices/phu_luc_193.docx, appendices/phu_luc_193.xlsx" in html
+    # the report's footer links its appendix (relative to the report's folder) and says what it holds
+    footer = html[html.index("ctxh-footer"):]
+    for name in ("phu_luc_193.docx", "phu_luc_193.xlsx"):
+        assert f'href="../appendices/{name}"' in footer and (res.run_dir / "appendices" / name).is_file()
+    assert "Biểu 2: chỉ tiêu và lộ trình 2026–2030" in footer
     assert str(res.run_dir) not in html  # relative names only
 
 
@@ -115,4 +119,10 @@ def test_no_appendix_when_the_batch_asks_for_none(tmp_path):
     assert not (res.run_dir / "appendices").exists()
     man = json.loads((res.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert all(r["appendices"] == [] for r in man["reports"].values())
-    assert "không ghi" in (res.run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
+    import nbformat
+
+    nb = nbformat.read(str(res.run_dir / "notebooks" / "unit_193.ipynb"), as_version=4)
+    logged = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Phụ lục kế hoạch: không ghi" in logged  # the run log says so; the report has no appendix link
+    page = (res.run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
+    assert "appendices/" not in page and '<html lang="vi">' in page

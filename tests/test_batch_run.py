@@ -75,14 +75,75 @@ def test_reports_show_illustrative_label_and_no_code(batch_env):
     page = (run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
     assert "Dữ liệu minh họa" in page and "Đánh giá thực hiện chỉ tiêu 2021–2025" in page
     assert "check_params" not in page and "build_unit_report" not in page  # input cells excluded
-    assert page.count("data:image/png;base64") >= 2  # one chart per key indicator
+    assert page.count("data:image/svg+xml;base64") >= 2  # one chart per key indicator, sharp (SVG)
+    # the banner under the title and in the footer of the notebook's displays, not in every section
     nb = nbformat.read(str(run_dir / "notebooks" / "unit_193.ipynb"), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for out in cell.outputs:
-            if out["output_type"] == "display_data" and "text/html" in out["data"]:
-                assert "Dữ liệu minh họa" in out["data"]["text/html"], cell.source
+    shown = [out["data"]["text/html"] for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+             if out["output_type"] == "display_data" and "text/html" in out["data"]]
+    with_banner = [i for i, h in enumerate(shown) if "Dữ liệu minh họa" in h and "ctxh-banner" in h]
+    assert with_banner == [0, len(shown) - 1]
+
+
+def test_html_report_starts_with_its_title_and_keeps_status_lines_out(batch_env):
+    """The two status lines (summary, appendix files) stay in the notebook for the run log and nbval but
+    never come before the title of the HTML report."""
+    import re
+
+    _, _, _, run_dir = batch_env
+    for stem, title in (("unit_193", "Báo cáo công tác trẻ em: Thành phố Hạ Long"),
+                        ("province_summary", "Tổng hợp toàn tỉnh: Tỉnh Quảng Ninh")):
+        page = (run_dir / "html" / f"{stem}.html").read_text(encoding="utf-8")
+        body = page[page.index("<body"):]
+        body = re.sub(r"<style.*?</style>|<script.*?</script>", "", body, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", body).split()
+        assert " ".join(text[:len(title.split())]) == title, text[:12]
+        assert "[dữ liệu minh họa]" not in page and "Phụ lục kế hoạch: appendices/" not in page
+        nb = nbformat.read(str(run_dir / "notebooks" / f"{stem}.ipynb"), as_version=4)
+        logged = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        assert "[dữ liệu minh họa]" in logged  # still in the notebook
+
+
+def test_index_is_written_for_readers(batch_env):
+    import re
+
+    _, _, _, run_dir = batch_env
+    page = (run_dir / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert title == "Báo cáo công tác trẻ em — Tỉnh Quảng Ninh" and run_dir.name not in title
+    assert re.search(r"<title>[^<]*Quảng Ninh[^<]*</title>", page)
+    for label in ("Ngày lập", "Bộ dữ liệu", "Kịch bản", "Ngôn ngữ", "Mã lần chạy"):
+        assert f"<th>{label}</th>" in page
+    assert re.search(r"<td>\d\d/\d\d/20\d\d \d\d:\d\d \(UTC\)</td>", page)
+    assert "<td>Cơ sở (theo xu hướng)</td>" in page and "<td>Tiếng Việt</td>" in page
+    assert '<a href="html/unit_193.html">Thành phố Hạ Long</a>' in page  # the unit's name is the link
+    assert '<a href="html/province_summary.html">Tỉnh Quảng Ninh — tổng hợp toàn tỉnh</a>' in page
+    assert "Biểu 1: đánh giá chỉ tiêu 2021–2025; Biểu 2: chỉ tiêu và lộ trình 2026–2030" in page
+
+
+def test_an_interrupted_rerun_keeps_a_finished_runs_reports_reachable(batch_env, tmp_path, monkeypatch):
+    """Re-running a finished run and stopping it before any report is redone leaves the index and the
+    manifest pointing at the finished reports (same inputs, same files), not at "not run" rows."""
+    import ctxh_plan.batch.kernels as kernels
+
+    _tmp, yml, _, run_dir = batch_env
+    copy = tmp_path / "out" / run_dir.name
+    shutil.copytree(run_dir, copy)
+    before = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt("stopped by the test")
+
+    monkeypatch.setattr(kernels, "run_jobs", stop)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(yml, output=tmp_path / "out", progress=False)
+    man = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    assert man["status"] == "interrupted" and man["created_at"] == before["created_at"]
+    for key in ("province", "193"):  # finished before: still finished and linked
+        assert man["reports"][key]["status"] == "ok"
+        assert (copy / man["reports"][key]["html"]).is_file()
+    page = (copy / "index.html").read_text(encoding="utf-8")
+    assert '<a href="html/unit_193.html">' in page and '<a href="html/province_summary.html">' in page
+    assert "Bị dừng giữa chừng" in page
 
 
 def test_rerun_gives_identical_outputs_and_resume_only_redoes_missing(batch_env):

@@ -27,7 +27,7 @@ BATCH_KEYS: dict[str, dict[str, str]] = {
     "lang": {"unit_report": "lang", "province_summary": "lang"},
     "suppress_threshold": {"unit_report": "suppress_threshold", "province_summary": "suppress_threshold"},
     "rebase": {"unit_report": "rebase_to", "province_summary": "rebase_to"},  # {to: "2025-07-01"}
-    "key_indicators": {"unit_report": "key_indicators"},
+    "key_indicators": {"unit_report": "key_indicators", "province_summary": "key_indicators"},
     "appendices": {"unit_report": "appendix_formats", "province_summary": "appendix_formats"},  # [] = none
     "output": {},                 # outputs folder (a run folder is created inside)
     "jobs": {},                   # kernels running at the same time

@@ -27,6 +27,7 @@ __all__ = [
     "write_collection_index",
     "write_index",
     "write_manifest",
+    "write_run_index",
 ]
 
 #: packages whose versions go into the manifest
@@ -72,50 +73,90 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
 
 _STATUS = {"ok": ("Hoàn thành", "Done", "#1a7f37"), "failed": ("Lỗi", "Failed", "#cf222e"),
            "pending": ("Chưa chạy", "Not run", "#9a6700")}
+_RUN_STATUS = {"ok": ("Hoàn thành", "Complete"), "failed": ("Có báo cáo lỗi", "Some reports failed"),
+               "interrupted": ("Bị dừng giữa chừng", "Interrupted"), "running": ("Đang chạy", "Running")}
+
+
+def _when(iso: str | None, lang: str) -> str:
+    """``2025-11-27T15:44:03Z`` → ``27/11/2025 15:44 (UTC)`` (vi) / ``2025-11-27 15:44 UTC`` (en)."""
+    if not iso or len(iso) < 16:
+        return "–"
+    date, time_ = iso[:10], iso[11:16]
+    if lang == "vi":
+        y, m, d = date.split("-")
+        return f"{d}/{m}/{y} {time_} (UTC)"
+    return f"{date} {time_} UTC"
 
 
 def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, illustrative: bool,
-                lang: str = "vi") -> Path:
-    """Write ``run_dir/index.html``: one row per report with its status and links.
+                lang: str = "vi", details: list[tuple[str, str]] | None = None,
+                contents: dict[str, str] | None = None) -> Path:
+    """Write ``run_dir/index.html``: what the run is (``details``), then one row per report — the unit's name
+    linking its report, its status, its plan appendix (links and what it holds) and its notebook.
 
     Parameters
     ----------
     entries : list of dict
         ``key, name, status, html, notebook`` (paths relative to ``run_dir``), ``error``, and
-        ``appendices`` (appendix documents relative to ``run_dir``, linked in the "Phụ lục" column).
+        ``appendices`` (appendix documents relative to ``run_dir``).
+    title : str
+        A title for readers (the run id goes in ``details``).
     illustrative : bool
         Adds the "dữ liệu minh họa" banner.
+    details : list of (label, text)
+        Lines under the title: run date, dataset, scenario, language… (plain text, escaped here).
+    contents : dict
+        Report key → what its appendix holds (``"province"`` for the province, ``"unit"`` for the others).
     """
     vi = lang == "vi"
-    head = (("Báo cáo", "Đơn vị", "Trạng thái", "Sổ tay (notebook)", "Phụ lục / Appendices") if vi
-            else ("Report", "Unit", "Status", "Notebook", "Phụ lục / Appendices"))
+    head = (("Đơn vị", "Mã", "Trạng thái", "Phụ lục kế hoạch", "Sổ tay (notebook)") if vi
+            else ("Unit", "Code", "Status", "Plan appendix", "Notebook"))
+    contents = contents or {}
     rows = []
     for e in entries:
         label_vi, label_en, colour = _STATUS.get(e["status"], (e["status"], e["status"], "#555"))
-        status = label_vi if vi else label_en
+        status = html.escape(label_vi if vi else label_en)
         if e.get("error"):
             status += f" — {html.escape(e['error'])}"
-        link = (f'<a href="{html.escape(e["html"])}">{html.escape(e["key"])}</a>'
-                if e.get("html") and e["status"] != "pending" else html.escape(e["key"]))
-        nb = f'<a href="{html.escape(e["notebook"])}">.ipynb</a>' if e.get("notebook") and e["status"] != "pending" else ""
-        apx = " ".join(f'<a href="{html.escape(a)}">{html.escape(a.rsplit(".", 1)[-1])}</a>'
+        name = html.escape(e.get("name") or e["key"])
+        if e["key"] == "province":
+            name += " — " + ("tổng hợp toàn tỉnh" if vi else "province summary")
+        link = (f'<a href="{html.escape(e["html"])}">{name}</a>'
+                if e.get("html") and e["status"] != "pending" else name)
+        nb = (f'<a href="{html.escape(e["notebook"])}">.ipynb</a>'
+              if e.get("notebook") and e["status"] != "pending" else "")
+        apx = " ".join(f'<a href="{html.escape(a)}">{"Word" if a.endswith(".docx") else "Excel"}</a>'
+                       if a.endswith((".docx", ".xlsx")) else f'<a href="{html.escape(a)}">{html.escape(a)}</a>'
                        for a in e.get("appendices") or [])
-        rows.append(f"<tr><td>{link}</td><td>{html.escape(e.get('name', ''))}</td>"
-                    f"<td style=\"color:{colour}\">{status}</td><td>{nb}</td><td>{apx}</td></tr>")
-    banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong> — illustrative data, '
-              'not official statistics.</p>' if illustrative else "")
+        what = contents.get("province" if e["key"] == "province" else "unit", "")
+        if apx and what:
+            apx += f'<br><span class="what">{html.escape(what)}</span>'
+        code = "" if e["key"] == "province" else html.escape(e["key"])
+        rows.append(f"<tr><td>{link}</td><td>{code}</td><td style=\"color:{colour};white-space:nowrap\">{status}</td>"
+                    f"<td>{apx}</td><td>{nb}</td></tr>")
+    banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong>'
+              + (" — illustrative data, not official statistics." if not vi else
+                 ": số liệu được tạo để minh họa cách dùng công cụ, không phải số liệu thống kê chính thức.")
+              + "</p>" if illustrative else "")
+    facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in details or [])
+    tech = "Thông tin kỹ thuật của lần chạy" if vi else "Technical record of the run"
     doc = f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:"Times New Roman",serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #999;padding:4px 10px;text-align:left}}
+<style>body{{font-family:"Times New Roman",serif;margin:2em;max-width:70em}}table{{border-collapse:collapse}}
+table.reports td,table.reports th{{border:1px solid #999;padding:4px 10px;text-align:left;vertical-align:top}}
+table.facts th{{text-align:left;padding:2px 12px 2px 0;font-weight:normal;color:#444}}
+table.facts td{{padding:2px 0}} .what{{font-size:0.85em;color:#444}}
 .illustrative{{background:#fff3cd;padding:6px;border:1px solid #e0c36c}}</style></head>
 <body><h1>{html.escape(title)}</h1>
 {banner}
-<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>
+<table class="facts">{facts}</table>
+<h2>{"Báo cáo" if vi else "Reports"}</h2>
+<table class="reports"><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
-<p><a href="manifest.json">manifest.json</a></p>
+<p>{tech}: <a href="manifest.json">manifest.json</a></p>
+{banner}
 </body></html>
 """
     path = Path(run_dir) / "index.html"
@@ -162,6 +203,46 @@ td,th{{border:1px solid #999;padding:4px 10px;text-align:left}}
     path = Path(run_dir) / "index.html"
     write_text(path, doc)
     return path
+def write_run_index(run_dir: Path, manifest: dict[str, Any], *, province_name: str, dataset_title: str) -> Path:
+    """Write the index of a batch run from its manifest: a human title (the province), the run date (when
+    this run folder was first made: the same inputs give the same folder and files, so a re-run keeps
+    it), dataset, scenario, language, suppression threshold, run status and id, and the reports.
+    """
+    from ctxh_plan.present.labels import text
+    from ctxh_plan.vocab import Lang
+
+    params = manifest.get("parameters") or {}
+    lang = str(params.get("lang") or "vi")
+    vi = lang == "vi"
+    scenario = str(params.get("scenario") or "")
+    try:
+        from ctxh_plan.targets.scenarios import load_scenario
+
+        scenario_text = load_scenario(scenario or "baseline").label(lang)
+    except Exception:  # the index never fails on a label
+        scenario_text = scenario or "baseline"
+    try:
+        lang_text = Lang(lang).label(lang)
+    except ValueError:
+        lang_text = lang
+    run_vi, run_en = _RUN_STATUS.get(str(manifest.get("status")), (str(manifest.get("status")),) * 2)
+    dataset = f"{dataset_title} ({params.get('dataset', '')})" if dataset_title else str(params.get("dataset", ""))
+    threshold = params.get("suppress_threshold")
+    details = [
+        ("Ngày lập" if vi else "Made on", _when(manifest.get("created_at") or manifest.get("started_at"), lang)),
+        ("Bộ dữ liệu" if vi else "Dataset", dataset),
+        ("Kịch bản" if vi else "Scenario", scenario_text),
+        ("Ngôn ngữ" if vi else "Language", lang_text),
+        ("Ẩn số nhỏ của chỉ tiêu nhạy cảm" if vi else "Small sensitive counts hidden",
+         (f"dưới {threshold}" if vi else f"below {threshold}") if threshold else ("không" if vi else "no")),
+        ("Trạng thái lần chạy" if vi else "Run status", run_vi if vi else run_en),
+        ("Mã lần chạy" if vi else "Run id", str(manifest.get("run_id", ""))),
+    ]
+    title = ("Báo cáo công tác trẻ em" if vi else "Child-affairs reports") + f" — {province_name}"
+    contents = {"unit": text("appendix_contents_unit", lang), "province": text("appendix_contents_province", lang)}
+    return write_index(run_dir, list((manifest.get("reports") or {}).values()), title=title,
+                       illustrative=bool(manifest.get("illustrative")), lang=lang, details=details,
+                       contents=contents)
 
 
 def point_latest(outputs: Path, run_id: str) -> None:

@@ -37,13 +37,16 @@ from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
 from ctxh_plan.paths import display_path, notebooks_dir
 from ctxh_plan.reports.plan import Plan, load_plan
 
-__all__ = ["PROVINCE_KEY", "BatchResult", "dataset_members", "export_html", "make_engine", "run_batch"]
+__all__ = ["PROVINCE_KEY", "REMOVE_OUTPUT_TAG", "BatchResult", "dataset_members", "export_html", "keep_finished",
+           "make_engine", "run_batch"]
 
 
 log = logging.getLogger(__name__)
 
 
 PROVINCE_KEY = "province"
+#: notebook cells tagged so keep their outputs in the notebook (run log, nbval) but are left out of the HTML report
+REMOVE_OUTPUT_TAG = "remove_output"
 
 
 @dataclass
@@ -128,17 +131,47 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
     return f"{cfg.name}-{h.hexdigest()[:12]}", inputs, templates
 
 
-def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
-    """Write ``nb`` as HTML without code cells (atomically); return the exporter for reuse."""
+def export_html(nb: Any, path: Path, title: str, exporter: Any = None, *, lang: str = "vi") -> Any:
+    """Write ``nb`` as HTML for readers (atomically): no code, no cell without output (nothing shown before
+    the report's title), no cell tagged :data:`REMOVE_OUTPUT_TAG` (status lines for the run log); return
+    the exporter for reuse. ``nb`` itself is not changed; the page's language is ``lang``."""
+    import nbformat
+
     from ctxh_plan.io.atomic import write_text
 
     if exporter is None:
         from nbconvert import HTMLExporter
+        from traitlets.config import Config
 
-        exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = {REMOVE_OUTPUT_TAG}
+        exporter = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True)
+    exporter.language_code = lang
+    shown = nbformat.NotebookNode(dict(nb))  # a new cell list; the cells themselves are not modified
+    shown["cells"] = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
     write_text(path, body)
     return exporter
+
+
+def keep_finished(previous: dict[str, Any] | None, reports: dict[str, dict[str, Any]], run_dir: Path,
+                  expected: dict[str, list[str]]) -> list[str]:
+    """Copy into ``reports`` the entries of an earlier run of the same inputs (``previous`` manifest, same run
+    folder) that finished with all their files present; return their keys.
+
+    A re-run lists them (and the index links them) until it rewrites them — same inputs, same files —
+    so an interrupted re-run never turns finished reports into "not run" rows; ``--resume`` skips them.
+    """
+    kept: list[str] = []
+    for key, old in ((previous or {}).get("reports") or {}).items():
+        if key in reports and old.get("status") == "ok" and all(
+                (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
+                (run_dir / f).is_file() for f in expected.get(key, [])):
+            reports[key].update(old)
+            kept.append(key)
+    return kept
 
 
 def _sweep_tmp(run_dir: Path) -> None:
@@ -274,7 +307,7 @@ class _Part:
         ds = plan.dataset
         self.run_dir = run_dir
         self.illustrative = bool(getattr(ds, "illustrative", False))
-        previous = read_manifest(run_dir) if resume else None
+        previous = read_manifest(run_dir)  # an earlier run of the same inputs (same run id)
         if resume and previous is None:
             log.warning("--resume: no earlier run %s; running everything", run_dir.name)
         province_code = str(getattr(ds, "province_code", "") or "")
@@ -287,13 +320,8 @@ class _Part:
                             "status": "pending", "notebook": f"notebooks/{stem}.ipynb", "html": f"html/{stem}.html",
                             "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
                             "worker": None, "attempts": None}
-        if previous:
-            for key, old in (previous.get("reports") or {}).items():
-                if key in reports and old.get("status") == "ok" and all(
-                        (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
-                        (run_dir / f).is_file() for f in self.expected[key]):
-                    reports[key].update(old)
-                    self.skipped.append(key)
+        finished = keep_finished(previous, reports, run_dir, self.expected)
+        self.skipped = finished if resume else []
         self.reports = reports
         common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
                   "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
@@ -308,7 +336,7 @@ class _Part:
                 continue
             if key == PROVINCE_KEY:
                 chosen = cfg.units is not None or self.units_override is not None
-                params = {"units": selected if chosen else [], **common}
+                params = {"units": selected if chosen else [], **common, "key_indicators": cfg.key_indicators}
                 template = cfg.summary_notebook
             else:
                 params = {"unit_code": key, **common, "key_indicators": cfg.key_indicators}
@@ -320,11 +348,13 @@ class _Part:
             "packages": package_versions(), "jobs": cfg.jobs, "reuse_kernels": self.reuse_kernels,
             "engine": self.engine.describe(),
             "started_at": utc_now(), "finished_at": None, "status": "running", "seconds": None,
-            "resumed": bool(previous), "reports": reports, "dataset_notes": self.dataset_notes,
+            "resumed": bool(resume and previous), "reports": reports, "dataset_notes": self.dataset_notes,
         }
+        self.manifest["created_at"] = (previous or {}).get("created_at") or self.manifest["started_at"]
         run_dir.mkdir(parents=True, exist_ok=True)
         write_manifest(run_dir, self.manifest)
         self.province_name = plan.unit_name(plan.province_code)
+        self.dataset_title = str(getattr(ds, "title", "") or "")
         self.plan = None  # names are in the reports; a collection must not hold 34 datasets in the driver
         return jobs
 
@@ -334,8 +364,8 @@ class _Part:
 
         key = res.key[len(self.prefix):]
         rep = self.reports[key]
-        title = rep["name"] if key == PROVINCE_KEY else f"{rep['key']} {rep['name']}".strip()
-        self.exporter = export_html(res.nb, self.run_dir / rep["html"], title, self.exporter)
+        title = rep["name"] if key == PROVINCE_KEY else f"{rep['name']} ({rep['key']})"  # the page's title
+        self.exporter = export_html(res.nb, self.run_dir / rep["html"], title, self.exporter, lang=self.cfg.lang)
         rep.update(status=res.status, seconds=round(res.seconds, 3), error=res.error, worker=res.worker,
                    attempts=res.attempts)
         rep["appendices"] = [f for f in self.expected[key] if (self.run_dir / f).is_file()]
@@ -347,7 +377,7 @@ class _Part:
 
     def finish(self, interrupted: bool, t0: float) -> None:
         """Final manifest (status, times), index.html; no temporary file left."""
-        from ctxh_plan.batch.manifest import utc_now, write_index, write_manifest
+        from ctxh_plan.batch.manifest import utc_now, write_manifest, write_run_index
 
         if interrupted:
             self.manifest["status"] = "interrupted"
@@ -358,8 +388,8 @@ class _Part:
         self.manifest["finished_at"] = utc_now()
         self.manifest["seconds"] = round(time.perf_counter() - t0, 3)
         write_manifest(self.run_dir, self.manifest)
-        write_index(self.run_dir, list(self.reports.values()), illustrative=self.illustrative, lang=self.cfg.lang,
-                    title=("Báo cáo theo đơn vị" if self.cfg.lang == "vi" else "Unit reports") + f" — {self.run_id}")
+        write_run_index(self.run_dir, self.manifest, province_name=self.province_name,
+                        dataset_title=self.dataset_title)
 
 
 def _execute(parts: list[_Part], jobs: list[Any], engine: Engine, *, progress: bool, reuse_kernels: bool,

@@ -91,7 +91,10 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
     ev = evaluation[evaluation["unit_code"].astype(str) == unit_code].drop_duplicates("indicator_code")
     targets = dict(zip(ev["indicator_code"].astype(str), ev.get("target_value", [])))
     count = 0
-    for row in props[props["unit_code"].astype(str) == unit_code].to_dict("records"):
+    rows = props[props["unit_code"].astype(str) == unit_code].to_dict("records")
+    key_order = {c: k for k, c in enumerate(settings.key_indicators)}  # the plan's key indicators first
+    rows.sort(key=lambda r: key_order.get(str(r["indicator_code"]), len(key_order)))
+    for row in rows:
         if count >= settings.max_indicator_charts:
             break
         code = str(row["indicator_code"])

@@ -1,14 +1,26 @@
 """Charts for the plan: one indicator's history, forecast fan and milestones; a unit × indicator
-status heatmap; a ranking of units.
+status grid; a ranking of units.
 
 matplotlib is imported inside the functions with the Agg backend (no display needed).
-Text uses DejaVu Sans, bundled with matplotlib, which has every Vietnamese glyph.
-Figures are returned, not shown; :func:`save_figure` writes PNG and SVG atomically.
+Text uses DejaVu Serif — a serif face, like the Times New Roman of the documents, that is bundled
+with matplotlib (same output on every machine) and has every Vietnamese glyph. Axis numbers are
+written the Vietnamese way (``250.000``, ``12,5``; English style for ``lang="en"``), years without
+a separator. Figures are returned, not shown; :func:`save_figure` writes PNG (print resolution) and
+SVG atomically, :func:`figure_svg` gives the deterministic SVG text shown in the HTML reports.
+
+What an indicator chart's y axis shows
+--------------------------------------
+The axis is scaled to what a reader compares: the history, the 2025 target, the forecast, the
+80 % band and the proposed milestones. The 95 % band is drawn in full when it at most doubles that
+range; a wider one would flatten everything else, so it is cut at the frame, the cut is marked
+(small triangles on the edge) and its legend entry says how far it goes.
 """
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,20 +28,34 @@ from ctxh_plan.present.labels import text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from ctxh_plan.data.catalog import Indicator
 
 __all__ = [
     "FONT_FAMILY",
+    "KEY_INDICATORS",
+    "PRINT_DPI",
     "STATUS_COLORS",
+    "AxisRange",
+    "axis_range",
+    "figure_svg",
     "plot_indicator",
     "plot_ranking",
     "plot_status_heatmap",
+    "ranking_table",
     "save_figure",
 ]
 
-FONT_FAMILY = "DejaVu Sans"
+FONT_FAMILY = "DejaVu Serif"
+#: resolution of PNG charts embedded in Word (print quality)
+PRINT_DPI = 300
+
+#: the plan's key indicators, charted in the reports and the province appendix (in this order) unless a
+#: batch file or ``params/publish.yaml`` names others: under-5 mortality, stunting, injury mortality,
+#: drowning deaths, child marriages, pre-school enrolment
+KEY_INDICATORS: tuple[str, ...] = ("CT03c", "CT04b", "CT11b", "DROWNING_DEATHS", "CHILD_MARRIAGES", "CT16")
 
 #: progress / attainment category value → colour (colour-blind friendly, green → red)
 STATUS_COLORS: dict[str, str] = {
@@ -48,27 +74,32 @@ STATUS_COLORS: dict[str, str] = {
 _STATUS_ORDER = ["achieved", "exceeded", "met", "on_track", "acceleration_needed", "limited_progress",
                  "uncertain", "stagnation_or_regression", "deterioration", "not_met", "insufficient_data"]
 
+#: the 95 % band is shown in full when it widens the axis by at most this share of the core range
+_BAND95_ROOM = 1.0
+_PAD = 0.08  # share of the range added above and below
 
-def _mpl():
-    """Import matplotlib with the Agg backend and DejaVu Sans as the font."""
+_BLUE_DARK, _BLUE, _BAND, _RED, _ORANGE = "#08306b", "#2171b5", "#4292c6", "#b2182b", "#d95f02"
+
+
+def _mpl() -> Any:
+    """Import matplotlib with the Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt  # noqa: F401  (pyplot-free figures below; import sets defaults)
-    from matplotlib.figure import Figure
-
-    return matplotlib, Figure
+    return matplotlib
 
 
 def _new_figure(size: tuple[float, float]) -> Figure:
-    matplotlib, Figure = _mpl()
-    with matplotlib.rc_context({"font.family": FONT_FAMILY}):
+    matplotlib = _mpl()
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"font.family": FONT_FAMILY, "svg.fonttype": "path"}):
         fig = Figure(figsize=size, layout="constrained")
     return fig
 
 
 def _style_text(fig: Figure) -> None:
-    """Set DejaVu Sans explicitly on every text of the figure."""
+    """Set the serif family explicitly on every text of the figure (rcParams of the caller do not matter)."""
     from matplotlib.text import Text
 
     for t in fig.findobj(Text):
@@ -77,7 +108,48 @@ def _style_text(fig: Figure) -> None:
 
 def _illustrative_stamp(fig: Figure, lang: str) -> None:
     fig.text(0.995, 0.995, text("illustrative", lang), ha="right", va="top", fontsize=8,
-             color="#b2182b", style="italic", fontfamily=FONT_FAMILY)
+             color=_RED, style="italic", fontfamily=FONT_FAMILY)
+
+
+def _style(lang: str) -> str:
+    return "vi" if lang == "vi" else "en"
+
+
+def _tick_decimals(locs: Sequence[float]) -> int:
+    """Fewest decimals that write every tick of ``locs`` exactly (0 for 0, 5, 10…; 1 for 2,5; 2 for 0,25)."""
+    for dec in range(4):
+        if all(abs(round(x, dec) - x) < 1e-9 * max(1.0, abs(x)) for x in locs):
+            return dec
+    return 4
+
+
+def _number_formatter(lang: str) -> Any:
+    """A matplotlib tick formatter writing numbers the Vietnamese (or English) way, with as many decimals
+    as the ticks need (the same for every tick of the axis)."""
+    from matplotlib.ticker import Formatter
+
+    from ctxh_plan.data.numbers import format_number
+
+    style = _style(lang)
+
+    class _Numbers(Formatter):  # type: ignore[misc]
+        ticks: list[float] = []  # noqa: RUF012 - replaced per instance by set_locs
+
+        def set_locs(self, locs: Sequence[float]) -> None:
+            self.ticks = [float(v) for v in locs]
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            text_ = format_number(float(x), _tick_decimals(self.ticks or [float(x)]), style=style)
+            return text_.replace("-", "\u2212") if text_.startswith("-") else text_
+
+    return _Numbers()
+
+
+def _year_axis(ax: Axes) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
 
 
 def _as_year_series(history: Any) -> pd.Series:
@@ -105,18 +177,113 @@ def _proposal_points(proposal: Any) -> pd.Series:
 
     if proposal is None:
         return pd.Series(dtype=float)
-    items = proposal.items() if hasattr(proposal, "items") else dict(proposal).items()
-    pts: dict[int, float] = {}
-    for k, v in items:
+    items = dict(proposal.items() if hasattr(proposal, "items") else dict(proposal).items())
+    pts: dict[int, Any] = {}
+    for k, v in items.items():
         key = str(k)
         if key.startswith("milestone_") and key[10:].isdigit():
             pts[int(key[10:])] = v
         elif key.isdigit():
             pts[int(key)] = v
-    if "target_2030" in dict(items) and 2030 not in pts:
-        pts[2030] = dict(items)["target_2030"]
+    if "target_2030" in items and 2030 not in pts:
+        pts[2030] = items["target_2030"]
     s = pd.to_numeric(pd.Series(pts, dtype=object), errors="coerce").astype(float)
     return s.sort_index()
+
+
+def _finite(values: Iterable[Any]) -> list[float]:
+    out = []
+    for v in values:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(f):
+            out.append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class AxisRange:
+    """The y range of an indicator chart.
+
+    Attributes
+    ----------
+    low, high : float
+        Axis limits, in the indicator's unit.
+    band95_low, band95_high : float or None
+        Where the 95 % band really goes when it is cut at the frame (None: that side is not cut).
+    """
+
+    low: float
+    high: float
+    band95_low: float | None = None
+    band95_high: float | None = None
+
+    @property
+    def clipped(self) -> bool:
+        return self.band95_low is not None or self.band95_high is not None
+
+
+def axis_range(core: Iterable[Any], band95: Iterable[Any] = (), *,
+               bounds: tuple[float | None, float | None] = (None, None)) -> AxisRange:
+    """The y range of an indicator chart: the ``core`` values (history, targets, milestones, forecast and
+    its 80 % band) with a margin; the ``band95`` values too when they widen that range by at most its
+    own size, else the band is cut and the cut recorded. ``bounds`` (e.g. 0 and 100 for a percentage)
+    limit the axis.
+    """
+    lo_b, hi_b = bounds
+    core_v = _finite(core)
+    band_v = _finite(band95)
+    if not core_v:
+        core_v = band_v or [0.0, 1.0]
+    c_lo, c_hi = min(core_v), max(core_v)
+    span = c_hi - c_lo
+    if span <= 0:
+        span = max(abs(c_hi) * 0.2, 1.0)
+    cut_lo = cut_hi = None
+    lo, hi = c_lo, c_hi
+    if band_v:
+        b_lo, b_hi = min(band_v), max(band_v)
+        if lo_b is not None:
+            b_lo = max(b_lo, lo_b)
+        if hi_b is not None:
+            b_hi = min(b_hi, hi_b)
+        room = _BAND95_ROOM * span
+        if b_lo < lo:
+            lo, cut_lo = (b_lo, None) if lo - b_lo <= room else (lo, b_lo)
+        if b_hi > hi:
+            hi, cut_hi = (b_hi, None) if b_hi - hi <= room else (hi, b_hi)
+    pad = _PAD * max(hi - lo, span)
+    low, high = lo - pad, hi + pad
+    if lo_b is not None and low < lo_b:
+        low = lo_b
+    if hi_b is not None and high > hi_b:  # at the bound: a sliver of room for the markers, no tick beyond it
+        high = hi_b + (0.03 * (hi_b - low) if hi >= hi_b else 0.0)
+    if cut_lo is not None and cut_lo >= low:
+        cut_lo = None
+    if cut_hi is not None and cut_hi <= high:
+        cut_hi = None
+    return AxisRange(low, high, cut_lo, cut_hi)
+
+
+def _band95_label(rng: AxisRange, lang: str) -> str:
+    from ctxh_plan.data.numbers import format_number
+
+    base = text("chart_band95", lang)
+    if not rng.clipped:
+        return base
+
+    def fmt(v: float) -> str:
+        return format_number(v, _tick_decimals([round(v, 1)]), style=_style(lang))
+
+    if rng.band95_low is not None and rng.band95_high is not None:
+        extent = f"{fmt(rng.band95_low)}–{fmt(rng.band95_high)}"
+    elif rng.band95_high is not None:
+        extent = text("chart_up_to", lang, value=fmt(rng.band95_high))
+    else:
+        extent = text("chart_down_to", lang, value=fmt(rng.band95_low or 0.0))
+    return f"{base} ({text('chart_band95_cut', lang)}, {extent})"
 
 
 def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: pd.DataFrame | None = None,
@@ -129,64 +296,101 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
     history : Series (index = year) or frame with ``year, value``
         Observed values in the indicator's unit (percent as 0–100). NaN years (e.g. suppressed) are skipped.
     target_2025 : float, optional
-        The 2021–2025 plan's target, drawn as a marker at 2025 and a dotted line.
+        The 2021–2025 plan's target, drawn as a dotted line with a marker at 2025 (one legend entry).
     forecast : DataFrame, optional
         Rows ``year, mean, lo80, hi80, lo95, hi95`` (forecasts frame of one unit and indicator).
     proposal : mapping, optional
         A proposals row (``milestone_2026…2030``, ``target_2030``) or ``{year: value}``.
     indicator : Indicator, optional
-        For the title, unit of measure (y axis) and bounds.
+        For the title, unit of measure (y axis), bounds and whether values are counts (whole ticks).
     lang : "vi" or "en"
     illustrative : bool
         Stamp "Dữ liệu minh họa" / "Illustrative data" on the chart.
+    title : str, optional
+        Default: the indicator's name.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The y axis is scaled as :func:`axis_range` says; the legend sits under the plot.
     """
     import numpy as np
+    from matplotlib.ticker import MaxNLocator
 
-    fig = _new_figure((7.5, 4.2))
+    fig = _new_figure((7.5, 4.4))
     ax = fig.add_subplot()
     hist = _as_year_series(history).dropna()
+    target = None
+    if target_2025 is not None and not (isinstance(target_2025, float) and math.isnan(target_2025)):
+        target = float(target_2025)
+    pts = _proposal_points(proposal).dropna()
+    fc = forecast.sort_values("year") if forecast is not None and len(forecast) else None
+    core: list[Any] = [*hist.values, *pts.values, *([target] if target is not None else [])]
+    band95: list[Any] = []
+    if fc is not None:
+        core += [*fc.get("mean", []), *fc.get("lo80", []), *fc.get("hi80", [])]
+        band95 = [*fc.get("lo95", []), *fc.get("hi95", [])]
+    bounds: tuple[float | None, float | None] = (None, None)
+    if indicator is not None:
+        bounds = (indicator.bounds[0], indicator.bounds[1])
+    rng = axis_range(core, band95, bounds=bounds)
+    handles: list[Any] = []
+    labels: list[str] = []
     if len(hist):
-        ax.plot(hist.index, hist.values, marker="o", color="#08306b", lw=2, label=text("chart_history", lang))
-    if forecast is not None and len(forecast):
-        fc = forecast.sort_values("year")
+        (h,) = ax.plot(hist.index, hist.values, marker="o", color=_BLUE_DARK, lw=2, clip_on=False, zorder=4)
+        handles.append(h)
+        labels.append(text("chart_history", lang))
+    if fc is not None:
         years = fc["year"].astype(int).to_numpy()
-        for lo, hi, alpha, key in (("lo95", "hi95", 0.18, "chart_band95"), ("lo80", "hi80", 0.32, "chart_band80")):
+        for lo, hi, alpha, key in (("lo95", "hi95", 0.18, "band95"), ("lo80", "hi80", 0.32, "band80")):
             if lo in fc and hi in fc:
-                ax.fill_between(years, fc[lo].astype(float), fc[hi].astype(float), color="#4292c6", alpha=alpha,
-                                lw=0, label=text(key, lang))
+                band = ax.fill_between(years, fc[lo].astype(float).clip(rng.low, rng.high),
+                                       fc[hi].astype(float).clip(rng.low, rng.high), color=_BAND, alpha=alpha, lw=0)
+                handles.append(band)
+                labels.append(_band95_label(rng, lang) if key == "band95" else text("chart_band80", lang))
+        if rng.clipped and {"lo95", "hi95"} <= set(fc.columns):
+            for col, edge, symbol in (("hi95", rng.high, "^"), ("lo95", rng.low, "v")):
+                over = fc[col].astype(float) > edge if symbol == "^" else fc[col].astype(float) < edge
+                if over.any():
+                    ax.plot(years[over.to_numpy()], [edge] * int(over.sum()), ls="none", marker=symbol, ms=6,
+                            color=_BAND, clip_on=False, zorder=5)
         if "mean" in fc:
             xs, ys = years, fc["mean"].astype(float).to_numpy()
             if len(hist):  # join the forecast to the last observation
                 xs, ys = np.r_[hist.index[-1], xs], np.r_[hist.values[-1], ys]
-            ax.plot(xs, ys, color="#2171b5", ls="--", lw=1.8, label=text("chart_forecast", lang))
-    if target_2025 is not None and not (isinstance(target_2025, float) and math.isnan(target_2025)):
-        ax.axhline(float(target_2025), color="#b2182b", ls=":", lw=1.2)
-        ax.plot([2025], [float(target_2025)], marker="D", color="#b2182b", ls="none",
-                label=text("chart_target_2025", lang))
-    pts = _proposal_points(proposal).dropna()
+            (h,) = ax.plot(xs, ys, color=_BLUE, ls="--", lw=1.8)
+            handles.append(h)
+            labels.append(text("chart_forecast", lang))
+    if target is not None:
+        line = ax.axhline(target, color=_RED, ls=":", lw=1.4)
+        (mark,) = ax.plot([2025], [target], marker="D", color=_RED, ls="none", clip_on=False, zorder=5)
+        handles.append((line, mark))
+        labels.append(text("chart_target_2025", lang))
     if len(pts):
-        ax.plot(pts.index, pts.values, marker="s", color="#d95f02", lw=1.2, ms=5,
-                label=text("chart_milestones", lang))
-    if not len(hist) and forecast is None and not len(pts):
+        (h,) = ax.plot(pts.index, pts.values, marker="s", color=_ORANGE, lw=1.4, ms=5, clip_on=False, zorder=4)
+        handles.append(h)
+        labels.append(text("chart_milestones", lang))
+    if not len(hist) and fc is None and not len(pts):
         ax.text(0.5, 0.5, text("chart_no_data", lang), ha="center", va="center", transform=ax.transAxes)
+    ax.set_ylim(rng.low, rng.high)
+    is_count = indicator is not None and indicator.kind.value in ("count", "yes_no")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
+                                           min_n_ticks=1 if is_count else 3))
+    ax.yaxis.set_major_formatter(_number_formatter(lang))
+    _year_axis(ax)
     if indicator is not None:
-        lo, hi = indicator.bounds
-        ymin, ymax = ax.get_ylim()
-        ax.set_ylim(max(ymin, lo) if lo is not None else ymin, min(ymax, hi * 1.02) if hi is not None else ymax)
         ax.set_ylabel(indicator.unit(lang))
         title = title or indicator.name(lang)
     if title:
-        ax.set_title(title, fontsize=11, loc="left", wrap=True)
+        ax.set_title("\n".join(textwrap.wrap(title, 80)), fontsize=11, loc="left")
     ax.set_xlabel(text("chart_year", lang))
-    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(True, color="#e0e0e0", lw=0.6)
     ax.spines[["top", "right"]].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, frameon=False, loc="best")
+    if handles:
+        from matplotlib.legend_handler import HandlerTuple
+
+        fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8, frameon=False,
+                   handler_map={tuple: HandlerTuple(ndivide=None)})
     if illustrative:
         _illustrative_stamp(fig, lang)
     _style_text(fig)
@@ -202,28 +406,54 @@ def _status_column(evaluation: pd.DataFrame, status: str | None) -> str:
     raise UsageError("the evaluation frame has no progress_category / attainment column to colour by")
 
 
-def _indicator_labels(evaluation: pd.DataFrame, codes: Sequence[str], lang: str) -> list[str]:
-    name_col = "indicator_name_vi" if lang == "vi" else "indicator_name_en"
-    if name_col in evaluation.columns:
-        names = evaluation.drop_duplicates("indicator_code").set_index("indicator_code")[name_col]
-        out = []
-        for c in codes:
-            name = str(names.get(c, "") or "")
-            out.append(f"{c} {name[:28] + '…' if len(name) > 29 else name}".strip())
-        return out
-    return list(codes)
+def _names(evaluation: pd.DataFrame, key: str, name_col: str, codes: Sequence[str]) -> list[str]:
+    """Names for ``codes`` from ``name_col`` of the frame (the code when a name is missing)."""
+    if name_col not in evaluation.columns:
+        return list(codes)
+    names = evaluation.drop_duplicates(key).set_index(key)[name_col]
+    out = []
+    for c in codes:
+        n = names.get(c)
+        out.append(str(n) if isinstance(n, str) and n.strip() else c)
+    return out
 
 
-def _unit_labels(evaluation: pd.DataFrame, codes: Sequence[str]) -> list[str]:
-    if "unit_name" in evaluation.columns:
-        names = evaluation.drop_duplicates("unit_code").set_index("unit_code")["unit_name"]
-        return [str(names.get(c, c)) for c in codes]
-    return list(codes)
+def _wrap(label: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+_GOOD = ("met", "exceeded")
+
+
+def ranking_table(evaluation: pd.DataFrame, *, exclude: Iterable[str] = ()) -> pd.DataFrame:
+    """Per unit: targets evaluated (``n``: every row of the unit, as its report counts them), met or
+    exceeded (``good``), not met (``not_met``), the rest (``other``: not concluded, insufficient data),
+    and ``share`` = good / n × 100; best first (ties: more targets met, then unit code).
+    """
+    import pandas as pd
+
+    if "attainment" not in evaluation.columns:
+        from ctxh_plan.errors import UsageError
+
+        raise UsageError("the ranking needs an 'attainment' column in the evaluation frame")
+    ev = evaluation[~evaluation["unit_code"].astype(str).isin(set(exclude))]
+    att = ev["attainment"].astype(str)
+    g = pd.DataFrame({"unit_code": ev["unit_code"].astype(str), "good": att.isin(_GOOD),
+                      "not_met": att == "not_met"})
+    out = g.groupby("unit_code", sort=False).agg(n=("good", "size"), good=("good", "sum"), not_met=("not_met", "sum"))
+    out["other"] = out["n"] - out["good"] - out["not_met"]
+    out["share"] = 100.0 * out["good"] / out["n"]
+    out = out.reset_index()
+    return out.sort_values(["share", "good", "unit_code"], ascending=[False, False, True]).reset_index(drop=True)
 
 
 def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: str | None = None,
                         illustrative: bool = False, title: str | None = None) -> Figure:
-    """Unit (rows) × indicator (columns) grid coloured by progress category.
+    """Indicator (rows) × unit (columns) grid coloured by the progress category of each target.
+
+    Rows carry the indicators' names, columns the units' names. Units are in the order of the
+    ranking (:func:`ranking_table`: share of targets met, best at the left); indicators by how
+    well the units do on them (best at the top). The subtitle says what a cell is.
 
     Parameters
     ----------
@@ -236,47 +466,57 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
     illustrative : bool
         Stamp "Dữ liệu minh họa".
     """
+    import numpy as np
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
     from ctxh_plan.vocab import label
 
     col = _status_column(evaluation, status)
-    units = list(dict.fromkeys(evaluation["unit_code"].astype(str)))
-    inds = list(dict.fromkeys(evaluation["indicator_code"].astype(str)))
-    present = [s for s in _STATUS_ORDER if s in set(evaluation[col].astype(str))]
-    extra = sorted(set(evaluation[col].dropna().astype(str)) - set(_STATUS_ORDER))
+    ev = evaluation.assign(unit_code=evaluation["unit_code"].astype(str),
+                           indicator_code=evaluation["indicator_code"].astype(str))
+    units = list(ranking_table(ev)["unit_code"]) if "attainment" in ev.columns else list(dict.fromkeys(ev["unit_code"]))
+    rank = {s: k for k, s in enumerate(_STATUS_ORDER)}
+    score = ev.assign(_r=[rank.get(str(s), len(rank)) for s in ev[col]])
+    first = {c: k for k, c in enumerate(dict.fromkeys(ev["indicator_code"]))}
+    mean = score.groupby("indicator_code")["_r"].mean()
+    inds = sorted(first, key=lambda c: (mean.get(c, len(rank)), first[c]))
+    present = [s for s in _STATUS_ORDER if s in set(ev[col].astype(str))]
+    extra = sorted(set(ev[col].dropna().astype(str)) - set(_STATUS_ORDER))
     cats = present + extra
     code = {c: i for i, c in enumerate(cats)}
-    import numpy as np
-
-    grid = np.full((len(units), len(inds)), np.nan)
-    for u, i, s in zip(evaluation["unit_code"].astype(str), evaluation["indicator_code"].astype(str),
-                       evaluation[col]):
-        if isinstance(s, str) or (s is not None and not (isinstance(s, float) and math.isnan(s))):
-            grid[units.index(u), inds.index(i)] = code[str(s)]
-    many = len(inds) > 12  # long names do not fit: label by code (the tables give the names)
-    fig = _new_figure((min(13.0, max(6.0, (0.3 if many else 0.45) * len(inds) + 3.5)),
-                       max(3.0, 0.38 * len(units) + (1.5 if many else 2.5))))
+    grid = np.full((len(inds), len(units)), np.nan)
+    ui = {u: j for j, u in enumerate(units)}
+    ii = {c: i for i, c in enumerate(inds)}
+    for u, i, s in zip(ev["unit_code"], ev["indicator_code"], ev[col]):
+        if isinstance(s, str) and u in ui:
+            grid[ii[i], ui[u]] = code[s]
+    name_col = "indicator_name_vi" if lang == "vi" else "indicator_name_en"
+    row_labels = [_wrap(n, 66) for n in _names(ev, "indicator_code", name_col, inds)]
+    col_labels = [_wrap(n, 18) for n in _names(ev, "unit_code", "unit_name", units)]
+    lines = sum(lbl.count("\n") + 1 for lbl in row_labels)
+    height = 0.17 * lines + 0.07 * len(inds) + 2.8
+    width = min(13.0, 5.0 + 0.45 * len(units))
+    fig = _new_figure((width, max(3.5, height)))
     ax = fig.add_subplot()
     colors = [STATUS_COLORS.get(c, "#969696") for c in cats] or ["#d9d9d9"]
     cmap = ListedColormap(colors).with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5, aspect="auto")
-    if many:
-        ax.set_xticks(range(len(inds)), inds, rotation=90, fontsize=7)
-    else:
-        ax.set_xticks(range(len(inds)), _indicator_labels(evaluation, inds, lang), rotation=60, ha="right",
-                      fontsize=7)
-    ax.set_yticks(range(len(units)), _unit_labels(evaluation, units), fontsize=8)
-    ax.set_xticks(np.arange(-0.5, len(inds)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(units)), minor=True)
+    ax.set_yticks(range(len(inds)), row_labels, fontsize=8)
+    ax.set_xticks(range(len(units)), col_labels, rotation=45, ha="left", rotation_mode="anchor", fontsize=8.5)
+    ax.xaxis.tick_top()
+    ax.set_xticks(np.arange(-0.5, len(units)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(inds)), minor=True)
     ax.grid(which="minor", color="white", lw=1.5)
-    ax.tick_params(which="minor", length=0)
+    ax.tick_params(which="both", length=0)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
     handles = [Patch(color=STATUS_COLORS.get(c, "#969696"), label=label(c, lang)) for c in cats]
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(handles)), fontsize=8,
-                   frameon=False)
-    ax.set_title(title or text("chart_heatmap_title", lang), fontsize=11, loc="left")
+    # the legend carries the note saying what a cell is (the layout makes room for both)
+    fig.legend(handles=handles, loc="outside lower center", ncol=max(1, min(4, len(handles))), fontsize=8,
+               frameon=False, title=_wrap(text("chart_heatmap_note", lang), int(width * 12)), title_fontsize=8,
+               alignment="left")
+    fig.suptitle(title or text("chart_heatmap_title", lang), fontsize=11, x=0.01, ha="left")
     if illustrative:
         _illustrative_stamp(fig, lang)
     _style_text(fig)
@@ -285,36 +525,48 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
 
 def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bool = False,
                  exclude: Iterable[str] = (), title: str | None = None) -> Figure:
-    """Units ranked by the share (%) of their evaluated targets that are met or exceeded.
+    """Units ranked by the share (%) of their targets that are met or exceeded, best at the top.
 
-    Only rows with a conclusive attainment (met, exceeded, not met) count; the bar label
-    shows "k/n". Units in ``exclude`` (e.g. the province itself) are left out.
+    The denominator is every target of the unit's evaluation — the number its own report gives —
+    so a bar reads "k/n" with the same n as the unit report; the bar is split into met or exceeded,
+    not met, and not concluded (or without enough data). Units in ``exclude`` (e.g. the province
+    itself) are left out.
     """
-    import pandas as pd
+    from matplotlib.patches import Patch
 
-    if "attainment" not in evaluation.columns:
-        from ctxh_plan.errors import UsageError
+    from ctxh_plan.data.numbers import format_number
+    from ctxh_plan.vocab import label
 
-        raise UsageError("plot_ranking needs an 'attainment' column in the evaluation frame")
-    ev = evaluation[~evaluation["unit_code"].astype(str).isin(set(exclude))]
-    att = ev["attainment"].astype(str)
-    conclusive = att.isin(["met", "exceeded", "not_met"])
-    g = pd.DataFrame({"unit_code": ev["unit_code"].astype(str), "ok": att.isin(["met", "exceeded"]),
-                      "n": conclusive})[conclusive]
-    summary = g.groupby("unit_code").agg(ok=("ok", "sum"), n=("n", "sum"))
-    summary["share"] = 100.0 * summary["ok"] / summary["n"]
-    summary = summary.sort_values(["share", "ok"], ascending=[True, True])
-    fig = _new_figure((7.0, max(3.0, 0.35 * len(summary) + 1.5)))
+    summary = ranking_table(evaluation, exclude=exclude)
+    names = _names(evaluation.assign(unit_code=evaluation["unit_code"].astype(str)), "unit_code", "unit_name",
+                   list(summary["unit_code"]))
+    fig = _new_figure((7.5, max(3.2, 0.34 * len(summary) + 2.0)))
     ax = fig.add_subplot()
-    labels = _unit_labels(ev, list(summary.index))
-    bars = ax.barh(labels, summary["share"], color="#2171b5")
-    for bar, ok, n in zip(bars, summary["ok"], summary["n"]):
-        ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{int(ok)}/{int(n)}", va="center",
-                fontsize=8)
-    ax.set_xlim(0, 110)
+    ys = list(range(len(summary)))[::-1]  # best at the top
+    n = summary["n"].clip(lower=1).astype(float)
+    parts = (("good", "#1a9850", text("chart_ranking_good", lang)), ("not_met", "#d73027", label("not_met", lang)),
+             ("other", "#bdbdbd", text("chart_ranking_other", lang)))
+    left = [0.0] * len(summary)
+    for col, colour, _key in parts:
+        widths = (100.0 * summary[col] / n).tolist()
+        ax.barh(ys, widths, left=left, color=colour, height=0.7, edgecolor="white", lw=0.5)
+        left = [a + b for a, b in zip(left, widths)]
+    for y, good, total, share in zip(ys, summary["good"], summary["n"], summary["share"]):
+        ax.text(101.5, y, f"{int(good)}/{int(total)} ({format_number(share, 0, style=_style(lang))}%)",
+                va="center", fontsize=8)
+    ax.set_yticks(ys, names, fontsize=8.5)
+    top = len(summary) - 0.4
+    ax.set_ylim(top - max(len(summary), 4), top)  # with few units the bars keep their thickness, at the top
+    ax.set_xlim(0, 122)
+    ax.set_xticks(range(0, 101, 20))
+    ax.xaxis.set_major_formatter(_number_formatter(lang))
     ax.set_xlabel(text("chart_ranking_axis", lang))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(title or text("chart_ranking_title", lang), fontsize=11, loc="left")
+    ax.tick_params(axis="y", length=0)
+    fig.suptitle(title or text("chart_ranking_title", lang), fontsize=11, x=0.01, ha="left")
+    ax.set_title(_wrap(text("chart_ranking_note", lang), 110), fontsize=8, loc="left", color="#404040")
+    handles = [Patch(color=colour, label=name) for _col, colour, name in parts]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     if not len(summary):
         ax.text(0.5, 0.5, text("chart_no_data", lang), ha="center", va="center", transform=ax.transAxes)
     if illustrative:
@@ -323,9 +575,21 @@ def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bo
     return fig
 
 
+def figure_svg(fig: Figure) -> str:
+    """SVG text of ``fig`` that depends only on the figure (fixed element ids, no date), for HTML."""
+    import io
+
+    matplotlib = _mpl()
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "ctxh_plan", "svg.fonttype": "path"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
 def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
-                dpi: int = 150) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` / ``stem.svg`` (atomic writes); returns the paths written."""
+                dpi: int = PRINT_DPI) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` (``dpi``, print resolution by default) / ``stem.svg`` (atomic writes);
+    returns the paths written."""
     from ctxh_plan.io.atomic import atomic_path
 
     paths = []
@@ -335,4 +599,3 @@ def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", 
             fig.savefig(tmp, format=fmt, dpi=dpi)
         paths.append(p)
     return paths
-

@@ -363,7 +363,7 @@ def write_docx(tables: Sequence[AppendixTable], path: str | Path, header: DocxHe
         for k, (png, caption) in enumerate(header.charts, start=1):
             w, h = _png_size(png)
             box_w = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"] - 5
-            box_h = 120.0
+            box_h = 120.0 if h <= w else A4_MM[0] - MARGINS_MM["top"] - MARGINS_MM["bottom"] - 25  # tall: the page
             scale = min(box_w / w, box_h / h)  # fit the page, keep the aspect ratio
             doc.add_picture(str(png), width=Mm(w * scale), height=Mm(h * scale))
             _keep_with_next(doc.paragraphs[-1]).alignment = 1  # centre; the picture stays with its caption

@@ -267,6 +267,30 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart_ranking_title": ("Xếp hạng đơn vị theo tỷ lệ chỉ tiêu đạt", "Units ranked by share of targets met"),
     "chart_ranking_axis": ("Tỷ lệ chỉ tiêu đạt hoặc vượt (%)", "Targets met or exceeded (%)"),
     "chart_no_data": ("Không có số liệu", "No data"),
+    "chart_band95_cut": ("vượt khung", "beyond the frame"),
+    "chart_up_to": ("tới {value}", "up to {value}"),
+    "chart_down_to": ("xuống {value}", "down to {value}"),
+    "chart_heatmap_note": (
+        "Mỗi ô: mức tiến độ 2021–2025 (phương pháp Open SDG) của một chỉ tiêu tại một đơn vị; "
+        "ô trắng: đơn vị không có chỉ tiêu này. Đơn vị xếp theo tỷ lệ chỉ tiêu đạt (cao nhất bên trái), "
+        "chỉ tiêu xếp theo mức tiến độ chung của các đơn vị (tốt nhất ở trên).",
+        "Each cell: the 2021–2025 progress category (Open SDG method) of one indicator with a 2025 target "
+        "in one unit; white: the unit has no such target. Units in ranking order (best on the left), "
+        "indicators by the units' overall progress (best at the top)."),
+    "chart_ranking_note": (
+        "Tính trên tổng số chỉ tiêu được đánh giá của mỗi đơn vị (cùng mẫu số với báo cáo của đơn vị); "
+        "số ghi cạnh thanh: số chỉ tiêu đạt hoặc vượt / tổng số.",
+        "Out of all indicators with a 2025 target in each unit (the same count as the unit's report); "
+        "beside each bar: targets met or exceeded / all targets."),
+    "appendix_contents_unit": ("Biểu 1: đánh giá chỉ tiêu 2021–2025; Biểu 2: chỉ tiêu và lộ trình 2026–2030",
+                               "Table 1: evaluation 2021–2025; Table 2: targets and milestones 2026–2030"),
+    "appendix_contents_province": (
+        "Biểu 1: đánh giá chỉ tiêu 2021–2025; Biểu 2: chỉ tiêu và lộ trình 2026–2030; "
+        "Biểu 3: mô hình can thiệp và kinh phí; biểu đồ các chỉ tiêu chính",
+        "Table 1: evaluation 2021–2025; Table 2: targets and milestones 2026–2030; "
+        "Table 3: intervention models and budget; charts of the key indicators"),
+    "chart_ranking_good": ("Đạt hoặc vượt", "Met or exceeded"),
+    "chart_ranking_other": ("Chưa kết luận được hoặc không đủ số liệu", "Not concluded or insufficient data"),
     "sheet_sources": ("Nguon_PhuongPhap", "Sources_Methods"),
     "sources_dataset": ("Bộ dữ liệu", "Dataset"),
     "sources_inputs": ("Tệp đầu vào (mã kiểm tra SHA-256)", "Input files (SHA-256 checksum)"),

@@ -12,6 +12,12 @@ from ctxh_plan.io.yamlfile import read_yaml
 __all__ = ["PUBLISH_FIELDS", "PublishSettings", "default_publish_path", "load_publish_settings"]
 
 
+def _default_key_indicators() -> tuple[str, ...]:
+    from ctxh_plan.present.charts import KEY_INDICATORS
+
+    return KEY_INDICATORS
+
+
 @dataclass(frozen=True)
 class PublishSettings:
     """Settings for published tables.
@@ -29,7 +35,7 @@ class PublishSettings:
     max_indicator_charts : int
         Indicator charts embedded per Word appendix.
     dpi : int
-        Resolution of PNG charts.
+        Resolution of PNG charts (300: print quality).
     rate_mark : str
         Text shown instead of a hidden rate (a rate resting on a small count): a count mark such as "<5" in
         a percent row would read as "below 5 %".
@@ -40,6 +46,8 @@ class PublishSettings:
     relative_min_base : float
         A unit carries a province's relative target on a count only with at least this many events in the
         base year (``relative_targets.min_base``; the evaluation reads the same key).
+    key_indicators : tuple of str
+        The plan's key indicators, charted first (in this order) in the province appendix and in the reports.
     """
 
     threshold: int = 5
@@ -47,7 +55,8 @@ class PublishSettings:
     annual_rate_percent: float = 4.0
     document: dict = field(default_factory=dict)
     max_indicator_charts: int = 6
-    dpi: int = 150
+    dpi: int = 300
+    key_indicators: tuple[str, ...] = field(default_factory=_default_key_indicators)
     path: Path | None = None
     rate_mark: str = "x"
     show_feasibility: bool = False
@@ -111,7 +120,9 @@ _PRICE = (Field("annual_rate_percent", (float,), "percent per year, e.g. 4.0", d
                 maximum=100),)
 _CHARTS = (
     Field("max_indicator_charts", (int,), "a whole number >= 0, e.g. 6", default=6, minimum=0),
-    Field("dpi", (int,), "a whole number >= 50, e.g. 150", default=150, minimum=50, maximum=1200),
+    Field("dpi", (int,), "a whole number >= 50, e.g. 300", default=300, minimum=50, maximum=1200),
+    Field("key_indicators", (list,), "a list of quoted indicator codes, e.g. [\"CT03c\", \"CT11b\"]", default=None,
+          item_type=str),
 )
 _DOCUMENT_KEYS = ("issuing_body", "plan_number", "plan_date", "appendix_number", "appendix_title")
 _DOCUMENT = tuple(Field(f"{k}{suffix}", (str,), "text of the appendix heading", default=None)
@@ -163,6 +174,8 @@ def load_publish_settings(path: str | Path | None = None) -> PublishSettings:
         document={k: v for k, v in document.items() if v is not None},
         max_indicator_charts=int(charts["max_indicator_charts"]),
         dpi=int(charts["dpi"]),
+        key_indicators=(tuple(charts["key_indicators"]) if charts["key_indicators"] is not None
+                        else _default_key_indicators()),
         path=p,
         rate_mark=sup["rate_mark"].format(threshold=int(sup["threshold"])),
         show_feasibility=bool(appendix["show_feasibility"]),

@@ -38,7 +38,8 @@ def deterministic_charts() -> Iterator[None]:
 def write_report_appendices(rep: UnitReport | ProvinceSummary, appendix_dir: str,
                             formats: Any = ("docx", "xlsx")) -> list[Path]:
     """Write the plan appendix of a report: a unit's Biểu 1–2 without charts, or the province's Biểu 1–3
-    with charts (``present.write_appendices``), into ``appendix_dir``.
+    with charts, the report's key indicators first (``present.write_appendices``), into ``appendix_dir``.
+    The documents' names (relative to the run folder) are kept on ``rep.appendices`` for the footer.
 
     Suppression uses the evaluation and the projection of **all** units, so a unit's file hides exactly
     what the province file hides. The files are byte-identical for the same inputs. Notes raised while
@@ -72,15 +73,23 @@ def write_report_appendices(rep: UnitReport | ProvinceSummary, appendix_dir: str
                              fix=f"use {list(APPENDIX_FORMATS)}")
     if not appendix_dir or not formats:
         return []
-    from ctxh_plan.present import write_appendices
+    import dataclasses
+
+    from ctxh_plan.present import load_publish_settings, write_appendices
 
     province = isinstance(rep, ProvinceSummary)
     code = rep.province_code if isinstance(rep, ProvinceSummary) else rep.unit_code
+    settings = load_publish_settings()
+    if rep.key_indicators:  # the report's key indicators are the ones its appendix charts first
+        settings = dataclasses.replace(settings, key_indicators=tuple(rep.key_indicators))
     notes: list[str] = []
     with collect_messages(notes, f"appendix {code}"), deterministic_charts():
         plan = rep.plan
         paths = write_appendices(plan.dataset, plan.evaluation(), plan.projection(rep.scenario), appendix_dir,
-                                 units=[code], formats=formats, lang=rep.lang, charts=province)
+                                 units=[code], formats=formats, lang=rep.lang, settings=settings, charts=province)
+    base = Path(appendix_dir).parent
+    rep.appendices = [p.relative_to(base).as_posix() if p.is_relative_to(base) else p.name
+                      for p in paths if p.suffix in (".docx", ".xlsx")]
     prefix = pick_lang(rep.lang, "Phụ lục", "Appendix")
     for note in notes:
         if f"{prefix}: {note}" not in rep.notes:

@@ -104,6 +104,44 @@ class Plan:
             log.warning("%s", note)
         return proj
 
+    def appendix_tables(self, unit: str, *, scenario: str = "", threshold: int = 0, lang: str = "vi") -> list[Any]:
+        """Biểu 1 (2021–2025 evaluation) and Biểu 2 (2026–2030 proposals) of ``unit`` as its appendix prints
+        them (``present.tables.build_appendix_tables``): published values with small sensitive cells hidden
+        jointly over all units at ``threshold`` (0 = nothing hidden), plan order, each indicator's decimals.
+
+        The published frames of all units are computed once per (scenario, threshold) and kept.
+        """
+        from ctxh_plan.present.tables import build_appendix_tables
+
+        settings, values, proposals = self.published_tables(scenario, threshold)
+        return build_appendix_tables(self.dataset, self.evaluation(), self.projection(scenario), unit, lang=lang,
+                                     settings=settings, values=values, proposals=proposals)
+
+    def published_tables(self, scenario: str = "", threshold: int = 0) -> tuple[Any, Any, Any]:
+        """(publishing settings at ``threshold``, published values 2020–2025, published proposals) of all
+        units (``present.tables.published_values`` / ``published_proposals``), computed once; ``threshold``
+        0 hides nothing (no indicator is treated as sensitive)."""
+
+        def make() -> tuple[Any, Any, Any]:
+            import dataclasses
+
+            from ctxh_plan.present import load_publish_settings
+            from ctxh_plan.present.tables import published_proposals, published_values
+
+            settings = load_publish_settings()
+            ds = self.dataset
+            if threshold:
+                settings = dataclasses.replace(settings, threshold=threshold)
+            else:
+                ds = ds.replace(catalog=_without_sensitive(ds.catalog))
+            with silenced():
+                values = published_values(ds, self.evaluation(), settings)
+                proposals = published_proposals(ds, self.projection(scenario).proposals, settings)
+            return settings, values, proposals
+
+        result: tuple[Any, Any, Any] = self._once(("published_tables", (scenario, threshold)), make)
+        return result
+
     def proposal_pattern(self, scenario: str, threshold: int) -> set[tuple[str, str, str]]:
         """(unit, indicator, column) cells of the proposals that the published tables hide
         (``present.tables.published_proposals`` over all units, complementary cells included)."""
@@ -124,6 +162,16 @@ class Plan:
         return self._once(("proposal_pattern", (scenario, threshold)), make)
 
 
+def _without_sensitive(catalog: Any) -> Any:
+    """The catalogue with no indicator marked sensitive (what "nothing hidden" publishes)."""
+    import dataclasses
+
+    from ctxh_plan.data.catalog import Catalog
+
+    return Catalog({c: dataclasses.replace(catalog[c], sensitive=False) for c in catalog.codes()},
+                   path=catalog.path, _order=tuple(catalog.codes()))
+
+
 def unit_name(ds: Any, code: str) -> str:
     """The official name of ``code`` in ``ds``'s registry, or the code itself when unknown."""
     units = getattr(ds, "units", None)
@@ -133,7 +181,8 @@ def unit_name(ds: Any, code: str) -> str:
 
 
 def project_units(ds: Any, scenario: str, evaluation: Any) -> Any:
-    """``project_dataset`` to the settings' target year (2030) under ``scenario`` (``""`` = baseline), reusing ``evaluation``."""
+    """``project_dataset`` to the settings' target year (2030) under ``scenario`` (``""`` = baseline), reusing
+    ``evaluation``."""
     from ctxh_plan.targets import project_dataset
 
     return project_dataset(ds, scenario=scenario or None, evaluation=evaluation)

@@ -211,7 +211,7 @@ def tracking_line(run: Any, lang: str = "vi") -> str:
 
 
 def show_province_tracking(s: Any, tracking_dir: str, period: str) -> None:
-    """Section "4. Theo dõi thực hiện" of the province summary: reports received, the unit × indicator
+    """Sections "5.–7. Theo dõi thực hiện" of the province summary: reports received, the unit × indicator
     status grid against the milestones, the province's own rows."""
     if not tracking_dir:
         return
@@ -245,8 +245,8 @@ def show_province_tracking(s: Any, tracking_dir: str, period: str) -> None:
                            + html.escape(", ".join(a.get("missing") or []) or "không") + ".</p>",
                      f"<p>Received {a.get('n_received')}/{a.get('n_expected')}; on time {a.get('n_on_time')}; "
                      f"missing: " + html.escape(", ".join(a.get("missing") or []) or "none") + ".</p>")
-    show_block(pick_lang(lang, f"4. Theo dõi thực hiện kỳ {tr.period}: tình hình nhận báo cáo",
-                         f"4. Tracking {tr.period}: reports received"),
+    show_block(pick_lang(lang, f"5. Theo dõi thực hiện kỳ {tr.period}: tình hình nhận báo cáo",
+                         f"5. Tracking {tr.period}: reports received"),
                head + styled_table(shown, "trsub", "", lang), s.illustrative, lang)
     # unit × indicator grid
     t = tr.table
@@ -271,14 +271,14 @@ def show_province_tracking(s: Any, tracking_dir: str, period: str) -> None:
                  f'<tbody>{"".join(cells)}</tbody></table>')
     names_list = "; ".join(f"{c}: {post_reform(cat[c].name(lang)) if lang == 'vi' else cat[c].name(lang)}"
                            for c in codes)
-    show_block(pick_lang(lang, f"5. Đánh giá so với mốc lộ trình năm {tr.period.year} theo đơn vị và chỉ tiêu",
-                         f"5. Status against the {tr.period.year} milestones by unit and indicator"),
+    show_block(pick_lang(lang, f"6. Đánh giá so với mốc lộ trình năm {tr.period.year} theo đơn vị và chỉ tiêu",
+                         f"6. Status against the {tr.period.year} milestones by unit and indicator"),
                grid_html + notes_html([names_list], lang), s.illustrative, lang)
     # the province's own rows
     pr = pd.DataFrame(unit_tracking_table(run, tr.province_code, cat, lang, s.suppress_threshold))
     if len(pr):
-        show_block(pick_lang(lang, "6. Toàn tỉnh so với cùng kỳ và lộ trình (tổng hợp từ các đơn vị)",
-                             "6. Province against the same period and the milestones (aggregated)"),
+        show_block(pick_lang(lang, "7. Toàn tỉnh so với cùng kỳ và lộ trình (tổng hợp từ các đơn vị)",
+                             "7. Province against the same period and the milestones (aggregated)"),
                    styled_table(pr, "trprov", "", lang), s.illustrative, lang)
 
 

@@ -1,40 +1,48 @@
 """One unit's report: what ``notebooks/unit_report.ipynb`` computes and shows.
 
-Sections: data quality, the 2021–2025 evaluation, charts of the key indicators, the 2030 proposals,
-notes. Displays are deterministic (no timings, no memory addresses, fixed Styler ids, PNG charts
-without timestamps) so a re-run gives the same notebook; every block carries "Dữ liệu minh họa"
-when the dataset is illustrative.
+One function per section, each called from its own notebook cell: header (title, what the report
+covers, the illustrative banner), data quality, the 2021–2025 evaluation (Biểu 1 as the appendix
+prints it, verdicts coloured with a legend), charts of the key indicators (SVG with Vietnamese alt
+text), the 2026–2030 proposals (Biểu 2: plan order, names, units of measure, each indicator's
+decimals), notes, footer (the banner again, sources, the appendix files). A new section is a new
+``show_…`` function and a new cell.
+
+Displays are deterministic (no timings, no memory addresses, fixed ids, charts without dates) so a
+re-run gives the same notebook.
 """
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ctxh_plan.data.frames import PROBLEM_COLUMNS
+from ctxh_plan.present.charts import KEY_INDICATORS
 from ctxh_plan.reports.figures import count_line, json_number
 from ctxh_plan.reports.html import (
-    TABLE_CSS,
-    figure_png,
+    REPORT_CSS,
+    appendix_table_html,
+    figure_html,
+    footer_html,
     illustrative_banner,
     notes_html,
     pick_lang,
     show_block,
     show_html,
+    status_legend_html,
     styled_table,
 )
 from ctxh_plan.reports.messages import collect_messages, silenced
 from ctxh_plan.reports.plan import Plan, load_plan
-from ctxh_plan.reports.proposals import display_proposals, published_unit_proposals
+from ctxh_plan.reports.proposals import published_unit_proposals
 
-__all__ = ["KEY_INDICATORS", "UnitReport", "build_unit_report", "published_proposals", "show_charts",
-           "show_evaluation", "show_header", "show_notes", "show_proposals", "show_quality", "show_unit_report",
-           "unit_chart", "unit_figures", "unit_problems", "unit_summary_line"]
-
-#: indicators charted in a unit report when the notebook parameter ``key_indicators`` is []:
-#: one or two per group of the plan (mortality, nutrition, injuries, drowning, child marriage, pre-school)
-KEY_INDICATORS = ("CT03c", "CT04b", "CT11b", "DROWNING_DEATHS", "CHILD_MARRIAGES", "CT16")
+__all__ = ["KEY_INDICATORS", "UnitReport", "appendix_links", "build_unit_report", "chart_alt", "evaluation_legend",
+           "key_indicators_default", "published_proposals", "report_tables", "scenario_label", "show_charts",
+           "show_evaluation", "show_footer", "show_header", "show_notes", "show_proposals", "show_quality",
+           "show_unit_report", "unit_chart", "unit_figures", "unit_problems", "unit_summary_line"]
 
 #: problem columns a report shows (the sheet is in the file name for reports)
 _PROBLEM_COLUMNS = [c for c in PROBLEM_COLUMNS if c != "sheet"]
@@ -58,6 +66,11 @@ class UnitReport:
     key_indicators: tuple[str, ...] = KEY_INDICATORS
     other_problems: int = 0
     scenario: str = ""
+    #: appendix documents written for this report (``write_report_appendices``), relative to the run folder
+    appendices: list[str] = field(default_factory=list)
+    #: tracking folder of the adopted plan ("" = no "Theo dõi thực hiện" section)
+    tracking_dir: str = ""
+    _tables: list[Any] | None = field(default=None, repr=False)
 
     @property
     def ds(self) -> Any:
@@ -113,7 +126,7 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
         proj = plan.projection(params["scenario"])
     fc = proj.forecasts[proj.forecasts["unit_code"].astype(str) == unit].reset_index(drop=True)
     pr = proj.proposals[proj.proposals["unit_code"].astype(str) == unit].reset_index(drop=True)
-    keys = tuple(params.get("key_indicators") or KEY_INDICATORS)
+    keys = tuple(params.get("key_indicators") or key_indicators_default())
     unknown = [k for k in keys if k not in ds.catalog]
     if unknown:
         raise ParameterError("key_indicators", f"indicator code(s) {unknown} not in the catalogue", value=unknown[0],
@@ -125,67 +138,149 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
     return rep
 
 
-def show_header(rep: UnitReport) -> None:
-    """Title, unit, data source note."""
-    import html
+def key_indicators_default() -> tuple[str, ...]:
+    """The plan's key indicators: ``charts.key_indicators`` of ``params/publish.yaml`` (default
+    :data:`~ctxh_plan.present.charts.KEY_INDICATORS`)."""
+    from ctxh_plan.present import load_publish_settings
 
-    title = (pick_lang(rep.lang, "Báo cáo công tác trẻ em", "Child-affairs report")
-             + f": {rep.unit_name} ({rep.unit_code})")
-    banner = illustrative_banner(rep.lang) if rep.illustrative else ""
-    show_html(f"{TABLE_CSS}<h2>{html.escape(title)}</h2>{banner}")
+    return tuple(load_publish_settings().key_indicators)
+
+
+def scenario_label(name: str, lang: str) -> str:
+    """The scenario's label from its file (``""`` = the baseline), e.g. "Cơ sở (theo xu hướng)"."""
+    from ctxh_plan.targets.scenarios import load_scenario
+
+    try:
+        return load_scenario(name or "baseline").label(lang)
+    except Exception:  # a report never fails on a label: the name is shown instead
+        return name
+
+
+def report_tables(rep: UnitReport) -> list[Any]:
+    """The unit's Biểu 1 and Biểu 2 as its appendix prints them (computed once per report)."""
+    if rep._tables is None:
+        with collect_messages(rep.notes, f"unit {rep.unit_code}"):
+            rep._tables = rep.plan.appendix_tables(rep.unit_code, scenario=rep.scenario,
+                                                   threshold=rep.suppress_threshold, lang=rep.lang)
+    return rep._tables
+
+
+def _table(rep: UnitReport, key: str) -> Any | None:
+    return next((t for t in report_tables(rep) if t.key == key), None)
+
+
+def show_header(rep: UnitReport) -> None:
+    """The report's style sheet, title, what it covers (unit, dataset, scenario) and the banner."""
+    lang = rep.lang
+    title = pick_lang(lang, "Báo cáo công tác trẻ em", "Child-affairs report") + f": {rep.unit_name}"
+    lead = [pick_lang(lang, f"Mã đơn vị: {rep.unit_code}", f"Unit code: {rep.unit_code}"),
+            pick_lang(lang, "Giai đoạn đánh giá: 2021–2025; đề xuất chỉ tiêu: 2026–2030",
+                      "Evaluation: 2021–2025; proposed targets: 2026–2030"),
+            pick_lang(lang, "Kịch bản: ", "Scenario: ") + scenario_label(rep.scenario, lang)]
+    banner = illustrative_banner(lang) if rep.illustrative else ""
+    show_html(f"{REPORT_CSS}<h2>{html.escape(title)}</h2>"
+              f'<p class="ctxh-lead">{html.escape(" · ".join(lead))}</p>{banner}')
 
 
 def show_quality(rep: UnitReport) -> None:
     """Data-quality problems of this unit's data (or a line saying there are none)."""
-    title = pick_lang(rep.lang, "1. Chất lượng số liệu", "1. Data quality")
+    from ctxh_plan.present.labels import column_label
+
+    lang = rep.lang
+    title = pick_lang(lang, "1. Chất lượng số liệu", "1. Data quality")
     if not len(rep.problems):
-        body = pick_lang(rep.lang, "<p>Không phát hiện vấn đề về số liệu.</p>", "<p>No data problems found.</p>")
+        body = pick_lang(lang, "<p>Không phát hiện vấn đề về số liệu.</p>", "<p>No data problems found.</p>")
     else:
-        cols = [c for c in _PROBLEM_COLUMNS if c in rep.problems]
-        shown = rep.problems[cols].copy()
-        if "severity" in shown and rep.lang == "vi":
+        shown = rep.problems[[c for c in _PROBLEM_COLUMNS if c in rep.problems]].copy()
+        if "file" in shown:  # a file name, never a machine path
+            shown["file"] = [Path(str(f)).name if isinstance(f, str) and f else "" for f in shown["file"]]
+        if "column" in shown:
+            shown["column"] = [column_label(str(c), lang) if isinstance(c, str) else c for c in shown["column"]]
+        if "severity" in shown and lang == "vi":
             shown["severity"] = shown["severity"].replace({"error": "lỗi", "warning": "cảnh báo"})
-        if "column" in shown and rep.lang == "vi":  # a file's column named by its label ("Năm", not "year")
+        empty = [c for c in shown.columns
+                 if all(v is None or (isinstance(v, float) and math.isnan(v)) or str(v) in ("", "<NA>", "nan")
+                        for v in shown[c])]
+        shown = shown.drop(columns=empty)
+        if "column" in shown and lang == "vi":  # a file's column named by its label ("Năm", not "year")
             from ctxh_plan.present.labels import column_label
 
             shown["column"] = [column_label(str(c), "vi") if isinstance(c, str) else c for c in shown["column"]]
-        body = styled_table(shown, f"q{rep.unit_code}", "", rep.lang)
+        order = [c for c in ("severity", "problem", "fix", "column", "value", "file", "row") if c in shown.columns]
+        body = styled_table(shown[order].astype(object), f"q{rep.unit_code}", "", lang)
     if rep.other_problems:
-        body += pick_lang(rep.lang,
-                          f"<p>{rep.other_problems} vấn đề khác của bộ dữ liệu liên quan đến đơn vị khác "
-                          "(xem <code>ctxh-plan validate</code>).</p>",
-                          f"<p>{rep.other_problems} other problems of the dataset concern other units "
-                          "(see <code>ctxh-plan validate</code>).</p>")
-    show_block(title, body, rep.illustrative, rep.lang)
+        body += pick_lang(lang, f"<p>Bộ dữ liệu còn {rep.other_problems} vấn đề khác, thuộc các đơn vị khác.</p>",
+                          f"<p>The dataset has {rep.other_problems} other problems, concerning other units.</p>")
+    show_block(title, body)
+
+
+def evaluation_legend(codes: Any, lang: str) -> str:
+    """Legend of the verdict colours used for ``codes`` (attainment values), in the vocabulary's order."""
+    from ctxh_plan.evaluate.style import ATTAINMENT_COLOURS
+    from ctxh_plan.vocab import label
+
+    present = {str(c) for c in codes}
+    order = list(ATTAINMENT_COLOURS) + sorted(present - set(ATTAINMENT_COLOURS))
+    items = [(ATTAINMENT_COLOURS.get(c, "#ffffff"), label(c, lang)) for c in order if c in present]
+    return status_legend_html(items, pick_lang(lang, "Màu cột Đánh giá:", "Colours of the verdict column:"))
+
+
+def _verdict_colours(table: Any, evaluation: Any) -> list[str]:
+    """One background colour per row of Biểu 1, from the row's attainment value."""
+    from ctxh_plan.evaluate.style import ATTAINMENT_COLOURS
+
+    att = dict(zip(evaluation["indicator_code"].astype(str), evaluation["attainment"].astype(str)))
+    return [ATTAINMENT_COLOURS.get(att.get(str(c), ""), "") for c in table.frame["indicator_code"]]
 
 
 def show_evaluation(rep: UnitReport) -> None:
-    """The 2021–2025 evaluation table, coloured by status (``style_evaluation``)."""
-    from ctxh_plan.evaluate import style_evaluation
+    """The 2021–2025 evaluation: how many targets reached each verdict, then Biểu 1 with the verdict
+    cells coloured and a legend of the colours."""
+    from ctxh_plan.present.labels import text
 
-    title = pick_lang(rep.lang, "2. Đánh giá thực hiện chỉ tiêu 2021–2025", "2. Evaluation of the 2021–2025 targets")
-    if not len(rep.evaluation):
-        show_block(title, pick_lang(rep.lang, "<p>Không có chỉ tiêu được giao.</p>",
-                                    "<p>No indicator with a target.</p>"), rep.illustrative, rep.lang)
+    lang = rep.lang
+    title = pick_lang(lang, "2. Đánh giá thực hiện chỉ tiêu 2021–2025", "2. Evaluation of the 2021–2025 targets")
+    table = _table(rep, "bieu1")
+    if not len(rep.evaluation) or table is None or not len(table.frame):
+        show_block(title, pick_lang(lang, "<p>Không có chỉ tiêu nào có chỉ tiêu 2025.</p>",
+                                    "<p>No indicator with a 2025 target.</p>"))
         return
-    with collect_messages(rep.notes, f"unit {rep.unit_code}"):
-        pub = rep.plan.published_evaluation(rep.suppress_threshold)
-        ev = pub[pub["unit_code"].astype(str) == rep.unit_code].reset_index(drop=True)
-        styler = style_evaluation(ev, lang=rep.lang, mark=f"<{rep.suppress_threshold}").set_uuid(f"ev{rep.unit_code}")
-    show_block(title, styler.to_html(), rep.illustrative, rep.lang)
+    n = len(rep.evaluation)
+    lead = (pick_lang(lang, f"{n} chỉ tiêu được đánh giá: ", f"{n} targets evaluated: ")
+            + count_line(rep.evaluation.get("attainment", []), lang) + ".")
+    body = (f'<p class="ctxh-lead">{html.escape(lead)}</p>'
+            + evaluation_legend(rep.evaluation["attainment"], lang)
+            + appendix_table_html(table, lang, colours={"attainment": _verdict_colours(table, rep.evaluation)},
+                                  skip_notes=[text("illustrative_note", lang)]))
+    show_block(title, body)
+
+
+def _hidden_charts(rep: UnitReport) -> set[str]:
+    """Key indicators not charted: sensitive ones with a value hidden in the published tables (a chart
+    shows every small number)."""
+    if not rep.suppress_threshold:
+        return set()
+    from ctxh_plan.present.suppress import suppressed_flag_column
+
+    _settings, values, _props = rep.plan.published_tables(rep.scenario, rep.suppress_threshold)
+    mine = values[values["unit_code"].astype(str) == rep.unit_code]
+    flag = suppressed_flag_column("value")
+    hidden = set(mine.loc[mine[flag].astype(bool), "indicator_code"].astype(str))
+    return {c for c in rep.key_indicators if c in hidden and c in rep.ds.catalog and rep.ds.catalog[c].sensitive}
 
 
 def _key_indicators(rep: UnitReport) -> list[str]:
-    """Indicators charted: the key indicators that have data or a proposal for this unit; with
-    suppression on, sensitive indicators are not charted (a chart shows every small number)."""
+    """Indicators charted: the key indicators that have data or a proposal for this unit, less the
+    sensitive ones whose small numbers are hidden (a note says which)."""
     have = set(rep.evaluation["indicator_code"].astype(str)) | set(rep.proposals["indicator_code"].astype(str))
-    sensitive = {c for c in rep.key_indicators if c in rep.ds.catalog and rep.ds.catalog[c].sensitive}
-    if rep.suppress_threshold and sensitive & have:
-        msg = f"sensitive indicator(s) {sorted(sensitive & have)} not charted (small-number protection)"
+    hidden = _hidden_charts(rep) & have
+    if hidden:
+        names = ", ".join(rep.ds.catalog[c].name(rep.lang) for c in sorted(hidden))
+        msg = pick_lang(rep.lang, f"Không vẽ biểu đồ chỉ tiêu nhạy cảm có số nhỏ được ẩn (bảo vệ trẻ em): {names}.",
+                        f"Sensitive indicators with hidden small numbers are not charted (child protection): {names}.")
         if msg not in rep.notes:
             rep.notes.append(msg)
-        have -= sensitive
-    return [c for c in rep.key_indicators if c in have]
+    return [c for c in rep.key_indicators if c in have and c not in hidden]
 
 
 def _target_2025(rep: UnitReport, code: str) -> float | None:
@@ -196,11 +291,29 @@ def _target_2025(rep: UnitReport, code: str) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
+def unit_history(rep: UnitReport, code: str) -> Any:
+    """Observed yearly values of ``code`` for the report's unit: its own figures, completed with the
+    published values (a province's roll-up of its units, the evaluation's baseline and latest values);
+    for a sensitive indicator under suppression, only the published values that are not hidden."""
+    import pandas as pd
+
+    from ctxh_plan.present.suppress import suppressed_flag_column
+
+    own = rep.ds.series(rep.unit_code, code).dropna()
+    _settings, values, _props = rep.plan.published_tables(rep.scenario, rep.suppress_threshold)
+    mine = values[(values["unit_code"].astype(str) == rep.unit_code) & (values["indicator_code"].astype(str) == code)]
+    shown = mine[~mine[suppressed_flag_column("value")].astype(bool)].dropna(subset=["value"])
+    extra = pd.Series(shown["value"].astype(float).to_numpy(), index=shown["year"].astype(int).to_numpy())
+    if rep.suppress_threshold and code in rep.ds.catalog and rep.ds.catalog[code].sensitive:
+        return extra.sort_index()  # only what the published tables show
+    return own.combine_first(extra[~extra.index.isin(own.index)]).sort_index()
+
+
 def unit_chart(rep: UnitReport, code: str) -> Any:
     """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones."""
     from ctxh_plan.present import plot_indicator
 
-    hist = rep.ds.series(rep.unit_code, code)
+    hist = unit_history(rep, code)
     fc = rep.forecasts[rep.forecasts["indicator_code"].astype(str) == code]
     prop = rep.proposals[rep.proposals["indicator_code"].astype(str) == code]
     return plot_indicator(hist, target_2025=_target_2025(rep, code), forecast=fc if len(fc) else None,
@@ -208,17 +321,57 @@ def unit_chart(rep: UnitReport, code: str) -> Any:
                           indicator=rep.ds.catalog[code], lang=rep.lang, illustrative=rep.illustrative)
 
 
-def show_charts(rep: UnitReport) -> None:
-    """One chart per key indicator (PNG)."""
-    from IPython.display import Image, display
+def chart_alt(rep: UnitReport, code: str) -> str:
+    """Alt text of an indicator chart, in the report's language: what it shows and its key numbers
+    (last observed value, 2025 target, proposed 2030 target), written with the indicator's decimals."""
+    from ctxh_plan.data.numbers import format_number
+    from ctxh_plan.vocab import Operator
 
-    title = pick_lang(rep.lang, "3. Diễn biến, dự báo và lộ trình 2026–2030",
-                      "3. History, forecast and 2026–2030 path")
-    show_block(title, pick_lang(rep.lang, "<p>Các chỉ tiêu chính; các chỉ tiêu khác xem bảng ở mục 2 và 4.</p>",
-                                "<p>Key indicators; the others are in the tables of sections 2 and 4.</p>"),
-               rep.illustrative, rep.lang)
-    for code in _key_indicators(rep):
-        display(Image(data=figure_png(unit_chart(rep, code))))
+    lang = rep.lang
+    ind = rep.ds.catalog[code]
+    dec = 0 if ind.kind.value in ("count", "yes_no") else int(ind.decimals)
+    style = "vi" if lang == "vi" else "en"
+    unit = ind.unit(lang)
+
+    def num(v: Any) -> str:
+        return f"{format_number(float(v), dec, style=style)} {unit}".strip()
+
+    hist = unit_history(rep, code)
+    parts = [pick_lang(lang, f"Biểu đồ {ind.name(lang)} của {rep.unit_name}",
+                       f"Chart of {ind.name(lang)} for {rep.unit_name}")]
+    if len(hist):
+        y0, y1 = int(hist.index.min()), int(hist.index.max())
+        parts.append(pick_lang(lang, f"số liệu thực hiện {y0}–{y1}, năm {y1}: {num(hist.iloc[-1])}",
+                               f"observed {y0}–{y1}, {y1}: {num(hist.iloc[-1])}"))
+    target = _target_2025(rep, code)
+    if target is not None:
+        rows = rep.evaluation[rep.evaluation["indicator_code"].astype(str) == code]
+        try:
+            op = Operator(str(rows["target_operator"].iloc[0])).label("vi") + " "
+        except (KeyError, ValueError):
+            op = ""
+        parts.append(pick_lang(lang, f"chỉ tiêu 2025: {op}{num(target)}", f"2025 target: {op}{num(target)}"))
+    prop = rep.proposals[rep.proposals["indicator_code"].astype(str) == code]
+    if len(prop) and json_number(prop["target_2030"].iloc[0]) is not None:
+        parts.append(pick_lang(lang, f"dự báo, khoảng dự báo 80% và 95%, lộ trình đề xuất đến chỉ tiêu 2030: "
+                                     f"{num(prop['target_2030'].iloc[0])}",
+                               f"forecast with 80% and 95% intervals, proposed path to the 2030 target: "
+                               f"{num(prop['target_2030'].iloc[0])}"))
+    return "; ".join(parts) + "."
+
+
+def show_charts(rep: UnitReport) -> None:
+    """One chart per key indicator (SVG, with alt text)."""
+    lang = rep.lang
+    title = pick_lang(lang, "3. Diễn biến, dự báo và lộ trình 2026–2030", "3. History, forecast and 2026–2030 path")
+    codes = _key_indicators(rep)
+    intro = pick_lang(lang, "<p>Các chỉ tiêu chính của kế hoạch; các chỉ tiêu khác xem Biểu 1 và Biểu 2.</p>",
+                      "<p>The plan's key indicators; the others are in Tables 1 and 2.</p>")
+    figures = "".join(figure_html(unit_chart(rep, code), chart_alt(rep, code)) for code in codes)
+    if not codes:
+        figures = pick_lang(lang, "<p>Không có chỉ tiêu chính nào có số liệu.</p>",
+                            "<p>No key indicator has data.</p>")
+    show_block(title, intro + figures)
 
 
 def _scenario_key(rep: UnitReport) -> str:
@@ -236,30 +389,59 @@ def published_proposals(rep: UnitReport) -> Any:
 
 
 def show_proposals(rep: UnitReport) -> None:
-    """Proposed 2030 targets with milestones and feasibility."""
-    title = pick_lang(rep.lang, "4. Đề xuất chỉ tiêu 2030 và lộ trình", "4. Proposed 2030 targets and milestones")
-    if not len(rep.proposals):
-        show_block(title, pick_lang(rep.lang, "<p>Không có đề xuất.</p>", "<p>No proposal.</p>"),
-                   rep.illustrative, rep.lang)
+    """Proposed 2030 targets with yearly milestones: Biểu 2 as the appendix prints it."""
+    from ctxh_plan.present.labels import text
+
+    lang = rep.lang
+    title = pick_lang(lang, "4. Đề xuất chỉ tiêu 2030 và lộ trình", "4. Proposed 2030 targets and milestones")
+    table = _table(rep, "bieu2")
+    if table is None or not len(table.frame):
+        show_block(title, pick_lang(lang, "<p>Không có đề xuất.</p>", "<p>No proposal.</p>"))
         return
-    with collect_messages(rep.notes, f"unit {rep.unit_code}"):
-        table = display_proposals(published_proposals(rep), rep.ds.catalog, rep.lang)
-    show_block(title, styled_table(table, f"pr{rep.unit_code}", "", rep.lang), rep.illustrative, rep.lang)
+    show_block(title, appendix_table_html(table, lang, skip_notes=[text("illustrative_note", lang)]))
 
 
 def show_notes(rep: UnitReport) -> None:
     """Notes: fallbacks and warnings recorded while computing, methods used."""
-    n = 6 if getattr(rep, "tracking_dir", "") else 5  # after the tracking section when there is one
+    from ctxh_plan.present.tables import _note_parts  # one home for reading "vi / en; vi / en" notes
+
+    n = 6 if rep.tracking_dir else 5  # after the tracking section when there is one
     title = pick_lang(rep.lang, f"{n}. Ghi chú", f"{n}. Notes")
     items = list(rep.notes)
     for frame in (rep.evaluation, rep.forecasts):
         if "note" in frame.columns:
-            items += sorted({str(n) for n in frame["note"].dropna() if str(n).strip()})
+            items += sorted({part for n in frame["note"].dropna() for part in _note_parts(n, rep.lang)})
     items.append(pick_lang(rep.lang, "Phương pháp: tỷ lệ đạt, tỷ số tiến độ Open SDG, biểu đồ tiến độ UNSD (2023); "
-                                     "dự báo kết hợp với khoảng tin cậy 80%/95%.",
+                                     "dự báo kết hợp với khoảng dự báo 80% và 95%.",
                            "Methods: attainment, Open SDG progress ratio, UNSD progress chart (2023); "
-                           "combined forecasts with 80%/95% intervals."))
-    show_block(title, notes_html(list(dict.fromkeys(items)), rep.lang), rep.illustrative, rep.lang)
+                           "combined forecasts with 80% and 95% intervals."))
+    show_block(title, notes_html(list(dict.fromkeys(items)), rep.lang))
+
+
+def appendix_links(names: list[str], lang: str, *, province: bool = False) -> str:
+    """HTML line linking the appendix documents (paths relative to the run folder, linked from the
+    report's sibling folders ``html/`` and ``notebooks/``) and saying what they hold, or ``""``."""
+    from ctxh_plan.present.labels import text
+
+    if not names:
+        return ""
+    kinds = {".docx": "Word", ".xlsx": "Excel"}
+    links = ", ".join(f'<a href="../{html.escape(n)}">{html.escape(Path(n).name)}</a>'
+                      f" ({kinds.get(Path(n).suffix, Path(n).suffix)})" for n in names)
+    holds = text("appendix_contents_province" if province else "appendix_contents_unit", lang)
+    return (pick_lang(lang, "Phụ lục kế hoạch kèm theo: ", "Plan appendix: ") + links
+            + f" — {html.escape(holds)}.")
+
+
+def _source_line(ds: Any, lang: str) -> str:
+    title = str(getattr(ds, "title", "") or "")
+    return html.escape(pick_lang(lang, "Nguồn số liệu: ", "Data: ") + title) if title else ""
+
+
+def show_footer(rep: UnitReport) -> None:
+    """The footer: the illustrative banner again, the data source and the appendix documents."""
+    lines = [line for line in (_source_line(rep.ds, rep.lang), appendix_links(rep.appendices, rep.lang)) if line]
+    show_html(footer_html(lines, rep.illustrative, rep.lang))
 
 
 def show_unit_report(rep: UnitReport) -> None:
@@ -270,6 +452,7 @@ def show_unit_report(rep: UnitReport) -> None:
     show_charts(rep)
     show_proposals(rep)
     show_notes(rep)
+    show_footer(rep)
 
 
 def unit_summary_line(rep: UnitReport) -> str:
