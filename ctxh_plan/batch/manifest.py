@@ -84,27 +84,31 @@ def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, ill
         ``appendices`` (appendix documents relative to ``run_dir``, linked in the "Phụ lục" column).
     illustrative : bool
         Adds the "dữ liệu minh họa" banner.
+
+    Every value is escaped; the page carries the Content-Security-Policy that forbids scripts.
     """
+    from ctxh_plan.reports.html import security_meta
+
     vi = lang == "vi"
     head = (("Báo cáo", "Đơn vị", "Trạng thái", "Sổ tay (notebook)", "Phụ lục / Appendices") if vi
             else ("Report", "Unit", "Status", "Notebook", "Phụ lục / Appendices"))
     rows = []
     for e in entries:
-        label_vi, label_en, colour = _STATUS.get(e["status"], (e["status"], e["status"], "#555"))
-        status = label_vi if vi else label_en
+        label_vi, label_en, colour = _STATUS.get(e["status"], (str(e["status"]), str(e["status"]), "#555"))
+        status = html.escape(label_vi if vi else label_en)
         if e.get("error"):
-            status += f" — {html.escape(e['error'])}"
+            status += f" — {html.escape(str(e['error']))}"
         link = (f'<a href="{html.escape(e["html"])}">{html.escape(e["key"])}</a>'
                 if e.get("html") and e["status"] != "pending" else html.escape(e["key"]))
         nb = f'<a href="{html.escape(e["notebook"])}">.ipynb</a>' if e.get("notebook") and e["status"] != "pending" else ""
         apx = " ".join(f'<a href="{html.escape(a)}">{html.escape(a.rsplit(".", 1)[-1])}</a>'
                        for a in e.get("appendices") or [])
-        rows.append(f"<tr><td>{link}</td><td>{html.escape(e.get('name', ''))}</td>"
+        rows.append(f"<tr><td>{link}</td><td>{html.escape(str(e.get('name') or ''))}</td>"
                     f"<td style=\"color:{colour}\">{status}</td><td>{nb}</td><td>{apx}</td></tr>")
     banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong> — illustrative data, '
               'not official statistics.</p>' if illustrative else "")
     doc = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{lang}"><head><meta charset="utf-8">{security_meta()}<title>{html.escape(title)}</title>
 <style>body{{font-family:"Times New Roman",serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #999;padding:4px 10px;text-align:left}}
 .illustrative{{background:#fff3cd;padding:6px;border:1px solid #e0c36c}}</style></head>

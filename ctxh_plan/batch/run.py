@@ -126,15 +126,17 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
 
 
 def export_html(nb: Any, path: Path, title: str, exporter: Any = None) -> Any:
-    """Write ``nb`` as HTML without code cells (atomically); return the exporter for reuse."""
+    """Write ``nb`` as HTML without code cells (atomically), with the Content-Security-Policy that
+    forbids scripts; return the exporter for reuse."""
     from ctxh_plan.io.atomic import write_text
+    from ctxh_plan.reports.html import add_security_policy
 
     if exporter is None:
         from nbconvert import HTMLExporter
 
         exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    write_text(path, body)
+    write_text(path, add_security_policy(body))  # no script runs in a published report
     return exporter
 
 

@@ -62,9 +62,9 @@ def _xlsx_writer(consistency: Any) -> Any:
     """Writer of two sheets: the evaluation and the reported-vs-aggregated consistency table."""
 
     def write(frame: Any, tmp: Path) -> None:
-        import pandas as pd
+        from ctxh_plan.io.atomic import write_excel
 
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        with write_excel(tmp) as xw:
             frame.to_excel(xw, index=False, sheet_name="danh_gia")
             consistency.to_excel(xw, index=False, sheet_name="doi_chieu_tong_hop")
 

@@ -94,7 +94,8 @@ def style_evaluation(frame: Any, lang: str = "vi") -> Any:
     -------
     pandas.io.formats.style.Styler
         Rows coloured by attainment (see :data:`ATTAINMENT_COLOURS`), indicator names
-        wrapped, no index; the caption says "dữ liệu minh họa" when the data are illustrative.
+        wrapped, no index, every cell HTML-escaped (names and units come from data); the caption
+        says "dữ liệu minh họa" when the data are illustrative.
     """
     import pandas as pd
 
@@ -109,7 +110,7 @@ def style_evaluation(frame: Any, lang: str = "vi") -> Any:
         return css
 
     h = _HEAD[lang]
-    styler = view.style.apply(_paint, axis=None).hide(axis="index")
+    styler = view.style.apply(_paint, axis=None).hide(axis="index").format(escape="html")  # names come from data
     styler = styler.set_table_styles([
         {"selector": "table", "props": "border-collapse: collapse; font-size: 0.9em; width: 100%;"},
         {"selector": "th", "props": "text-align: left; padding: 2px 6px; border-bottom: 1px solid #888;"},

@@ -1,17 +1,45 @@
 """Small HTML helpers of the reports: language pick, the illustrative banner, deterministic PNGs,
-labelled tables, note lists, and display in the notebook. Every value from data is escaped."""
+labelled tables, note lists, and display in the notebook. Every value from data is escaped (tables
+through the Styler's ``escape="html"``, cells, headers and captions alike); notes are screened for
+personal data before they are shown; the batch's HTML files carry :data:`CONTENT_SECURITY_POLICY`
+(:func:`add_security_policy`), which forbids every script."""
 from __future__ import annotations
 
 import html
 import math
 from typing import Any
 
-__all__ = ["TABLE_CSS", "figure_png", "format_value", "illustrative_banner", "notes_html", "pick_lang",
-           "show_block", "show_html", "styled_table"]
+__all__ = ["CONTENT_SECURITY_POLICY", "TABLE_CSS", "add_security_policy", "figure_png", "format_value",
+           "illustrative_banner", "notes_html", "pick_lang", "security_meta", "show_block", "show_html",
+           "styled_table"]
+
+#: the policy of every HTML file the batch writes (reports and index): no script at all (inline or
+#: loaded), no plug-ins, no forms; styles and images only from the file itself (inline CSS, PNG data URIs)
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; frame-src 'none'; img-src 'self' data:; "
+                           "style-src 'self' 'unsafe-inline'; font-src 'self' data:")
 
 #: JupyterLab/nbconvert CSS lays tables out with fixed column widths; the reports ask for automatic
 #: widths so the evaluation table's indicator column can wrap
 TABLE_CSS = "<style>.jp-RenderedHTMLCommon table{table-layout:auto}</style>"
+
+
+def security_meta() -> str:
+    """The ``<meta http-equiv="Content-Security-Policy">`` tag of :data:`CONTENT_SECURITY_POLICY`."""
+    return f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+
+
+def add_security_policy(document: str) -> str:
+    """``document`` (a whole HTML page) with the policy tag first in its ``<head>`` (so it governs every
+    script and style after it); a page without ``<head>`` gets one."""
+    import re
+
+    m = re.search(r"<head(\s[^>]*)?>", document, flags=re.IGNORECASE)
+    if m:
+        return document[:m.end()] + "\n" + security_meta() + document[m.end():]
+    m = re.search(r"<html(\s[^>]*)?>", document, flags=re.IGNORECASE)
+    at = m.end() if m else 0
+    return document[:at] + f"<head>{security_meta()}</head>" + document[at:]
 
 
 def pick_lang(lang: str, vi: str, en: str) -> str:
@@ -63,17 +91,21 @@ def format_value(v: Any, decimals: int = 1) -> str:
 
 
 def styled_table(frame: Any, uid: str, caption: str, lang: str) -> str:
-    """Deterministic HTML of a frame with labelled columns (fixed Styler uuid)."""
+    """Deterministic HTML of a frame with labelled columns (fixed Styler uuid); every cell, header and the
+    caption are escaped (a value such as ``<img src=x onerror=…>`` shows as text)."""
     from ctxh_plan.present import label_columns
 
-    st = label_columns(frame, lang).style.hide(axis="index").set_uuid(uid).set_caption(caption)
-    st = st.format(precision=2, na_rep="–", thousands=".", decimal=",")
+    st = label_columns(frame, lang).style.hide(axis="index").set_uuid(uid).set_caption(html.escape(caption))
+    st = st.format(precision=2, na_rep="–", thousands=".", decimal=",", escape="html")
+    st = st.format_index(escape="html", axis=1)
     return st.to_html()
 
 
 def notes_html(items: list[str], lang: str, limit: int = 20) -> str:
-    """A bullet list of at most ``limit`` notes (escaped), then how many more there are."""
-    body = "".join(f"<li>{html.escape(i)}</li>" for i in items[:limit])
+    """A bullet list of at most ``limit`` notes (personal data hidden, escaped), then how many more there are."""
+    from ctxh_plan.data.privacy import redact_personal_data
+
+    body = "".join(f"<li>{html.escape(redact_personal_data(i))}</li>" for i in items[:limit])
     if len(items) > limit:
         body += "<li>" + pick_lang(lang, f"… và {len(items) - limit} ghi chú khác (xem nhật ký chạy).",
                                    f"… and {len(items) - limit} more notes (see the run log).") + "</li>"
