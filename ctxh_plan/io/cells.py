@@ -42,7 +42,7 @@ def csv_safe(value: Any) -> Any:
 def csv_safe_frame(frame: Any) -> Any:
     """A copy of ``frame`` whose text cells and column names are safe for CSV (``frame`` when nothing changes)."""
     out = frame
-    for j, col in enumerate(frame.columns):
+    for j in range(frame.shape[1]):
         s = frame.iloc[:, j]
         if s.dtype != object and str(s.dtype) not in ("string", "str"):
             continue
