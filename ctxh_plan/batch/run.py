@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ctxh_plan.batch.config import BatchConfig, appendix_files, load_batch_config
+from ctxh_plan.batch.lock import acquire_run_lock
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
 from ctxh_plan.paths import display_path
 from ctxh_plan.reports.plan import Plan, load_plan
@@ -171,10 +172,17 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         ``exit_code`` is 1 when any report failed. The failed notebooks are kept
         with their error visible.
 
+    A run folder takes one batch at a time (:func:`~ctxh_plan.batch.lock.acquire_run_lock`); temporary
+    files of a killed run are swept first; reports finished by an earlier run of the same folder stay
+    on show in the index and manifest until this run replaces them (an interrupted re-run never turns
+    them into "not run").
+
     Raises
     ------
     ParameterError, InputError
         Invalid batch file, unknown unit code.
+    UsageError
+        Another batch is writing into the same run folder; the output folder is inside the dataset.
     KeyboardInterrupt
         On SIGINT/SIGTERM, after recording what finished; no partial files are left.
     """
@@ -196,16 +204,24 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         if jobs < 1:
             raise UsageError("--jobs must be 1 or more — fix: e.g. --jobs 2")
         cfg.jobs = jobs
+    from ctxh_plan.commands.guard import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([("output", cfg.output, "folder")],  # never into the dataset or the project's data
+                              [cfg.dataset, cfg.source, cfg.unit_notebook, cfg.summary_notebook],
+                              writes=("latest", "LATEST", f"{cfg.name}-*"))
     plan, dataset_notes = _load(cfg)
     ds = plan.dataset
     available = plan.report_units()
     selected = _select_units(cfg, available, units)
     run_id, inputs, templates = _run_id(cfg, ds, selected)
     run_dir = cfg.output / run_id
+    lock = acquire_run_lock(run_dir)  # one batch at a time in this folder (released in the `finally` below)
+    _sweep_tmp(run_dir)  # temporary files of a run that was killed
     names = {u: plan.unit_name(u) for u in selected}
     illustrative = bool(getattr(ds, "illustrative", False))
 
-    previous = read_manifest(run_dir) if resume else None
+    earlier = read_manifest(run_dir)
+    previous = earlier if resume else None
     if resume and previous is None:
         log.warning("--resume: no earlier run %s; running everything", run_id)
     reports: dict[str, dict[str, Any]] = {}
@@ -219,13 +235,14 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
                         "figures": f"figures/{key}.json", "appendices": [], "seconds": None, "error": None,
                         "worker": None}
     skipped: list[str] = []
-    if previous:
-        for key, old in (previous.get("reports") or {}).items():
+    if earlier:  # finished reports stay on show (index, manifest) until this run replaces them
+        for key, old in (earlier.get("reports") or {}).items():
             if key in reports and old.get("status") == "ok" and all(
                     (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
                     (run_dir / f).is_file() for f in expected[key]):
                 reports[key].update(old)
-                skipped.append(key)
+                if resume:
+                    skipped.append(key)
 
     params_common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
                      "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),
@@ -289,7 +306,10 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         run_jobs(jobs_list, workers=cfg.jobs, on_done=done, cwd=notebooks_dir(), reuse=reuse_kernels)
         manifest["status"] = "failed" if any(r["status"] != "ok" for r in reports.values()) else "ok"
     except BaseException:
-        manifest["status"] = "interrupted"
+        # an interrupted re-run of a finished run keeps its status: every report on show is still complete
+        done_before = all(r["status"] == "ok" for r in reports.values())
+        manifest["status"] = (earlier or {}).get("status", "ok") if done_before else "interrupted"
+        manifest["last_attempt"] = "interrupted"
         raise
     finally:
         if in_main:
@@ -303,6 +323,7 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         write_index(run_dir, list(reports.values()), illustrative=illustrative, lang=cfg.lang,
                     title=("Báo cáo theo đơn vị" if cfg.lang == "vi" else "Unit reports") + f" — {run_id}")
         point_latest(cfg.output, run_id)
+        lock.release()
     statuses = {k: r["status"] for k, r in reports.items()}
     errors = {k: r["error"] for k, r in reports.items() if r["error"]}
     return BatchResult(run_id, run_dir, statuses, errors, skipped, time.perf_counter() - t0)
