@@ -104,7 +104,10 @@ def refuse_overwriting_inputs(outputs: Iterable[tuple[str, Path, str]], inputs: 
 
         for inp in ins:
             if inp.is_dir():
-                if _same(out, inp) or _inside(out, inp):
+                if _same(out, inp):
+                    raise fail(f"phải khác thư mục đầu vào / must differ from the input folder {inp} (it would write "
+                               f"into the data it reads)", "chọn thư mục kết quả khác / write to another folder")
+                if _inside(out, inp):
                     raise fail(f"nằm trong thư mục đầu vào / is inside the input folder {inp} (would write into "
                                f"the data it reads)", "chọn thư mục kết quả khác / write to another folder")
             elif _same(out, inp):

@@ -13,6 +13,8 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_HORIZON",
     "MAX_INPUT_BYTES",
+    "MAX_SCENARIO_FACTOR",
+    "MAX_SCENARIO_PCT",
     "MAX_ROWS",
     "MAX_XLSX_CELLS",
     "MAX_XLSX_MEMBER_RATIO",
@@ -45,5 +47,8 @@ MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 200_000
 #: nesting depth of a YAML document
 MAX_YAML_DEPTH = 64
-#: years ahead a forecast or a projection may go
-MAX_HORIZON = 30
+#: years ahead a forecast or a projection may go (2000 → 2050 at most; `--horizon 100000000` is refused)
+MAX_HORIZON = 50
+#: a scenario's yearly change (annual_pct, percent) and multiplier may not exceed these
+MAX_SCENARIO_PCT = 1000.0
+MAX_SCENARIO_FACTOR = 1000.0
