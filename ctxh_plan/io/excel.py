@@ -57,12 +57,14 @@ class _Out:
 
     def __init__(self) -> None:
         self.data: dict[str, list[Any]] = {c: [] for c in self.COLUMNS}
+        self._appends = [(c, values.append) for c, values in self.data.items()]
         self.n = 0
 
     def add(self, rec: dict[str, Any]) -> None:
         nan = float("nan")
-        for c, values in self.data.items():
-            values.append(rec.get(c, nan))
+        get = rec.get
+        for c, append in self._appends:
+            append(get(c, nan))
         self.n += 1
 
 
