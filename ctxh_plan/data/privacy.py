@@ -223,7 +223,7 @@ _PLACE_WORDS = _word_set(
 #: capitalised words that end a name (organisations, places, documents …) — never part of a person's name
 #: (family names are taken out of this list: "Đoàn", "Hà", "Mã" are names too)
 _NOT_NAME_WORDS = frozenset(w for w in _word_set(
-    "UBND HĐND Sở Phòng Ban Hội Trường Trung Tâm Bệnh Viện Xã Phường Huyện Quận Tỉnh Trấn Phố Quảng Việt Nam "
+    "UBND HĐND Sở Phòng Ban Hội Trường Trung Tâm Bệnh Viện Xã Phường Huyện Quận Tỉnh Trấn Phố Quảng "
     "Nội Kế Hoạch Báo Cáo Quyết Định Nghị Chương Trình Bộ Cục Công An Tòa Kiểm Sát Hóa Hoá Thể Thao Giáo Dục "
     "Tạo Động Tế Tháng Năm Quý Ghi Chú Nguồn Số Liệu Mẫu Biểu Phụ Lục Tổng Cộng Trẻ Em Niên Nữ Hiệp Đội Tổ Quốc "
     "Mặt Trận Liên Đảng Ủy Khu Bản Thôn", str.casefold) if fold_text(w) not in _SURNAMES)
@@ -502,7 +502,7 @@ class PersonScreen:
             if what:
                 _raise((i, what, None, col), self.columns, row_numbers=None, **self.where)
         skip = set(skip_columns)
-        self.figures = [i in skip or str(c).strip() in FIGURE_COLUMNS for c in self.columns]
+        self.figures = [i in skip or str(c).strip() in FIGURE_COLUMNS for i, c in enumerate(self.columns)]
         self.long_rule = [not (self.figures[i] or str(c).strip() in _NOTE_COLUMNS
                                or fold_header(c) in _AGGREGATE_HEADERS) for i, c in enumerate(self.columns)]
         self.seen: list[set[object]] = [set() for _ in self.columns]

@@ -9,6 +9,8 @@ contributions) keeps the base year's shares. Agency names and places are data.
 """
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +92,9 @@ def _parse_model(raw: dict, path: Path, idx: int) -> InterventionModel:
                 state_share = float(basis["state_quantity"]) / quantity
             else:
                 state_share = float(basis.get("state_share", 1.0))
-    except (KeyError, TypeError, ValueError) as exc:
+        if not all(math.isfinite(v) for v in (unit_cost, state_share)):
+            raise ValueError("figures must be finite numbers")
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, ZeroDivisionError) as exc:
         raise InputError(f"model {code!r}: cost_basis is incomplete or not numeric ({exc})", column="cost_basis",
                          fix="give `year` and either `unit_cost` or `quantity` + `budget` (million VND)",
                          value=basis, **where) from None
@@ -103,15 +107,19 @@ def _parse_model(raw: dict, path: Path, idx: int) -> InterventionModel:
     except (AttributeError, TypeError, ValueError):
         raise InputError(f"model {code!r}: quantity_by_year must map years to numbers", column="quantity_by_year",
                          value=raw.get("quantity_by_year"), fix="e.g. {2026: 180, 2027: 190}", **where) from None
-    if any(q < 0 for q in qty.values()):
-        raise InputError(f"model {code!r}: quantities must be >= 0", column="quantity_by_year", value=qty,
-                         fix="remove negative quantities", **where)
+    if any(not q >= 0 or not math.isfinite(q) for q in qty.values()):
+        raise InputError(f"model {code!r}: quantities must be finite numbers >= 0", column="quantity_by_year",
+                         value=qty, fix="remove negative or non-numeric quantities", **where)
+    units = raw.get("units", []) or []
+    if not isinstance(units, list):
+        raise InputError(f"model {code!r}: units must be a list of unit codes", column="units", value=units,
+                         fix='e.g. units: ["193", "194"]', **where)
     return InterventionModel(
         code=code, names=_bilingual(raw, "name", where), content=_bilingual(raw, "content", where, False),
         places=_bilingual(raw, "places", where, False), lead_agency=_bilingual(raw, "lead_agency", where),
         quantity_unit=_bilingual(raw, "quantity_unit", where, False), unit_cost=unit_cost, base_year=year,
         state_share=state_share, quantity_by_year=qty, source=str(basis.get("source", "")),
-        units=tuple(str(u) for u in raw.get("units", []) or []),
+        units=tuple(str(u) for u in units),
     )
 
 
@@ -127,6 +135,9 @@ def load_models(path: str | Path | None = None) -> tuple[list[InterventionModel]
     if not p.exists():
         raise InputError("models file not found", file=str(p), fix="check the path (params/models/<province>.yaml)")
     doc = read_yaml(p) or {}
+    if not isinstance(doc, dict):
+        raise InputError("the models file must be a mapping with a `models:` list", file=str(p),
+                         fix="see params/models/quang_ninh.yaml")
     raw_models = doc.get("models")
     if not isinstance(raw_models, list):
         raise InputError("the models file needs a top-level `models:` list", file=str(p),
