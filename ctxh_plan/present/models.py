@@ -10,7 +10,6 @@ contributions) keeps the base year's shares. Agency names and places are data.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
