@@ -496,11 +496,12 @@ class PersonScreen:
     def __init__(self, columns: Sequence[object], *, skip_columns: Iterable[int] = (), file: str | None = None,
                  sheet: str | None = None, header_row: int | None = 1) -> None:
         self.columns = list(columns)
-        self.where = {"file": file, "sheet": sheet, "header_row": header_row}
+        self.file, self.sheet, self.header_row = file, sheet, header_row
         for i, col in enumerate(self.columns):
             what = _column_kind(col)
             if what:
-                _raise((i, what, None, col), self.columns, row_numbers=None, **self.where)
+                _raise((i, what, None, col), self.columns, row_numbers=None, file=file, sheet=sheet,
+                       header_row=header_row)
         skip = set(skip_columns)
         self.figures = [i in skip or str(c).strip() in FIGURE_COLUMNS for i, c in enumerate(self.columns)]
         self.long_rule = [not (self.figures[i] or str(c).strip() in _NOTE_COLUMNS
@@ -530,7 +531,8 @@ class PersonScreen:
             if hit is not None:
                 shown = redact_personal_data(v) if isinstance(v, str) else REDACTED
                 shown = REDACTED if shown == v else shown
-                _raise((i, hit.what, 0, shown[:80]), self.columns, row_numbers=[row_number], **self.where)
+                _raise((i, hit.what, 0, shown[:80]), self.columns, row_numbers=[row_number], file=self.file,
+                       sheet=self.sheet, header_row=self.header_row)
             if len(seen) >= self.MEMORY:
                 seen.clear()
             seen.add(v)
@@ -540,4 +542,4 @@ class PersonScreen:
         for i, col in enumerate(self.columns):
             if self.long_rule[i] and self.filled[i] and self.chars[i] / self.filled[i] > 150:
                 _raise((i, "mô tả vụ việc dạng văn bản dài / long free-text case descriptions", None, col),
-                       self.columns, row_numbers=None, **self.where)
+                       self.columns, row_numbers=None, file=self.file, sheet=self.sheet, header_row=self.header_row)

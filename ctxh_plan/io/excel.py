@@ -174,7 +174,7 @@ def _read_sheet(wb: Any, ws: Any, file: str, pending: list[dict], out: _Out, bud
             pending.append(pending_problem("column_skipped", file=file, sheet=sheet, row=hdr + 1 + two_row,
                                            column=letter, value=_cell_text(cell)))
             names.append("")
-        elif yh is not None:
+        elif isinstance(yh, tuple):
             years[j] = yh
             names.append(f"{letter}: {_cell_text(cell)}")
         else:
