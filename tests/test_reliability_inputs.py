@@ -390,6 +390,23 @@ def test_nul_bytes_and_control_characters_name_row_and_column(tmp_path):
         assert (info.value.where.row, info.value.where.column) == (3, "note") and "fix:" in str(info.value)
 
 
+def test_very_long_numbers_are_a_row_problem_not_an_internal_error(tmp_path, capsys):
+    import openpyxl
+
+    path = tmp_path / "o.csv"
+    path.write_text("unit_code,indicator_code,year,value\n193,CT06,2020,1\n193,CT06,2021," + "9" * 400 + "\n"
+                    "193,CT06,2022,999999999999999999999999999999\n", encoding="utf-8")
+    code, text = _run(["--lang", "en", "validate", str(path)], capsys)
+    assert code == 1 and "Row: 3" in text and "Row: 4" in text and "too large" in text and "internal" not in text
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["unit_code", "indicator_code", "year", "value"])
+    ws.append(["193", "CT06", 2020, 1e300])
+    wb.save(tmp_path / "o.xlsx")
+    code, text = _run(["--lang", "en", "validate", str(tmp_path / "o.xlsx")], capsys)
+    assert code == 1 and "Row: 2" in text and "too large" in text and "internal" not in text, text
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
 def test_utf16_with_or_without_bom_is_read(tmp_path, encoding):
     from ctxh_plan.io.readers import read_observations
