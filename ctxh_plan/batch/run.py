@@ -237,12 +237,14 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
     skipped: list[str] = []
     if earlier:  # finished reports stay on show (index, manifest) until this run replaces them
         for key, old in (earlier.get("reports") or {}).items():
-            if key in reports and old.get("status") == "ok" and all(
-                    (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
-                    (run_dir / f).is_file() for f in expected[key]):
+            if key not in reports or not all((run_dir / str(old.get(f))).is_file() for f in ("notebook", "html")):
+                continue
+            if old.get("status") == "ok" and all((run_dir / f).is_file() for f in expected[key]):
                 reports[key].update(old)
                 if resume:
                     skipped.append(key)
+            elif old.get("status") == "failed":
+                reports[key].update(old)  # still failed until this run says otherwise
 
     params_common = {"dataset": str(cfg.dataset), "scenario": cfg.scenario, "lang": cfg.lang,
                      "rebase_to": cfg.rebase_to, "output_dir": str(run_dir / "figures"),

@@ -53,7 +53,7 @@ def read_dataset_meta(folder: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise InputError("dataset.yaml phải là các cặp khóa: giá trị / must be a mapping of keys", file=str(p),
                          fix="ví dụ / e.g. `province: \"22\"`")
-    unknown = sorted(set(doc) - _META_KEYS)
+    unknown = sorted((str(k) for k in set(doc) - _META_KEYS), key=str)  # keys may be numbers or null
     if unknown:
         raise InputError(f"khóa không biết / unknown key(s) {unknown}", file=str(p), column=unknown[0],
                          fix=f"dùng / use: {sorted(_META_KEYS)}")
