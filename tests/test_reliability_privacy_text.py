@@ -66,6 +66,7 @@ AGGREGATE = [
     "Sở Văn hóa và Thể thao", "UBND Thị xã Quảng Yên", "Đoàn Thanh niên xã", "năm 2021 2022 2023",
     "Số trẻ sinh năm 2015", "Tổng đài 111", "QĐ 1248/QĐ-TTg", "các em Hạ Long", "giảm 2–3% so với năm 2020",
     "Quảng Ninh 2020 child-protection report (2020 = 26 'giảm 2 vụ')", "dân số 1350000 người",
+    "học sinh THCS được học bơi", "Nguyễn Trãi",
 ]
 
 

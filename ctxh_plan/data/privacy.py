@@ -226,7 +226,8 @@ _NOT_NAME_WORDS = frozenset(w for w in _word_set(
     "UBND HĐND Sở Phòng Ban Hội Trường Trung Tâm Bệnh Viện Xã Phường Huyện Quận Tỉnh Trấn Phố Quảng "
     "Nội Kế Hoạch Báo Cáo Quyết Định Nghị Chương Trình Bộ Cục Công An Tòa Kiểm Sát Hóa Hoá Thể Thao Giáo Dục "
     "Tạo Động Tế Tháng Năm Quý Ghi Chú Nguồn Số Liệu Mẫu Biểu Phụ Lục Tổng Cộng Trẻ Em Niên Nữ Hiệp Đội Tổ Quốc "
-    "Mặt Trận Liên Đảng Ủy Khu Bản Thôn", str.casefold) if fold_text(w) not in _SURNAMES)
+    "Mặt Trận Liên Đảng Ủy Khu Bản Thôn THCS THPT TH MN PTDTBT PTDTNT GDTX LĐTBXH BVCSTE TNTT XHTD HCĐB CTV TE "
+    "MTTQ LHPN ĐTN BCH CSGT CA VKS TAND TTYT", str.casefold) if fold_text(w) not in _SURNAMES)
 
 #: words that announce a person; a capitalised word right after one is a name ("cháu Bình", "em Lan")
 _CUES = re.compile(
