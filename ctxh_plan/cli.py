@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     debug = getattr(args, "debug", False)
     try:
+        from ctxh_plan.commands.guard import check_command_outputs
+
+        check_command_outputs(args)  # no verb writes over its inputs or into a dataset folder
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("Interrupted / Đã dừng theo yêu cầu", file=sys.stderr)

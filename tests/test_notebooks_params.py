@@ -119,6 +119,7 @@ def test_every_batch_key_is_a_parameter_of_the_notebook_it_feeds(path):
 def _write(tmp_path, text):
     p = tmp_path / "b.yaml"
     p.write_text(text, encoding="utf-8")
+    (tmp_path / "observations.csv").write_text("unit_code,indicator_code,year,value\n", encoding="utf-8")
     return p
 
 

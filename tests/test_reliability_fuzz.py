@@ -1,10 +1,17 @@
 """Fuzzing the readers and the number parser (hypothesis, bounded): random bytes, random CSV text and
 random cells never crash with anything but the documented errors (ctxh_plan.errors.CtxhError subclasses);
-Vietnamese and English number strings written by format_number are read back to the same number."""
+Vietnamese and English number strings written by format_number are read back to the same number; every
+YAML file type (batch, projection, publishing, scenarios, catalogue, dataset.yaml, models, any YAML text
+with anchors and aliases) is read or refused with a CtxhError.
+
+The normal test run tries a few hundred examples per test (40 for the slow Excel ones);
+``CTXH_FUZZ_EXAMPLES=10000`` makes every test try that many — ``benchmarks/fuzz_inputs.py`` runs it
+(results in docs/RELIABILITY.md)."""
 from __future__ import annotations
 
 import contextlib
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,8 +22,16 @@ from hypothesis import strategies as st
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 from ctxh_plan.errors import CtxhError, InputError
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+def _examples(default: int) -> int:
+    """Examples per test: ``default``, or ``CTXH_FUZZ_EXAMPLES`` (the 10,000-example run of
+    benchmarks/fuzz_inputs.py)."""
+    return int(os.environ.get("CTXH_FUZZ_EXAMPLES") or default)
+
+
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+FUZZ = settings(max_examples=_examples(200), deadline=None, suppress_health_check=_HEALTH)
+FEW = settings(max_examples=_examples(40), deadline=None, suppress_health_check=_HEALTH)
 
 #: characters analysts' files are made of: digits, separators, signs, Vietnamese words, odd spaces
 NUMBER_CHARS = st.sampled_from(list("0123456789.,;%-+ ~<>≈eE") + ["\u00a0", "\u202f", "trên ", "gần ",
@@ -262,3 +277,120 @@ def test_random_scenarios(doc):
 
     with contextlib.suppress(CtxhError):
         parse_scenario(doc, "fuzz.yaml", name="fuzz")
+
+
+# --------------------------------------------------------------------------- round two: hostile shapes
+
+#: pieces of CSV lines: quotes that open and close anywhere, line breaks, control characters, formulas, IDs
+CSV_PIECE = st.sampled_from(['"', '""', ",", ";", "\t", "\n", "\r\n", "\x00", "\x07", "193", "CT06", "2023",
+                             "12,5", "=1+2", "@SUM(A1)", "-5", "Nguyễn Văn A", "022309001234", "0912 345 678", " ", "x",
+                             "ghi chú", "\ufeff", "\u200b"])
+
+
+@FUZZ
+@given(body=st.lists(CSV_PIECE, max_size=40).map("".join), encoding=st.sampled_from(["utf-8", "utf-16-le",
+                                                                                     "utf-16-be", "utf-16"]))
+def test_random_quotes_line_breaks_and_control_characters(body, encoding):
+    """Quotes that never close, stray quotes, NUL bytes, UTF-16 with and without BOM: read or refused with an
+    InputError; a file read has no row that swallowed others (a cell never holds a whole data row)."""
+    text = "unit_code,indicator_code,year,value,note\n" + body
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    frame = _read_any(data, ".csv")
+    if frame is not None and "note" in frame.columns:
+        for cell in frame["note"].dropna().astype(str):
+            assert not any(line.count(",") >= 4 for line in cell.splitlines()[1:]), cell
+
+
+@FUZZ
+@given(lines=st.lists(st.lists(st.sampled_from(["193", "CT06", "2023", "5", "", "x y", "a'b"]), min_size=4,
+                                max_size=4), min_size=1, max_size=12))
+def test_row_count_matches_the_lines_of_a_plain_file(lines):
+    """A file without quotes: one row per non-blank line (nothing lost, nothing merged)."""
+    text = "unit_code,indicator_code,year,value\n" + "".join(",".join(r) + "\n" for r in lines)
+    frame = _read_any(text.encode("utf-8"), ".csv")
+    assert frame is not None
+    assert len(frame) == sum(1 for r in lines if "".join(r).strip())
+
+
+@FEW
+@given(members=st.lists(st.tuples(st.sampled_from(["[Content_Types].xml", "xl/workbook.xml",
+                                                    "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+                                                    "xl/_rels/workbook.xml.rels", "_rels/.rels", "x.bin"]),
+                                  st.binary(max_size=200)), max_size=6),
+       repeat=st.integers(0, 3))
+def test_random_zip_as_xlsx(members, repeat):
+    """A zip that looks like a workbook (right member names, random content, members repeated): refused with
+    an InputError, never an internal error."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            z.writestr(name, data * (1 + repeat))
+    _read_any(buf.getvalue(), ".xlsx")
+
+
+YAML_TOKENS = st.sampled_from(["a: ", "b:", "&x ", "*x", "[", "]", "{", "}", ", ", "- ", "\n", "  ", "1", "-1.5",
+                               ".nan", ".inf", "null", "true", "'s'", '"\\x07"', "!!str ", "!!python/object ",
+                               "<<: *x", "? ", "|", ">", "#", "%YAML 1.1", "---", "...", "\t", "key: key: ", "é"])
+yaml_text = st.lists(YAML_TOKENS, max_size=30).map("".join)
+
+
+@FUZZ
+@given(text=yaml_text)
+def test_random_yaml_text(text):
+    """Any YAML-looking text (anchors, aliases, merge keys, tags, tabs, documents): read or an InputError."""
+    from ctxh_plan.io.yamlfile import read_yaml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _yaml_file(text, tmp, "any.yaml")
+        with contextlib.suppress(InputError):
+            read_yaml(path)
+
+
+INDICATOR_KEYS = st.sampled_from(["code", "name_vi", "name_en", "unit_vi", "unit_en", "kind", "direction",
+                                  "aggregation", "bounds", "decimals", "sensitive", "levels", "group", "numerator",
+                                  "denominator", "source", "note", "colour"])
+
+
+@FUZZ
+@given(doc=st.one_of(st.fixed_dictionaries({"indicators": st.lists(st.dictionaries(INDICATOR_KEYS, VALUES),
+                                                                     max_size=3)}), VALUES, yaml_text))
+def test_random_catalogues(doc):
+    from ctxh_plan.data.catalog import load_catalog
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with contextlib.suppress(CtxhError):
+            load_catalog(_yaml_file(doc, tmp, "indicators.yaml"))
+
+
+@FUZZ
+@given(doc=st.one_of(st.dictionaries(st.sampled_from(["province", "title", "illustrative", "source", "note",
+                                                      "description", "units_as_of", "rebased", "x"]), VALUES),
+                     VALUES, yaml_text))
+def test_random_dataset_yaml(doc):
+    from ctxh_plan.io.layout import read_dataset_meta
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _yaml_file(doc, tmp, "dataset.yaml")
+        with contextlib.suppress(CtxhError):
+            read_dataset_meta(Path(tmp))
+
+
+MODEL_KEYS = st.sampled_from(["code", "name_vi", "name_en", "content_vi", "lead_agency_vi", "quantity_unit_vi",
+                              "cost_basis", "quantities", "places_vi", "x"])
+
+
+@FUZZ
+@given(doc=st.one_of(st.fixed_dictionaries({"models": st.lists(st.dictionaries(MODEL_KEYS, VALUES), max_size=3)}),
+                     VALUES, yaml_text))
+def test_random_models_files(doc):
+    from ctxh_plan.present.models import load_models
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with contextlib.suppress(CtxhError):
+            load_models(_yaml_file(doc, tmp, "models.yaml"))

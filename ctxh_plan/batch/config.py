@@ -16,7 +16,8 @@ from ctxh_plan.io.settings import MISSING, Field, check_mapping
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.paths import display_path
 
-__all__ = ["BATCH_KEYS", "BatchConfig", "appendix_files", "batch_fields", "load_batch_config"]
+__all__ = ["BATCH_KEYS", "BatchConfig", "appendix_files", "batch_base", "batch_fields", "dataset_members",
+           "load_batch_config"]
 
 #: batch-file key → {notebook: parameter it feeds}; an empty mapping = used by the batch itself
 BATCH_KEYS: dict[str, dict[str, str]] = {
@@ -69,6 +70,46 @@ class BatchConfig:
                    if self.tracking_dir else {})}
 
 
+def batch_base(src: Path) -> Path:
+    """The folder relative paths of a batch file start from: the project root for a file in the project's
+    ``params/`` folder (``params/quang_ninh.yaml`` says ``dataset: data/quang_ninh``), else the batch
+    file's own folder (a batch file kept elsewhere never writes into the project's ``outputs/``)."""
+    from ctxh_plan.paths import params_dir, project_root
+
+    try:
+        src.resolve().relative_to(params_dir().resolve())
+        return project_root()
+    except ValueError:
+        return src.resolve().parent
+
+
+def _candidates(value: str, base: Path) -> list[Path]:
+    """Where a relative ``dataset:`` is looked for, in order: the batch file's base, the current folder,
+    the project root (the embedded data); an absolute path as it is."""
+    from ctxh_plan.paths import project_root
+
+    p = Path(value).expanduser()
+    if p.is_absolute():
+        return [p]
+    out: list[Path] = []
+    for b in (base, Path.cwd(), project_root()):
+        if (b / p) not in out:
+            out.append(b / p)
+    return out
+
+
+def _is_dataset_folder(folder: Path) -> bool:
+    """A folder holding a dataset; looks at the folder itself only (``dataset: /`` answers at once)."""
+    if not folder.is_dir():
+        return False
+    try:
+        return ((folder / "observations.csv").is_file() or (folder / "dataset.yaml").is_file()
+                or any(p.name.startswith("observations") and p.suffix.lower() == ".xlsx"
+                       for p in folder.iterdir()))
+    except OSError:
+        return False
+
+
 def _units_rule(value: Any) -> str | None:
     if value == "all":
         return None
@@ -114,7 +155,8 @@ def batch_fields(default_name: str = "batch") -> tuple[Field, ...]:
         Field("rebase", (dict, type(None)), 'rebase: {to: "2025-07-01"}', default=None, rule=_rebase_rule),
         fed("key_indicators", "key_indicators", []),
         fed("appendices", "appendix_formats", ["docx", "xlsx"]),
-        Field("output", (str,), "a folder, e.g. outputs", default="outputs"),
+        Field("output", (str,), "a folder, e.g. outputs (relative to the batch file's folder; for a file in "
+              "params/, to the project root)", default="outputs"),
         Field("jobs", (int,), "a whole number of parallel kernels, e.g. jobs: 2", default=2, minimum=1),
         Field("tracking", (dict, type(None)), 'tracking: {data: "data/quang_ninh_2026", period: "2026-H1"}',
               default=None, rule=_tracking_rule),
@@ -123,14 +165,36 @@ def batch_fields(default_name: str = "batch") -> tuple[Field, ...]:
     )
 
 
+def dataset_members(folder: Path) -> list[Path] | None:
+    """The dataset folders of a collection, or None when ``folder`` is a dataset folder itself.
+
+    A collection (e.g. ``data/national/generated``: one folder per province) has no observations of
+    its own; its sub-folders holding a dataset (``observations.csv``, ``observations*.xlsx`` or
+    ``dataset.yaml``) are its members, in code order.
+    """
+    folder = Path(folder)
+    if not folder.is_dir() or _is_dataset_folder(folder):
+        return None
+    try:
+        members = sorted((d for d in folder.iterdir() if d.is_dir() and _is_dataset_folder(d)),
+                         key=lambda d: (len(d.name), d.name))
+    except OSError:
+        return None
+    return members or None
+
+
 def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     """Read and validate a batch file (YAML) with the one settings checker.
+
+    Relative paths (``dataset``, ``output``) start from :func:`batch_base`: the batch file's folder, or
+    the project root for a batch file in ``params/``; a ``dataset`` not found there is looked for in the
+    current folder, then in the project root.
 
     Raises
     ------
     ParameterError
-        Unknown key, wrong type, duplicate unit, missing dataset folder, unknown
-        language; each message names the file, the key, the value and the fix.
+        Unknown key, wrong type, duplicate unit, missing dataset folder or a folder that holds no dataset
+        (``dataset: /``), unknown language; each message names the file, the key, the value and the fix.
     InputError
         The file is missing or not valid YAML.
     """
@@ -149,13 +213,15 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
     def fail(key: str, problem: str, fix: str, value: Any = None) -> ParameterError:
         return ParameterError(key, problem, fix=fix, source=str(src), value=value)
 
+    base = batch_base(src)
     dataset_s = v["dataset"]
-    dataset = Path(dataset_s) if Path(dataset_s).is_absolute() else (src.parent.parent / dataset_s)
+    tried = _candidates(dataset_s, base)
+    dataset = next((p for p in tried if p.exists()), tried[0])
     if not dataset.exists():
-        alt = project_root() / dataset_s
-        dataset = alt if alt.exists() else dataset
-    if not dataset.exists():
-        raise fail("dataset", "folder not found", _missing_dataset_fix(dataset), dataset_s)
+        raise fail("dataset", "folder not found", _missing_dataset_fix(dataset, tried), dataset_s)
+    if not _is_dataset_folder(dataset) and dataset_members(dataset) is None:
+        raise fail("dataset", "not a dataset folder (no observations.csv, observations*.xlsx nor dataset.yaml in it)",
+                   "give the folder that holds observations.csv, e.g. data/quang_ninh", dataset_s)
     if v["scenario"]:  # checked now, not by every notebook: a wrong name fails before any kernel starts
         from ctxh_plan.targets import load_scenario
 
@@ -168,7 +234,8 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
         from ctxh_plan.present import load_publish_settings
 
         threshold = load_publish_settings().threshold
-    output = Path(v["output"]) if Path(v["output"]).is_absolute() else project_root() / v["output"]
+    output = Path(v["output"]).expanduser()
+    output = output if output.is_absolute() else base / output  # like `dataset:`, from the batch file's base
     templates = {}
     for k, default in (("unit", "unit_report.ipynb"), ("summary", "province_summary.ipynb")):
         p = Path(v["notebooks"][k]) if k in v["notebooks"] else notebooks_dir() / default
@@ -181,7 +248,7 @@ def load_batch_config(path: str | os.PathLike[str]) -> BatchConfig:
                        units=None if v["units"] == "all" else list(v["units"]), scenario=v["scenario"],
                        lang=v["lang"], suppress_threshold=threshold,
                        rebase_to=(v["rebase"] or {}).get("to", ""), key_indicators=list(v["key_indicators"]),
-                       appendices=list(v["appendices"]), output=output, jobs=v["jobs"],
+                       appendices=list(v["appendices"]), output=output.resolve(), jobs=v["jobs"],
                        unit_notebook=templates["unit"], summary_notebook=templates["summary"],
                        tracking_dir=tracking_dir, tracking_period=tracking_period)
 
@@ -211,7 +278,7 @@ def _check_tracking(source: str, value: dict[str, str] | None) -> tuple[Path | N
     return folder.resolve(), period
 
 
-def _missing_dataset_fix(dataset: Path) -> str:
+def _missing_dataset_fix(dataset: Path, tried: list[Path]) -> str:
     """How to get a missing dataset folder: run the ``generate.py`` of the nearest existing parent
     folder when there is one (generated data such as data/national/generated is not committed)."""
     for parent in dataset.parents:
@@ -220,7 +287,8 @@ def _missing_dataset_fix(dataset: Path) -> str:
             if script.is_file():
                 return f"generate it first: .venv/bin/python {display_path(script)}"
             break
-    return "give a path relative to the project root or an absolute path"
+    return ("give a path relative to the batch file's folder (or, for a file in params/, the project root), "
+            f"relative to the current folder, or absolute (looked in: {', '.join(map(str, tried))})")
 
 
 def appendix_files(cfg: BatchConfig, code: str) -> list[str]:

@@ -35,6 +35,7 @@ __all__ = [
     "ERROR_BANNER_TAG",
     "KERNEL_ENV",
     "JobResult",
+    "KernelStopped",
     "NotebookJob",
     "WarmKernel",
     "error_banner",
@@ -51,6 +52,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ERROR_BANNER_TAG = "ctxh-error-banner"
+
+#: jupyter_client's own logger for our kernel managers: its tracebacks (a start cut short by Ctrl-C)
+#: are kept out of the terminal (``--debug`` on the CLI shows ours)
+_JUPYTER_LOG = logging.getLogger("ctxh_plan.batch.jupyter_client")
+_JUPYTER_LOG.propagate = False
+_JUPYTER_LOG.addHandler(logging.NullHandler())
+
+
+class KernelStopped(Exception):
+    """A kernel start was abandoned because the batch is stopping (Ctrl-C / SIGTERM)."""
 
 #: executed once in each new kernel: the imports every notebook needs, then a snapshot of global state
 WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.unit", "ctxh_plan.reports.province", "ctxh_plan.reports.appendix")
@@ -214,6 +225,22 @@ def short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip()
 
 
+def _kernel_error(exc: BaseException, kernel: WarmKernel | None = None) -> str:
+    """Short text of a kernel failure, with the last line the kernel wrote on its stderr."""
+    text = short_error(exc)
+    path = os.path.join(kernel._ipc_dir, "kernel-stderr.log") if kernel is not None and getattr(
+        kernel, "_ipc_dir", None) else None
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                lines = [ln for ln in fh.read()[-4000:].decode("utf-8", "replace").splitlines() if ln.strip()]
+        except OSError:
+            lines = []
+        if lines:
+            text += f" (kernel: {lines[-1].strip()[:200]})"
+    return text
+
+
 class WarmKernel:
     """One Python kernel kept alive across notebooks.
 
@@ -243,16 +270,20 @@ class WarmKernel:
         self.language_info: dict[str, Any] = {}
         self.used = 0
         self.stopping = False
+        self.ready = False
+        self._stderr: Any = None
 
     async def start(self) -> None:
-        """Start (retry once with a doubled timeout: parallel starts occasionally clash on ports)."""
+        """Start (retry once with a doubled timeout: parallel starts occasionally clash on ports).
+
+        Raises :class:`KernelStopped` when the batch is stopping (no retry, no message)."""
         try:
             await self._start(self.start_timeout)
         except Exception as exc:
-            if self.stopping:  # shut down while starting: no retry
+            if self.stopping:
                 await self.shutdown()
-                raise
-            log.warning("kernel %d failed to start (%s); retrying once", self.index, exc)
+                raise KernelStopped() from None
+            log.warning("kernel %d failed to start (%s); retrying once", self.index, _kernel_error(exc, self))
             await self.shutdown()
             await self._start(self.start_timeout * 2)
 
@@ -265,8 +296,11 @@ class WarmKernel:
         # IPC sockets in a private folder: no TCP ports, so parallel starts cannot clash on them
         self._ipc_dir = tempfile.mkdtemp(prefix="ctxh-kernel-")
         self.km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                                     ip=os.path.join(self._ipc_dir, "k"))
-        kwargs: dict[str, Any] = {"env": env}
+                                     ip=os.path.join(self._ipc_dir, "k"), log=_JUPYTER_LOG)
+        # the kernel's own stderr (start-up noise, a traceback when it is stopped while importing) goes to a
+        # file; cell outputs and errors come back through the kernel's messages as before
+        self._stderr = open(os.path.join(self._ipc_dir, "kernel-stderr.log"), "wb")  # noqa: SIM115
+        kwargs: dict[str, Any] = {"env": env, "stderr": self._stderr}
         if self.cwd is not None:
             kwargs["cwd"] = str(self.cwd)
         await self.km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"], **kwargs)
@@ -276,6 +310,7 @@ class WarmKernel:
         self.kc.allow_stdin = False
         reply = await self.kc.kernel_info(reply=True, timeout=timeout)
         self.language_info = reply["content"].get("language_info", {})
+        self.ready = True  # from now on an interrupt reaches a running Python, not a start-up
         await self._run_silent("import ctxh_plan.batch.kernels as _ctxh_runner\n"
                                f"_ctxh_runner.kernel_warmup({tuple(self.warmup)!r})")
 
@@ -338,6 +373,7 @@ class WarmKernel:
 
     async def shutdown(self) -> None:
         """Stop the kernel and its channels (ignores a kernel that is already gone)."""
+        self.ready = False
         if self.kc is not None:
             with contextlib.suppress(Exception):
                 self.kc.stop_channels()
@@ -348,6 +384,10 @@ class WarmKernel:
             except Exception as exc:
                 log.debug("kernel %d shutdown: %s", self.index, exc)
             self.km = None
+        if self._stderr is not None:
+            with contextlib.suppress(OSError):
+                self._stderr.close()
+            self._stderr = None
         if getattr(self, "_ipc_dir", None):
             import shutil
 
@@ -387,20 +427,38 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                           warmup=warmup) for i in range(max(1, min(workers, len(jobs))))]
 
     stop = asyncio.Event()
+    tasks: list[asyncio.Future[Any]] = []
+    side: set[asyncio.Future[Any]] = set()
+
+    def in_background(coro: Any) -> None:
+        """Run ``coro`` without waiting; its result or error is collected (never "Task exception was
+        never retrieved" on the terminal)."""
+        fut = asyncio.ensure_future(coro)
+        side.add(fut)
+
+        def collect(f: asyncio.Future[Any]) -> None:
+            side.discard(f)
+            if not f.cancelled() and f.exception() is not None:
+                log.debug("while stopping: %s", short_error(f.exception()))  # type: ignore[arg-type]
+
+        fut.add_done_callback(collect)
 
     def on_signal(signum: int) -> None:
-        """First SIGINT/SIGTERM: interrupt the running cells, start nothing new. Second: kill the kernels."""
+        """First SIGINT/SIGTERM: interrupt the running cells, abandon kernels still starting, start nothing
+        new. Second: kill the kernels."""
         if not stop.is_set():
-            log.warning("signal %d: stopping; finished reports are kept", signum)
+            log.debug("signal %d: stopping; finished reports are kept", signum)
             stop.set()
-            for k in kernels:
+            for k, task in zip(kernels, tasks):
                 k.stopping = True
-                if k.km is not None:
-                    asyncio.ensure_future(k.km.interrupt_kernel())
+                if k.km is not None and k.ready:
+                    in_background(k.km.interrupt_kernel())
+                elif not task.done():
+                    task.cancel()  # a kernel start cut short: its worker shuts it down quietly
         else:
             for k in kernels:
                 if k.km is not None:
-                    asyncio.ensure_future(k.km.shutdown_kernel(now=True))
+                    in_background(k.km.shutdown_kernel(now=True))
 
     def _finish(job: NotebookJob, nb: Any, error: str | None, t0: float, worker: int) -> None:
         res = record_result(job, nb, error, time.perf_counter() - t0, worker)
@@ -426,7 +484,9 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                     try:
                         await kernel.start()
                     except Exception as exc:
-                        error = f"kernel could not start: {short_error(exc)}"
+                        if stop.is_set() or isinstance(exc, KernelStopped):
+                            return  # stopping: the notebook stays pending for --resume
+                        error = f"kernel could not start: {_kernel_error(exc, kernel)}"
                         log.error("kernel %d: %s", kernel.index, error)
                         nb.cells.insert(0, error_banner(error))
                         _finish(job, nb, error, t0, kernel.index)
@@ -438,6 +498,9 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                 if stop.is_set():  # interrupted notebook: not written, stays pending for --resume
                     return
                 _finish(job, nb, error, t0, kernel.index)
+        except asyncio.CancelledError:
+            if not stop.is_set():
+                raise
         finally:
             await kernel.shutdown()
 
@@ -449,17 +512,20 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
             handled.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
             pass
-    tasks = [asyncio.ensure_future(work(k)) for k in kernels]
+    tasks.extend(asyncio.ensure_future(work(k)) for k in kernels)
     try:
         await asyncio.gather(*tasks)
     except BaseException:
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+        if not stop.is_set():
+            raise
     finally:
         for sig in handled:
             loop.remove_signal_handler(sig)
+        if side:
+            await asyncio.wait(list(side), timeout=5)
     if stop.is_set():
         raise KeyboardInterrupt("stopped by a signal")
     return results

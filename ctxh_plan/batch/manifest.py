@@ -107,18 +107,22 @@ def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, ill
         Lines under the title: run date, dataset, scenario, language… (plain text, escaped here).
     contents : dict
         Report key → what its appendix holds (``"province"`` for the province, ``"unit"`` for the others).
+
+    Every value is escaped; the page carries the Content-Security-Policy that forbids scripts.
     """
+    from ctxh_plan.reports.html import security_meta
+
     vi = lang == "vi"
     head = (("Đơn vị", "Mã", "Trạng thái", "Phụ lục kế hoạch", "Sổ tay (notebook)") if vi
             else ("Unit", "Code", "Status", "Plan appendix", "Notebook"))
     contents = contents or {}
     rows = []
     for e in entries:
-        label_vi, label_en, colour = _STATUS.get(e["status"], (e["status"], e["status"], "#555"))
+        label_vi, label_en, colour = _STATUS.get(e["status"], (str(e["status"]), str(e["status"]), "#555"))
         status = html.escape(label_vi if vi else label_en)
         if e.get("error"):
-            status += f" — {html.escape(e['error'])}"
-        name = html.escape(e.get("name") or e["key"])
+            status += f" — {html.escape(str(e['error']))}"
+        name = html.escape(str(e.get("name") or e["key"]))
         if e["key"] == "province":
             name += " — " + ("tổng hợp toàn tỉnh" if vi else "province summary")
         link = (f'<a href="{html.escape(e["html"])}">{name}</a>'
@@ -141,7 +145,7 @@ def write_index(run_dir: Path, entries: list[dict[str, Any]], *, title: str, ill
     facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in details or [])
     tech = "Thông tin kỹ thuật của lần chạy" if vi else "Technical record of the run"
     doc = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{lang}"><head><meta charset="utf-8">{security_meta()}<title>{html.escape(title)}</title>
 <style>body{{font-family:"Times New Roman",serif;margin:2em;max-width:70em}}table{{border-collapse:collapse}}
 table.reports td,table.reports th{{border:1px solid #999;padding:4px 10px;text-align:left;vertical-align:top}}
 table.facts th{{text-align:left;padding:2px 12px 2px 0;font-weight:normal;color:#444}}
@@ -174,20 +178,22 @@ def write_collection_index(run_dir: Path, entries: list[dict[str, Any]], *, titl
     entries : list of dict
         ``folder, name, status, reports, ok, failed, pending``.
     """
+    from ctxh_plan.reports.html import security_meta
+
     vi = lang == "vi"
     head = (("Tỉnh", "Tên", "Trạng thái", "Báo cáo", "Hoàn thành", "Lỗi", "Chưa chạy") if vi
             else ("Province", "Name", "Status", "Reports", "Done", "Failed", "Not run"))
     rows = []
     for e in entries:
-        label_vi, label_en, colour = _STATUS.get(e["status"], (e["status"], e["status"], "#555"))
+        label_vi, label_en, colour = _STATUS.get(e["status"], (str(e["status"]), str(e["status"]), "#555"))
         folder = html.escape(e["folder"])
-        rows.append(f'<tr><td><a href="{folder}/index.html">{folder}</a></td><td>{html.escape(e["name"])}</td>'
+        rows.append(f'<tr><td><a href="{folder}/index.html">{folder}</a></td><td>{html.escape(str(e["name"]))}</td>'
                     f'<td style="color:{colour}">{label_vi if vi else label_en}</td><td>{e["reports"]}</td>'
                     f'<td>{e["ok"]}</td><td>{e["failed"]}</td><td>{e["pending"]}</td></tr>')
     banner = ('<p class="illustrative"><strong>Dữ liệu minh họa</strong> — illustrative data, '
               'not official statistics.</p>' if illustrative else "")
     doc = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{lang}"><head><meta charset="utf-8">{security_meta()}<title>{html.escape(title)}</title>
 <style>body{{font-family:"Times New Roman",serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #999;padding:4px 10px;text-align:left}}
 .illustrative{{background:#fff3cd;padding:6px;border:1px solid #e0c36c}}</style></head>
@@ -203,6 +209,8 @@ td,th{{border:1px solid #999;padding:4px 10px;text-align:left}}
     path = Path(run_dir) / "index.html"
     write_text(path, doc)
     return path
+
+
 def write_run_index(run_dir: Path, manifest: dict[str, Any], *, province_name: str, dataset_title: str) -> Path:
     """Write the index of a batch run from its manifest: a human title (the province), the run date (when
     this run folder was first made: the same inputs give the same folder and files, so a re-run keeps

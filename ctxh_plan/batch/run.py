@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ctxh_plan.batch.config import BatchConfig, appendix_files, load_batch_config
+from ctxh_plan.batch.config import BatchConfig, appendix_files, dataset_members, load_batch_config
 from ctxh_plan.batch.engines import Engine, LocalEngine, parse_scheduler
+from ctxh_plan.batch.lock import acquire_run_lock
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
 from ctxh_plan.paths import display_path, notebooks_dir
 from ctxh_plan.reports.plan import Plan, load_plan
@@ -134,10 +135,12 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
 def export_html(nb: Any, path: Path, title: str, exporter: Any = None, *, lang: str = "vi") -> Any:
     """Write ``nb`` as HTML for readers (atomically): no code, no cell without output (nothing shown before
     the report's title), no cell tagged :data:`REMOVE_OUTPUT_TAG` (status lines for the run log); return
-    the exporter for reuse. ``nb`` itself is not changed; the page's language is ``lang``."""
+    the exporter for reuse. ``nb`` itself is not changed; the page's language is ``lang``; the page carries
+    the Content-Security-Policy that forbids scripts."""
     import nbformat
 
     from ctxh_plan.io.atomic import write_text
+    from ctxh_plan.reports.html import add_security_policy
 
     if exporter is None:
         from nbconvert import HTMLExporter
@@ -152,7 +155,7 @@ def export_html(nb: Any, path: Path, title: str, exporter: Any = None, *, lang: 
     shown = nbformat.NotebookNode(dict(nb))  # a new cell list; the cells themselves are not modified
     shown["cells"] = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
-    write_text(path, body)
+    write_text(path, add_security_policy(body))  # no script runs in a published report
     return exporter
 
 
@@ -163,14 +166,17 @@ def keep_finished(previous: dict[str, Any] | None, reports: dict[str, dict[str, 
 
     A re-run lists them (and the index links them) until it rewrites them — same inputs, same files —
     so an interrupted re-run never turns finished reports into "not run" rows; ``--resume`` skips them.
+    A report that failed earlier stays "failed" (not "not run") until this run rewrites it.
     """
     kept: list[str] = []
     for key, old in ((previous or {}).get("reports") or {}).items():
-        if key in reports and old.get("status") == "ok" and all(
-                (run_dir / old[f]).is_file() for f in ("notebook", "html")) and all(
-                (run_dir / f).is_file() for f in expected.get(key, [])):
+        if key not in reports or not all((run_dir / str(old.get(f))).is_file() for f in ("notebook", "html")):
+            continue
+        if old.get("status") == "ok" and all((run_dir / f).is_file() for f in expected.get(key, [])):
             reports[key].update(old)
             kept.append(key)
+        elif old.get("status") == "failed":
+            reports[key].update(old)  # still failed until this run says otherwise
     return kept
 
 
@@ -226,12 +232,18 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         ``exit_code`` is 1 when any report failed. The failed notebooks are kept
         with their error visible.
 
+    A run folder takes one batch at a time (:func:`~ctxh_plan.batch.lock.acquire_run_lock`); temporary
+    files of a killed run are swept first; reports finished by an earlier run of the same folder stay
+    on show in the index and manifest until this run replaces them (an interrupted re-run never turns
+    them into "not run").
+
     Raises
     ------
     ParameterError, InputError
         Invalid batch file, unknown unit code.
     UsageError
-        A bad ``scheduler`` value, or no dask scheduler/worker reachable there.
+        A bad ``scheduler`` value, or no dask scheduler/worker reachable there; another batch is writing
+        into the same run folder; the output folder is inside the dataset.
     KeyboardInterrupt
         On SIGINT/SIGTERM, after recording what finished; no partial files are left.
     """
@@ -248,6 +260,11 @@ def run_batch(params_file: str | os.PathLike[str], *, jobs: int | None = None, u
         if jobs < 1:
             raise UsageError("--jobs must be 1 or more — fix: e.g. --jobs 2")
         cfg.jobs = jobs
+    from ctxh_plan.commands.guard import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([("output", cfg.output, "folder")],  # never into the dataset or the project's data
+                              [cfg.dataset, cfg.source, cfg.unit_notebook, cfg.summary_notebook],
+                              writes=("latest", "LATEST", f"{cfg.name}-*"))
     if engine is None:
         engine = make_engine(scheduler, jobs=cfg.jobs)
     old_term = signal.getsignal(signal.SIGTERM)
@@ -306,8 +323,11 @@ class _Part:
         cfg, plan, selected = self.cfg, self.plan, self.selected
         ds = plan.dataset
         self.run_dir = run_dir
+        self.lock = acquire_run_lock(run_dir)  # one batch at a time in this folder (released by `finish`)
+        _sweep_tmp(run_dir)  # temporary files of a run that was killed
         self.illustrative = bool(getattr(ds, "illustrative", False))
         previous = read_manifest(run_dir)  # an earlier run of the same inputs (same run id)
+        self.earlier_status = (previous or {}).get("status")
         if resume and previous is None:
             log.warning("--resume: no earlier run %s; running everything", run_dir.name)
         province_code = str(getattr(ds, "province_code", "") or "")
@@ -380,7 +400,10 @@ class _Part:
         from ctxh_plan.batch.manifest import utc_now, write_manifest, write_run_index
 
         if interrupted:
-            self.manifest["status"] = "interrupted"
+            # an interrupted re-run of a finished run keeps its status: every report on show is still complete
+            complete = all(r["status"] == "ok" for r in self.reports.values())
+            self.manifest["status"] = (self.earlier_status or "ok") if complete else "interrupted"
+            self.manifest["last_attempt"] = "interrupted"
         else:
             self.manifest["status"] = "failed" if any(r["status"] != "ok" for r in self.reports.values()) else "ok"
         _sweep_tmp(self.run_dir)
@@ -390,6 +413,7 @@ class _Part:
         write_manifest(self.run_dir, self.manifest)
         write_run_index(self.run_dir, self.manifest, province_name=self.province_name,
                         dataset_title=self.dataset_title)
+        self.lock.release()
 
 
 def _execute(parts: list[_Part], jobs: list[Any], engine: Engine, *, progress: bool, reuse_kernels: bool,
@@ -436,23 +460,6 @@ def _run(cfg: BatchConfig, engine: Engine, t0: float, *, units: list[str] | None
     statuses = {k: r["status"] for k, r in part.reports.items()}
     errors = {k: r["error"] for k, r in part.reports.items() if r["error"]}
     return BatchResult(part.run_id, part.run_dir, statuses, errors, part.skipped, time.perf_counter() - t0)
-
-
-def dataset_members(folder: Path) -> list[Path] | None:
-    """The dataset folders of a collection, or None when ``folder`` is a dataset folder itself.
-
-    A collection (e.g. ``data/national/generated``: one folder per province) has no observations of
-    its own; its sub-folders with an ``observations.csv`` (or ``observations*.xlsx``) are its members,
-    in code order.
-    """
-    def is_dataset(d: Path) -> bool:
-        return (d / "observations.csv").is_file() or any(d.glob("observations*.xlsx"))
-
-    folder = Path(folder)
-    if not folder.is_dir() or is_dataset(folder):
-        return None
-    members = sorted((d for d in folder.iterdir() if d.is_dir() and is_dataset(d)), key=lambda d: (len(d.name), d.name))
-    return members or None
 
 
 def _run_collection(cfg: BatchConfig, members: list[Path], engine: Engine, t0: float, *, units: list[str] | None,

@@ -82,9 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if ctx.illustrative:
         obs["flag"] = [";".join(x for x in (f, "illustrative") if x) for f in obs["flag"]]
     if out.suffix.lower() == ".csv":
-        from ctxh_plan.tracking.output import csv_safe
-
-        write_frame(csv_safe(obs), out)
+        write_frame(obs, out)  # formula-like text stays text (io.cells)
     else:
         import pandas as pd
         from openpyxl import Workbook

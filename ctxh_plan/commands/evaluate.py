@@ -62,13 +62,32 @@ def _xlsx_writer(consistency: Any) -> Any:
     """Writer of two sheets: the evaluation and the reported-vs-aggregated consistency table."""
 
     def write(frame: Any, tmp: Path) -> None:
-        import pandas as pd
+        from ctxh_plan.io.atomic import write_excel
 
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        with write_excel(tmp) as xw:
             frame.to_excel(xw, index=False, sheet_name="danh_gia")
             consistency.to_excel(xw, index=False, sheet_name="doi_chieu_tong_hop")
 
     return write
+
+
+def _why_empty(ds: Any, period: tuple[int, int]) -> str:
+    """Why an evaluation has no row: no target for the period's end year, or no figure in the period."""
+    targets = ds.targets
+    years = sorted({int(y) for y in targets["target_year"].dropna()}) if len(targets) else []
+    obs = ds.observations
+    seen = sorted({int(y) for y in obs["year"].dropna()}) if len(obs) else []
+    parts = []
+    if period[1] not in years:
+        parts.append(f"không có mục tiêu cho năm {period[1]} / no target for {period[1]} (targets: "
+                     f"{', '.join(map(str, years)) or 'none'})")
+    if not any(period[0] <= y <= period[1] for y in seen):
+        span = f"{seen[0]}–{seen[-1]}" if seen else "none"
+        parts.append(f"không có số liệu trong {period[0]}–{period[1]} / no figure in {period[0]}–{period[1]} "
+                     f"(data: {span})")
+    reason = "; ".join(parts) or "không có chỉ tiêu nào có mục tiêu cho các đơn vị đã chọn / no indicator with a " \
+                                 "target for the selected units"
+    return f"0 dòng / 0 rows: {reason} — fix: chọn giai đoạn khác / choose another --period, e.g. 2021-2025"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,11 +101,19 @@ def run(args: argparse.Namespace) -> int:
         period = parse_period(args.period)
     except ParameterError as exc:
         raise UsageError(f"--period {args.period!r}: {exc.problem} — fix: {exc.fix}") from None
+    for name, year in (("--period", period[0]), ("--period", period[1]), ("--baseline", args.baseline)):
+        if not 1990 <= year <= 2100:
+            raise UsageError(f"{name}: year {year} is outside 1990–2100 — fix: e.g. --period 2021-2025 --baseline 2020")
+    if args.baseline > period[1]:
+        raise UsageError(f"--baseline {args.baseline} is after the end of --period {args.period} — fix: a base year "
+                         f"before the period, e.g. {period[0] - 1}")
     units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None
     ds = _load(args.data)
     result = evaluate_dataset(ds, period=period, baseline_year=args.baseline, units=units, pool=args.pool)
     frame = result.table
     write_frame(frame, out, sheet_name="danh_gia", excel_writer=_xlsx_writer(result.consistency))
+    if not len(frame):
+        print(_why_empty(ds, period), file=sys.stderr)
     counts = frame["attainment"].value_counts().to_dict()
     lang = getattr(args, "lang", "vi")
     from ctxh_plan.vocab import Attainment

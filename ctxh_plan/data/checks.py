@@ -149,6 +149,9 @@ def _number(rec: dict, column: str, style: str | None, problems: Problems, ambig
         ambiguous.append((rec, column, parsed))
     if parsed.value is None:
         return None, True
+    if abs(parsed.value) >= 1e15:  # the frame contract's bound: say so on the row, not as an internal error
+        problems.add("too_large", value=_s(cell)[:40], **_where(rec, column))
+        return None, False
     return parsed, True
 
 

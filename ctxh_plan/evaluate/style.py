@@ -141,6 +141,7 @@ def style_evaluation(frame: Any, lang: str = "vi", *, mark: str = "<5") -> Any:
         Rows coloured by the official verdict (see :data:`ATTAINMENT_COLOURS`), indicator names
         wrapped, no index; the caption says "dữ liệu minh họa" when the data are illustrative, and
         how to read "Vượt" and TH/KH.
+        Every cell is HTML-escaped (names and units come from data).
     """
     import pandas as pd
 
@@ -156,7 +157,7 @@ def style_evaluation(frame: Any, lang: str = "vi", *, mark: str = "<5") -> Any:
                 css.iloc[pos, :] = f"background-color: {colour}; color: #000"
         return css
 
-    styler = view.style.apply(_paint, axis=None).hide(axis="index")
+    styler = view.style.apply(_paint, axis=None).hide(axis="index").format(escape="html")  # names come from data
     styler = styler.set_table_styles([
         {"selector": "table", "props": "border-collapse: collapse; font-size: 0.9em; width: 100%;"},
         {"selector": "th", "props": "text-align: left; padding: 2px 6px; border-bottom: 1px solid #888;"},

@@ -321,6 +321,11 @@ def _check_h(h: Any) -> int:
     if hi != h or hi < 1:
         raise ParameterError("horizon", "must be a whole number of years >= 1", value=h,
                              fix="e.g. 5 for 2026–2030 after 2025")
+    from ctxh_plan.io.limits import MAX_HORIZON
+
+    if hi > MAX_HORIZON:
+        raise ParameterError("horizon", f"must be {MAX_HORIZON} years or fewer (short yearly series cannot say more)",
+                             value=h, fix="e.g. 5 for 2026–2030 after 2025")
     return hi
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ctxh_plan.data.frames import PROVENANCE_COLUMNS
 from ctxh_plan.data.privacy import fold_text
 
-__all__ = ["canonical_column", "parse_year_header", "pending_problem", "raw_frame"]
+__all__ = ["canonical_column", "parse_year_header", "pending_problem", "raw_frame", "raw_frame_columns"]
 
 #: folded header text → canonical column
 _ALIASES: dict[str, str] = {
@@ -68,6 +68,33 @@ def raw_frame(records: list[dict], columns: list[str]) -> Any:
     cols = list(dict.fromkeys(list(columns) + list(PROVENANCE_COLUMNS)))
     df = pd.DataFrame.from_records(records, columns=cols) if records else pd.DataFrame(columns=cols)
     return df.astype(object)
+
+
+def raw_frame_columns(data: dict[str, list[Any]], rows: Any, *, file: str, sheet: str | list[str] = "",
+                      column: str | list[str] = "") -> Any:
+    """A raw frame (object cells) from columns of cells, then the provenance columns (``_row`` = ``rows``;
+    ``sheet`` and ``column`` one text for every row, or one per row).
+
+    Built column by column (no dict per row): a million-row table costs one pointer per cell.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(rows)
+    cols: dict[str, Any] = {}
+    for c, values in data.items():
+        arr = np.empty(n, dtype=object)
+        arr[:] = values
+        cols[c] = arr
+    for c, v in (("_file", file), ("_sheet", sheet), ("_column", column)):
+        arr = np.empty(n, dtype=object)
+        arr[:] = v
+        cols[c] = arr
+    rarr = np.empty(n, dtype=object)
+    rarr[:] = rows
+    cols["_row"] = rarr
+    order = list(dict.fromkeys(list(data) + list(PROVENANCE_COLUMNS)))
+    return pd.DataFrame(cols, columns=order, copy=False)
 
 
 def parse_year_header(cell: Any) -> tuple[int, str, bool] | str | None:

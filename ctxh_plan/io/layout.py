@@ -7,6 +7,7 @@ is no CSV), optionally ``targets.csv`` and ``dataset.yaml`` (``province``,
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,27 @@ def read_dataset_meta(folder: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise InputError("dataset.yaml phải là các cặp khóa: giá trị / must be a mapping of keys", file=str(p),
                          fix="ví dụ / e.g. `province: \"22\"`")
-    unknown = sorted(set(doc) - _META_KEYS)
+    unknown = sorted((str(k) for k in set(doc) - _META_KEYS), key=str)  # keys may be numbers or null
     if unknown:
         raise InputError(f"khóa không biết / unknown key(s) {unknown}", file=str(p), column=unknown[0],
                          fix=f"dùng / use: {sorted(_META_KEYS)}")
+    from ctxh_plan.data.privacy import find_personal_data, redact_personal_data
+    from ctxh_plan.errors import PersonLevelDataError
+
+    for key in ("title", "source", "note", "description"):  # shown on every published output
+        text = doc.get(key)
+        bad = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text) if isinstance(text, str) else None
+        if bad:
+            raise InputError(f"có ký tự điều khiển U+{ord(bad.group()):04X} / holds the control character "
+                             f"U+{ord(bad.group()):04X}", file=str(p), column=key,
+                             fix="xóa ký tự lạ (gõ lại dòng này) / delete the invisible character (retype the line)")
+        if isinstance(text, str) and find_personal_data(text):
+            hit = find_personal_data(text)[0]
+            raise PersonLevelDataError(f"dữ liệu cá nhân ({hit.what}) — công cụ chỉ nhận số liệu tổng hợp / "
+                                       f"person-level data; the toolkit takes aggregates only", file=str(p),
+                                       column=key, value=redact_personal_data(text)[:80],
+                                       fix="xóa thông tin cá nhân khỏi dòng này / remove the personal data "
+                                           "from this line")
     if "province_code" in doc and "province" not in doc:
         doc["province"] = doc.pop("province_code")
     if "province" in doc:

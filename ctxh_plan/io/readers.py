@@ -29,11 +29,11 @@ from ctxh_plan.data.frames import (
     REQUIRED_TARGET_COLUMNS,
     TARGET_COLUMNS,
 )
-from ctxh_plan.data.privacy import check_person_level, fold_text
+from ctxh_plan.data.privacy import check_person_level_columns, fold_text
 from ctxh_plan.errors import InputError
 from ctxh_plan.io.csvfile import read_csv_table
 from ctxh_plan.io.excel import read_xlsx
-from ctxh_plan.io.headers import _WIDE_LABELS, canonical_column, pending_problem, raw_frame
+from ctxh_plan.io.headers import _WIDE_LABELS, canonical_column, pending_problem, raw_frame_columns
 
 __all__ = ["read_observations", "read_table", "read_targets"]
 
@@ -59,14 +59,15 @@ def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVA
     """
     table = read_csv_table(path)
     file, encoding, delimiter = table.file, table.encoding, table.delimiter
-    header, header_row, rows, row_numbers = table.header, table.header_row, table.rows, table.row_numbers
+    header, header_row, cols, row_numbers = table.header, table.header_row, table.columns, table.row_numbers
     pending: list[dict] = []
     if encoding == "cp1258":
         log.warning("%s: not UTF-8, read as Windows-1258", file)
         pending.append(pending_problem("legacy_encoding", file=file, encoding="Windows-1258"))
-    while header and header[-1] == "" and all(len(r) < len(header) or r[len(header) - 1] == "" for r in rows):
+    while header and header[-1] == "" and all(v == "" for v in cols[len(header) - 1]):
         header.pop()  # trailing empty header cells written by Excel
-    check_person_level(header, rows, file=file, header_row=header_row, row_numbers=row_numbers)
+    names = header + [""] * (len(cols) - len(header))
+    check_person_level_columns(names, cols, file=file, header_row=header_row, row_numbers=row_numbers)
     columns = []
     for h in header:
         canon = canonical_column(h) or h
@@ -74,18 +75,21 @@ def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVA
             raise InputError(f"cột {h!r} xuất hiện hai lần / column {h!r} appears twice", file=file, row=header_row,
                              column=h, fix="xóa hoặc đổi tên một cột / delete or rename one of them")
         columns.append(canon)
-    records = []
     # a short row is fine when it holds every required column (optional trailing cells left out)
     needed = max((columns.index(c) + 1 for c in required if c in columns), default=0)
-    for rec, rn in zip(rows, row_numbers):
-        if any(c for c in rec[len(columns):]) or len(rec) < needed:
-            pending.append(pending_problem("field_count", file=file, row=rn, found=len(rec), expected=len(columns)))
-            continue  # the cells cannot be matched to columns: the row is left out (the error says so)
-        rec = (rec + [""] * len(columns))[:len(columns)]
-        r = dict(zip(columns, rec))
-        r.update(_file=file, _sheet="", _row=rn, _column="")
-        records.append(r)
-    df = raw_frame(records, columns)
+    extra = cols[len(columns):]
+    bad = [i for i, n in enumerate(table.lengths)
+           if n < needed or (n > len(columns) and any(c[i] for c in extra))]
+    for i in bad:  # the cells cannot be matched to columns: the row is left out (the error says so)
+        pending.append(pending_problem("field_count", file=file, row=row_numbers[i], found=table.lengths[i],
+                                       expected=len(columns)))
+    keep = None
+    if bad:
+        dropped = set(bad)
+        keep = [i for i in range(len(table)) if i not in dropped]
+    data = {c: (cols[j] if keep is None else [cols[j][i] for i in keep]) for j, c in enumerate(columns)}
+    rows = list(row_numbers) if keep is None else [row_numbers[i] for i in keep]
+    df = raw_frame_columns(data, rows, file=file)
     _check_columns(columns, required, pending, file, "", header_row)
     df.attrs.update(problems=pending, encoding=encoding, delimiter=delimiter, header=header, header_row=header_row)
     return df

@@ -9,12 +9,14 @@ naming the file (``source``), the key, the value, the problem and the fix — al
     Lỗi: file params/publish.yaml, key 'treshold', value 10: unknown key — fix: use only: threshold, mark
 
 Rules every field gets without asking: ``True``/``False`` is never a number; numbers are finite
-(no NaN, no infinity); unknown keys are errors (a misspelt ``treshold: 10`` must not silently
-leave the default in force).
+(no NaN, no infinity); text holds no control characters (they break Word documents and terminals;
+``"\x07"`` is easy to write in YAML); unknown keys are errors (a misspelt ``treshold: 10`` must not
+silently leave the default in force).
 """
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,9 @@ class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
 
+
+#: control characters that no text setting may hold (tab and line feed are fine)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 #: default of a required field
 MISSING: Any = _Missing()
@@ -115,7 +120,8 @@ def check_value(field: Field, value: Any, *, source: str | None = None, key: str
     Raises
     ------
     ParameterError
-        Wrong type, not finite, outside the bounds or the choices, or the field's rule fails.
+        Wrong type, not finite, outside the bounds or the choices, text with a control character, or the
+        field's rule fails.
     """
     name = key or field.name
 
@@ -128,6 +134,13 @@ def check_value(field: Field, value: Any, *, source: str | None = None, key: str
         if str in field.types and isinstance(value, (int, float)) and not isinstance(value, bool):
             hint = " (quote codes: '07', not 07 — unquoted 07 becomes the number 7)"
         raise fail(f"must be {field.type_name()}, got {type(value).__name__}{hint}")
+    texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+        if isinstance(value, (list, tuple)) else []
+    for text in texts:
+        m = _CONTROL.search(text)
+        if m:
+            raise fail(f"holds the control character U+{ord(m.group()):04X}",
+                       "delete the invisible character (retype the text)")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value):
             raise fail("must be a finite number")

@@ -441,12 +441,15 @@ def _note_parts(raw: Any, lang: str, *, drop: Sequence[str] = ()) -> list[str]:
     """Split a ``;``-joined bilingual note ("vi / en; vi / en") into the parts to show in ``lang``.
 
     Parts that repeat what the table shows anyway (illustrative data, estimates, the statistical column,
-    targets not carried) or start with one of ``drop`` are left out.
+    targets not carried) or start with one of ``drop`` are left out. Personal data (names, ID or phone
+    numbers, dates of birth) is hidden (:func:`~ctxh_plan.data.privacy.redact_personal_data`).
     """
     if _isnan(raw) or not str(raw).strip() or str(raw) == "nan":
         return []
+    from ctxh_plan.data.privacy import redact_personal_data
+
     out = []
-    for part in str(raw).split(";"):
+    for part in redact_personal_data(str(raw)).split(";"):  # a published note never names a person
         part = part.strip()
         if not part:
             continue

@@ -311,6 +311,7 @@ def write_xlsx(tables: Sequence[AppendixTable], path: str | Path, *, lang: str =
     from openpyxl import Workbook
 
     from ctxh_plan.io.atomic import atomic_path
+    from ctxh_plan.io.cells import mark_text_cells
 
     sources = sources or {}
     wb = Workbook()
@@ -326,6 +327,7 @@ def write_xlsx(tables: Sequence[AppendixTable], path: str | Path, *, lang: str =
     from ctxh_plan.present.docx_writer import FIXED_DATE, normalize_ooxml
 
     wb.properties.created = dt.datetime(*FIXED_DATE)
+    mark_text_cells(wb)  # text from data (notes, names, sources) stays text, never a formula
     with atomic_path(path) as tmp:
         wb.save(str(tmp))  # openpyxl stamps `modified` with the current time: normalize_ooxml fixes it
         normalize_ooxml(tmp)

@@ -1,6 +1,9 @@
 """Small HTML helpers of the reports: language pick, the report's style sheet, the illustrative banner and
 footer, charts as SVG with Vietnamese alt text, appendix tables (Biểu) as HTML, a legend of the status
-colours, labelled tables, note lists, and display in the notebook. Every value from data is escaped.
+colours, labelled tables, note lists, and display in the notebook. Every value from data is escaped
+(tables through the Styler's ``escape="html"``: cells, headers and captions alike); notes are screened
+for personal data before they are shown; the batch's HTML files carry :data:`CONTENT_SECURITY_POLICY`
+(:func:`add_security_policy`), which forbids every script.
 
 Layout rules the helpers carry (one place for all reports): text columns left-aligned, numbers
 right-aligned with each row's own decimals (the appendix tables' :func:`format_cell`), the banner
@@ -15,9 +18,15 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["REPORT_CSS", "TABLE_CSS", "appendix_table_html", "figure_html", "figure_png", "footer_html",
-           "format_value", "illustrative_banner", "notes_html", "pick_lang", "show_block", "show_html",
-           "status_legend_html", "styled_table"]
+__all__ = ["CONTENT_SECURITY_POLICY", "REPORT_CSS", "TABLE_CSS", "add_security_policy", "appendix_table_html",
+           "figure_html", "figure_png", "footer_html", "format_value", "illustrative_banner", "notes_html",
+           "pick_lang", "security_meta", "show_block", "show_html", "status_legend_html", "styled_table"]
+
+#: the policy of every HTML file the batch writes (reports and index): no script at all (inline or
+#: loaded), no plug-ins, no forms; styles and images only from the file itself (inline CSS, PNG data URIs)
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; frame-src 'none'; img-src 'self' data:; "
+                           "style-src 'self' 'unsafe-inline'; font-src 'self' data:")
 
 #: the reports' style sheet, shown once with each report's title. JupyterLab/nbconvert right-align every
 #: table cell and fix column widths; the reports' own tables say per cell what it holds (``!important``
@@ -46,6 +55,24 @@ figure.ctxh-figure img{width:100%;height:auto}
 </style>"""
 #: kept for callers of the earlier name
 TABLE_CSS = REPORT_CSS
+
+
+def security_meta() -> str:
+    """The ``<meta http-equiv="Content-Security-Policy">`` tag of :data:`CONTENT_SECURITY_POLICY`."""
+    return f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+
+
+def add_security_policy(document: str) -> str:
+    """``document`` (a whole HTML page) with the policy tag first in its ``<head>`` (so it governs every
+    script and style after it); a page without ``<head>`` gets one."""
+    import re
+
+    m = re.search(r"<head(\s[^>]*)?>", document, flags=re.IGNORECASE)
+    if m:
+        return document[:m.end()] + "\n" + security_meta() + document[m.end():]
+    m = re.search(r"<html(\s[^>]*)?>", document, flags=re.IGNORECASE)
+    at = m.end() if m else 0
+    return document[:at] + f"<head>{security_meta()}</head>" + document[at:]
 
 
 def pick_lang(lang: str, vi: str, en: str) -> str:
@@ -119,14 +146,16 @@ def format_value(v: Any, decimals: int = 1) -> str:
 
 def styled_table(frame: Any, uid: str, caption: str, lang: str) -> str:
     """Deterministic HTML of a frame with labelled columns (fixed Styler uuid): text columns left-aligned,
-    numbers right-aligned in the language's style."""
+    numbers right-aligned in the language's style; every cell, header and the caption are escaped (a value
+    such as ``<img src=x onerror=…>`` shows as text)."""
     from ctxh_plan.present import label_columns
 
     labelled = label_columns(frame, lang)
-    st = labelled.style.hide(axis="index").set_uuid(uid).set_caption(caption)
+    st = labelled.style.hide(axis="index").set_uuid(uid).set_caption(html.escape(caption))
     st = st.set_table_attributes('class="ctxh-table"')
     sep = (".", ",") if lang == "vi" else (",", ".")
-    st = st.format(precision=2, na_rep="–", thousands=sep[0], decimal=sep[1])
+    st = st.format(precision=2, na_rep="–", thousands=sep[0], decimal=sep[1], escape="html")
+    st = st.format_index(escape="html", axis=1)
     import pandas as pd
 
     kinds = ["ctxh-num" if _numeric_column(labelled.iloc[:, j]) else "ctxh-text" for j in range(labelled.shape[1])]
@@ -208,12 +237,16 @@ def appendix_table_html(table: Any, lang: str, *, colours: dict[str, Sequence[st
     for i in range(len(table.frame)):
         cells = []
         for spec in table.columns:
-            txt = html.escape(format_cell(table, i, spec.key, lang)) or ("" if spec.kind == "text" else "–")
+            heading = table.kind_of(i) == "heading"
+            txt = html.escape(format_cell(table, i, spec.key, lang)) or ("" if spec.kind == "text" or heading else "–")
             bgs = colours.get(spec.key)
             bg = bgs[i] if bgs is not None and i < len(bgs) else ""
             style = f' style="background:{html.escape(bg)} !important"' if bg else ""
             cells.append(f'<td class="{_cell_class(spec)}"{style}>{txt}</td>')
-        weight = ' style="font-weight:bold"' if table.total_row and i == last else ""
+        if table.kind_of(i) == "heading":
+            weight = ' class="ctxh-section"'
+        else:
+            weight = ' style="font-weight:bold"' if table.total_row and i == last else ""
         rows.append(f"<tr{weight}>{''.join(cells)}</tr>")
     cap = ""
     if caption:
@@ -236,12 +269,13 @@ def status_legend_html(items: Sequence[tuple[str, str]], title: str) -> str:
 
 
 def notes_html(items: list[str], lang: str, limit: int = 20) -> str:
-    """A bullet list of at most ``limit`` notes (escaped, in ``lang``: see ``present.labels.localize_note``),
-    then how many more there are."""
+    """A bullet list of at most ``limit`` notes (in ``lang``: see ``present.labels.localize_note``; personal
+    data hidden; escaped), then how many more there are."""
+    from ctxh_plan.data.privacy import redact_personal_data
     from ctxh_plan.present.labels import localize_note
 
     items = list(dict.fromkeys(n for n in (localize_note(i, lang) for i in items) if n))
-    body = "".join(f"<li>{html.escape(i)}</li>" for i in items[:limit])
+    body = "".join(f"<li>{html.escape(redact_personal_data(i))}</li>" for i in items[:limit])
     if len(items) > limit:
         body += "<li>" + pick_lang(lang, f"… và {len(items) - limit} ghi chú khác (xem nhật ký chạy).",
                                    f"… and {len(items) - limit} more notes (see the run log).") + "</li>"

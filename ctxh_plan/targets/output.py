@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctxh_plan.errors import UsageError
-from ctxh_plan.io.atomic import atomic_path, write_frame
+from ctxh_plan.io.atomic import atomic_path, write_excel, write_frame
 
 __all__ = ["output_paths", "write_projection"]
 
@@ -49,7 +49,7 @@ def write_projection(projection, path: str | Path) -> list[Path]:
                                    s.stretch_ratio, s.forecast_method,
                                    ILLUSTRATIVE_NOTE if projection.illustrative else ""]})
     with atomic_path(paths[0]) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        with write_excel(tmp) as xw:
             for fr, name in zip(frames, _SHEETS):
                 fr.to_excel(xw, sheet_name=name, index=False)
             info.to_excel(xw, sheet_name="ghi_chu", index=False)

@@ -29,6 +29,7 @@ file order; a later one works on the result of the earlier ones.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,12 @@ def parse_scenario(doc: Any, source: str = "<scenario>", name: str | None = None
                        value)
         if op == ScenarioOperation.MULTIPLY.value and value < 0:
             raise fail("value", "a multiplier must be >= 0", "e.g. 0.9", value)
+        from ctxh_plan.io.limits import MAX_SCENARIO_FACTOR, MAX_SCENARIO_PCT
+
+        if op == ScenarioOperation.ANNUAL_PCT.value and value > MAX_SCENARIO_PCT:
+            raise fail("value", f"a yearly change above {MAX_SCENARIO_PCT:g}% is not a scenario", "e.g. -10", value)
+        if op == ScenarioOperation.MULTIPLY.value and value > MAX_SCENARIO_FACTOR:
+            raise fail("value", f"a multiplier above {MAX_SCENARIO_FACTOR:g} is not a scenario", "e.g. 0.9", value)
         lo = None if a["min"] is None else float(a["min"])
         hi = None if a["max"] is None else float(a["max"])
         if lo is not None and hi is not None and lo > hi:
@@ -216,6 +223,28 @@ def _selected(adj: Adjustment, catalog) -> list[str]:
             continue
         codes.append(ind.code)
     return codes
+
+
+def _check_bounds(adj: Adjustment, codes: list[str], catalog: Any) -> None:
+    """An adjustment that selects no indicator, sets a value outside an indicator's bounds, or caps outside
+    them, is an error (it would otherwise be emptied or clipped without a word)."""
+    file, where = adj.where.split(": ")[0], adj.where.split(": ")[-1]
+    if not codes:
+        raise InputError(f"scenario adjustment {adj.describe()!r} selects no indicator of the catalogue", file=file,
+                         column=where, fix="check indicator, group, kind and direction against params/indicators.yaml")
+    for code in codes:
+        lo, hi = catalog[code].bounds
+        lo = -math.inf if lo is None else float(lo)
+        hi = math.inf if hi is None else float(hi)
+        checks = [("min", adj.min), ("max", adj.max)]
+        if adj.operation == ScenarioOperation.SET.value:
+            checks.append(("value", adj.value))
+        for key, v in checks:
+            if v is not None and not lo <= v <= hi:
+                shown = f"[{lo:g}, {hi:g}]".replace("inf", "∞")
+                raise InputError(f"{key} {v:g} is outside the bounds {shown} of indicator {code}", file=file,
+                                 column=f"{where}.{key}", value=v,
+                                 fix=f"use a value within {shown} (the indicator's unit), or select other indicators")
 
 
 def _adjust_count_rows(out, m, sub, new, missing, op: str, value: float, ivl, lo, hi) -> None:
@@ -286,8 +315,12 @@ def apply_scenario(forecasts, scenario: Scenario | str, catalog, *, observations
     bounds = {ind.code: ind.bounds for ind in catalog}
     for adj in sc.adjustments:
         codes = _selected(adj, catalog)
+        _check_bounds(adj, codes, catalog)
         m = (out["indicator_code"].isin(codes) & (out["year"] >= adj.from_year)).to_numpy()
         if not m.any():
+            if len(out):
+                log.warning("scenario %s: %s changes no forecast row (no forecast from %d on)", sc.name,
+                            adj.describe(), adj.from_year)
             continue
         sub = out.loc[m]
         old = sub["mean"].to_numpy(float)
@@ -328,6 +361,12 @@ def apply_scenario(forecasts, scenario: Scenario | str, catalog, *, observations
         if missing.any():
             log.warning("scenario %s: %d forecast rows have no anchor level before %d; forecast kept",
                         sc.name, int(missing.sum()), adj.from_year)
+        bad = ~np.isfinite(new) & ~np.isnan(old)
+        if bad.any():
+            file, where = adj.where.split(": ")[0], adj.where.split(": ")[-1]
+            raise InputError(f"scenario {sc.name}: the adjustment gives values that are not finite numbers (overflow)",
+                             file=file, column=f"{where}.value", value=adj.value,
+                             fix="use a smaller yearly change or multiplier")
         new = clip_bounds(new, lo, hi)
         multiplicative = op in (ScenarioOperation.ANNUAL_PCT.value, ScenarioOperation.MULTIPLY.value)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -131,6 +131,11 @@ def validate_settings(raw: dict[str, Any], source: str | None = None) -> Project
     if v["target_year"] <= v["base_year"]:
         raise ParameterError("target_year", f"must be after base_year {v['base_year']}", fix="e.g. target_year: 2030",
                              source=source, value=v["target_year"])
+    from ctxh_plan.io.limits import MAX_HORIZON
+
+    if v["target_year"] - v["base_year"] > MAX_HORIZON:
+        raise ParameterError("target_year", f"must be at most {MAX_HORIZON} years after base_year {v['base_year']}",
+                             fix="e.g. target_year: 2030", source=source, value=v["target_year"])
     if v["history_from"] >= v["base_year"]:
         raise ParameterError("history_from", "must be before base_year", fix="e.g. history_from: 2020",
                              source=source, value=v["history_from"])

@@ -457,11 +457,9 @@ def write_adoption(adoption: Adoption, path: str | Path, *, diff_path: str | Pat
     if out.suffix.lower() != ".csv":
         raise UsageError(f"-o {out}: the adopted-targets file is a CSV — fix: use a .csv file name "
                          f"(e.g. adopted_targets.csv)")
-    from ctxh_plan.tracking.output import csv_safe
-
     t = adoption.targets[list(FILE_COLUMNS)].copy()
     t["value"] = [_csv_number(v) for v in t["value"]]
-    written = [write_frame(csv_safe(t), out)]
+    written = [write_frame(t, out)]  # formula-like text stays text (io.cells)
     if diff_path:
         written.append(write_frame(adoption.diff, Path(diff_path), sheet_name="chenh_lech"))
     return written

@@ -342,6 +342,9 @@ def write_form(path: str | Path, *, unit_code: str, unit_name: str, period: Peri
     wb.properties.creator = "ctxh_plan"
     stamp = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = stamp
+    from ctxh_plan.io.cells import mark_text_cells
+
+    mark_text_cells(wb)  # text from data (names, notes) stays text, never a formula
     with atomic_path(path) as tmp:
         wb.save(tmp)
         normalize_ooxml(tmp)

@@ -3,8 +3,8 @@
 Sheets: ``theo_doi`` (the tracking frame, Vietnamese headers and labels, numbers as numbers),
 ``nop_bao_cao`` (completeness and timeliness), ``doi_chieu_tinh`` (the province's own figures beside the
 aggregate of its units), ``van_de`` (problems in the forms), ``ghi_chu`` (period, due date, methods,
-"dữ liệu minh họa"). Text from the data never becomes a formula: a cell starting with ``=``, ``+``,
-``-`` or ``@`` is stored as text (Excel) or prefixed with ``'`` (CSV).
+"dữ liệu minh họa"). Text from the data never becomes a formula (:mod:`ctxh_plan.io.cells`): a cell
+starting with ``=``, ``+``, ``-`` or ``@`` is stored as text (Excel) or prefixed with ``'`` (CSV).
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ctxh_plan.errors import UsageError
+from ctxh_plan.io.cells import is_formula_like
 
-__all__ = ["TRACKING_LABELS", "csv_safe", "format_tracking", "labelled_tracking", "safe_text", "write_frame_xlsx",
-           "write_tracking"]
+__all__ = ["TRACKING_LABELS", "format_tracking", "labelled_tracking", "write_frame_xlsx", "write_tracking"]
 
 #: column → (vi, en) labels of the tracking outputs
 TRACKING_LABELS: dict[str, tuple[str, str]] = {
@@ -56,32 +56,6 @@ TRACKING_LABELS: dict[str, tuple[str, str]] = {
     "sheet": ("Trang tính", "Sheet"), "row": ("Dòng", "Row"), "column": ("Cột", "Column"),
     "problem": ("Vấn đề", "Problem"), "fix": ("Cách sửa", "Fix"), "severity": ("Mức độ", "Severity"),
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(v: Any) -> bool:
-    """True when ``v`` is text a spreadsheet would read as a formula (a number such as ``-3`` and the target
-    operators ``=``, ``>=`` … are not)."""
-    if not isinstance(v, str) or not v.startswith(_FORMULA_START) or v.strip() in ("=", "-", "+", "–"):
-        return False
-    try:
-        float(v.replace(",", "."))
-        return False
-    except ValueError:
-        return True
-
-
-def csv_safe(frame: Any) -> Any:
-    """A copy of ``frame`` whose text cells that a spreadsheet would run as a formula start with ``'``."""
-    import pandas as pd
-
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = ["'" + v if safe_text(v) else v for v in out[col]]
-    return out
-
-
 def _label(col: str, lang: str) -> str:
     pair = TRACKING_LABELS.get(col)
     return (pair[0] if lang == "vi" else pair[1]) if pair else col
@@ -137,8 +111,9 @@ def write_frame_xlsx(wb: Any, frame: Any, title: str, lang: str, *, widths: dict
                     continue
                 v = str(v)
             c = ws.cell(row=i, column=j, value=v)
-            if safe_text(v):
+            if is_formula_like(v):  # text from data stays text (io.cells)
                 c.data_type = "s"
+                c.quotePrefix = True
             if isinstance(v, dt.date):
                 c.number_format = "DD/MM/YYYY"
             elif isinstance(v, float):
@@ -164,7 +139,7 @@ def write_tracking(tracking: Any, path: str | Path, *, catalog: Any = None, lang
         catalog = load_catalog()
     table = labelled_tracking(tracking.table, catalog, lang)
     if p.suffix.lower() == ".csv":
-        return write_frame(csv_safe(table), p)
+        return write_frame(table, p)  # write_frame keeps formula-like text as text
     if p.suffix.lower() != ".xlsx":
         raise UsageError(f"-o {p}: unknown format {p.suffix!r} — fix: use a .xlsx or .csv file name")
     note = "DỮ LIỆU MINH HỌA — illustrative data, not official statistics" if tracking.illustrative else ""
@@ -191,6 +166,9 @@ def write_tracking(tracking: Any, path: str | Path, *, catalog: Any = None, lang
     import datetime as dt
 
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
+    from ctxh_plan.io.cells import mark_text_cells
+
+    mark_text_cells(wb)  # text from data (names, notes) stays text, never a formula
     with atomic_path(p) as tmp:
         wb.save(tmp)
         normalize_ooxml(tmp)
