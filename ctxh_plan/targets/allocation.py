@@ -73,6 +73,7 @@ def bounded_share(total: float, base, weights, lo, hi, fallback=None) -> tuple[n
         if not (w > 0).any():
             raise ParameterError("weights", "all allocation weights are 0", fix="give populations or values > 0")
         w = w / w.max()  # scale-free weights (very small or very large values)
+        w = np.where(w < 1e-12, 0.0, w)  # a weight 1e-12 of the largest cannot move its unit: it is 0
         step = 1.0 if cur < total else -1.0
         saturated = np.clip(base + step * np.where(w > 0, np.inf, 0.0), lo, hi)
         if (saturated.sum() - total) * step < 0:
