@@ -167,6 +167,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "estimate_mark": ("ước", "est."),
     "estimate_note": ("“ước”: ước thực hiện cả năm từ số liệu một phần năm (6 tháng hoặc 9 tháng).",
                       "“est.”: full-year estimate from part-year data (six or nine months)."),
+    "rebased_note": (
+        "Số liệu các năm 2019–2025 của đơn vị được quy đổi từ số liệu của các đơn vị hành chính cũ theo "
+        "phương án sắp xếp đơn vị hành chính có hiệu lực từ ngày 01/7/2025; số liệu quy đổi mang tính ước tính.",
+        "Figures for 2019–2025 are re-based from the former administrative units onto the units in force "
+        "from 1 July 2025; re-based figures are estimates."),
     "estimate_column_note": (
         "Cột “Ước thực hiện năm 2025”: số ước cả năm tính từ số liệu 6 tháng đầu năm; chỉ tiêu đã có số "
         "cả năm ghi số thực hiện.",

@@ -437,6 +437,18 @@ _MARKED_NOTES = ("dữ liệu minh họa", "illustrative data", "ước thực h
 _GENERAL_NOTES = ("khoảng tin cậy", "interval straddles")
 
 
+def _is_rebase_note(part: str) -> bool:
+    """A re-based row's provenance note (said once under the table, not per row)."""
+    from ctxh_plan.rebase.reallocate import REBASE_NOTE_VI
+
+    folded = part.strip().casefold()
+    return folded.startswith(REBASE_NOTE_VI) or folded.startswith("rebased to units")
+
+
+def _has_rebase_note(raw: Any) -> bool:
+    return not _isnan(raw) and any(_is_rebase_note(p) for p in str(raw).split(";"))
+
+
 def _note_parts(raw: Any, lang: str, *, drop: Sequence[str] = ()) -> list[str]:
     """Split a ``;``-joined bilingual note ("vi / en; vi / en") into the parts to show in ``lang``.
 
@@ -453,7 +465,7 @@ def _note_parts(raw: Any, lang: str, *, drop: Sequence[str] = ()) -> list[str]:
         part = part.strip()
         if not part:
             continue
-        if any(g in part for g in _GENERAL_NOTES):
+        if any(g in part for g in _GENERAL_NOTES) or _is_rebase_note(part):
             continue
         if " / " in part:
             vi, en = part.split(" / ", 1)
@@ -614,7 +626,7 @@ def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_co
     rows = _Rows()
     notes_col = next((c for c in ("notes", "note") if c in ev.columns), None)
     drop = () if settings.show_progress else ("chỉ tiêu đã đạt từ năm gốc", "target already met at baseline")
-    seen_certainty = seen_not_applicable = False
+    seen_certainty = seen_not_applicable = seen_rebased = False
     hidden_any = {"count": False, "rate": False}
     for sec_code, sec_name, sec_codes in _sections(cat, codes, lang):
         if sec_code:
@@ -669,6 +681,7 @@ def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_co
             seen_not_applicable |= att == Attainment.NOT_APPLICABLE.value
             rec["progress_category"] = _label(r.get("progress_category"), lang)
             parts = _note_parts(r.get(notes_col), lang, drop=drop) if notes_col else []
+            seen_rebased |= bool(notes_col) and _has_rebase_note(r.get(notes_col))
             if hidden_inputs and ind is not None and ind.sensitive and target_kind != "absolute":
                 parts.append(text("suppressed_rate_note", lang, mark=text("missing", lang),
                                   threshold=settings.threshold))
@@ -686,6 +699,8 @@ def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_co
                                                                               "vi" if lang == "vi" else "en")))
     if any_estimate_2025:
         tail.append(text("estimate_column_note", lang))
+    if seen_rebased:
+        tail.append(text("rebased_note", lang))
     if settings.show_progress:
         tail.append(text("method_note_bieu1", lang))
     notes.items[len(fixed):len(fixed)] = tail  # fixed notes first, then the row notes they precede

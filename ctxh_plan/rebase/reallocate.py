@@ -31,7 +31,7 @@ from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.rebase.allocation import allocate_fractional, allocate_integer
 from ctxh_plan.rebase.crosswalk import build_district_crosswalk
 
-__all__ = ["RebaseResult", "rebase_observations", "rebase_targets"]
+__all__ = ["REBASE_NOTE_VI", "RebaseResult", "rebase_observations", "rebase_targets"]
 
 
 log = logging.getLogger(__name__)
@@ -323,6 +323,9 @@ def _allocate_source(ind, row: dict, pieces, level: str, n_communes: int,
     return []
 
 
+#: how every re-based row's note starts (``"quy đổi về đơn vị từ 2025-07-01 / rebased to units of …"``)
+REBASE_NOTE_VI = "quy đổi về đơn vị từ"
+
 _METHOD_NOTE = {
     "largest_remainder": "counts split by largest remainder (integers, totals kept)",
     "proportional": "split in proportion (fractional values, totals kept)",
@@ -368,8 +371,10 @@ def _combine(ind, new_code: str, year: int, period: str, parts: list[dict], to: 
         return None
     froms = ", ".join(f"{p['from']}×{p['w']:.4g}" for p in parts)
     wsrc = " | ".join(sorted({p["wsrc"] for p in parts}))
-    note = (f"quy đổi về đơn vị từ {to} / rebased to units of {to}: "
-            f"{'; '.join(_METHOD_NOTE[h] for h in sorted(hows))}; weights: {wsrc}; from {froms}")
+    # one note part (no "; " inside): reports show "quy đổi …" once for the table, not per row
+    detail = " — ".join([*(_METHOD_NOTE[h] for h in sorted(hows)), f"weights: {wsrc.replace('; ', ', ')}",
+                         f"from {froms}"])
+    note = f"{REBASE_NOTE_VI} {to} / rebased to units of {to} ({detail})"
     return {"unit_code": new_code, "indicator_code": ind.code, "year": year, "period": period, "value": value,
             "numerator": num, "denominator": den, "flag": _flags(*(p["flag"] for p in parts), add=extra),
             "source": "; ".join(dict.fromkeys(p["source"] for p in parts if p["source"])), "note": note}

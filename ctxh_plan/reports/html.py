@@ -268,13 +268,20 @@ def status_legend_html(items: Sequence[tuple[str, str]], title: str) -> str:
     return f'<div class="ctxh-legend">{html.escape(title)}{swatches}</div>'
 
 
+#: notes the illustrative banner says already
+_BANNER_NOTES = frozenset({"dữ liệu minh họa", "illustrative data", "illustrative"})
+
+
 def notes_html(items: list[str], lang: str, limit: int = 20) -> str:
     """A bullet list of at most ``limit`` notes (in ``lang``: see ``present.labels.localize_note``; personal
     data hidden; escaped), then how many more there are."""
     from ctxh_plan.data.privacy import redact_personal_data
     from ctxh_plan.present.labels import localize_note
 
-    items = list(dict.fromkeys(n for n in (localize_note(i, lang) for i in items) if n))
+    shown = (localize_note(i, lang) for i in items)
+    # the banner already says "dữ liệu minh họa"; a note starts with a capital letter, as in a document
+    items = list(dict.fromkeys(n[:1].upper() + n[1:] for n in shown
+                               if n and n.strip(" .").casefold() not in _BANNER_NOTES))
     body = "".join(f"<li>{html.escape(redact_personal_data(i))}</li>" for i in items[:limit])
     if len(items) > limit:
         body += "<li>" + pick_lang(lang, f"… và {len(items) - limit} ghi chú khác (xem nhật ký chạy).",
