@@ -135,32 +135,29 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     r = measure(csv_path)
     results["csv"] = r
-    verdict = "met" if r["peak_mb"] < GOAL_MB else "MISSED"
-    lines.append(f"| CSV, {args.rows:,} rows ({csv_path.stat().st_size / 2**20:.0f} MB), `read_observations` | "
-                 f"{r['rows']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {verdict} |")
-    print(lines[-1])
+    def add_row(label: str, r: dict, rows: int | None = None) -> None:
+        verdict = "met" if r["peak_mb"] < GOAL_MB else "MISSED"
+        lines.append(f"| {label} | {r['rows'] if rows is None else rows:,} | {r['seconds']:.1f} | "
+                     f"{r['peak_mb']:.0f} | {verdict} |")
+        print(lines[-1])
+
+    add_row(f"CSV, {args.rows:,} rows ({csv_path.stat().st_size / 2**20:.0f} MB), `read_observations`", r)
     if args.xlsx_rows:
         r = measure(xlsx_path)
         results["xlsx"] = r
-        lines.append(f"| Excel, wide, {args.xlsx_rows:,} rows × 7 years ({xlsx_path.stat().st_size / 2**20:.0f} MB), "
-                     f"`read_observations` | {r['rows']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | "
-                     f"{'met' if r['peak_mb'] < GOAL_MB else 'MISSED'} |")
-        print(lines[-1])
+        add_row(f"Excel, wide, {args.xlsx_rows:,} rows × 7 years ({xlsx_path.stat().st_size / 2**20:.0f} MB), "
+                "`read_observations`", r)
     if args.before:
         for label, path in (("CSV", csv_path), ("Excel", xlsx_path if args.xlsx_rows else None)):
             if path is None:
                 continue
             r = measure(path, Path(args.before))
             results[f"before_{label}"] = r
-            lines.append(f"| {label}, same file, `read_observations` of `{args.before}` (before) | {r['rows']:,} | "
-                         f"{r['seconds']:.1f} | {r['peak_mb']:.0f} | {'met' if r['peak_mb'] < GOAL_MB else 'MISSED'} |")
-            print(lines[-1])
+            add_row(f"{label}, same file, `read_observations` of `{args.before}` (before)", r)
     if args.validate:
         r = measure_validate(csv_path)
         results["validate"] = r
-        lines.append(f"| CSV, {args.rows:,} rows, `ctxh-plan validate` (exit {r['exit']}) | {args.rows:,} | "
-                     f"{r['seconds']:.1f} | {r['peak_mb']:.0f} | {'met' if r['peak_mb'] < GOAL_MB else 'MISSED'} |")
-        print(lines[-1])
+        add_row(f"CSV, {args.rows:,} rows, `ctxh-plan validate` (exit {r['exit']})", r, rows=args.rows)
         print("  validate said:", r["summary"])
         lines.append("")
         lines.append(f"`validate` said: {r['summary']} (the synthetic rows repeat keys and hold fractional counts, so "

@@ -304,7 +304,9 @@ def test_csv_rows_columns_cells_and_size_over_the_limits(tmp_path, monkeypatch):
     path.write_text(",".join(f"c{i}" for i in range(1500)) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="columns"):
         read_observations(path)
-    monkeypatch.setattr(csvfile, "MAX_INPUT_BYTES", 100)
+    from ctxh_plan.io import limits
+
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 100)  # the one size check (io.limits.check_input_size)
     path.write_text("unit_code,indicator_code,year,value\n" + "193,CT06,2020,1\n" * 20, encoding="utf-8")
     with pytest.raises(InputError, match="MB"):
         read_observations(path)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ctxh_plan.errors import InputError
-from ctxh_plan.io.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_INPUT_BYTES, MAX_ROWS
+from ctxh_plan.io.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, check_input_size
 
 __all__ = ["CsvTable", "decode_bytes", "read_csv_table"]
 
@@ -405,17 +405,9 @@ def read_csv_table(path: str | Path, *, require_header: bool = True) -> CsvTable
     """
     p = Path(path)
     file = str(p)
-    try:
-        size = p.stat().st_size
-        with open(p, "rb") as fh:
-            head = fh.read(_HEAD_BYTES)
-    except FileNotFoundError:
-        raise InputError("không tìm thấy tệp / file not found", file=file,
-                         fix="kiểm tra đường dẫn / check the path") from None
-    if size > MAX_INPUT_BYTES:
-        raise InputError(f"tệp lớn {size / 2**20:,.0f} MB, quá giới hạn {MAX_INPUT_BYTES / 2**20:,.0f} MB / the file "
-                         f"is larger than the limit of {MAX_INPUT_BYTES / 2**20:,.0f} MB", file=file,
-                         fix="tách tệp theo năm hoặc theo đơn vị / split the file by year or by unit")
+    check_input_size(p)
+    with open(p, "rb") as fh:
+        head = fh.read(_HEAD_BYTES)
     if len(head) < _HEAD_BYTES and not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise InputError("tệp rỗng / empty file", file=file, fix="điền số liệu / fill in the data")
     if head.startswith(codecs.BOM_UTF8):

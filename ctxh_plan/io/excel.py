@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,12 @@ from ctxh_plan.io.headers import (
 )
 from ctxh_plan.io.limits import (
     MAX_COLUMNS,
-    MAX_INPUT_BYTES,
     MAX_ROWS,
     MAX_XLSX_CELLS,
     MAX_XLSX_MEMBER_RATIO,
     MAX_XLSX_PARTS,
     MAX_XLSX_UNPACKED_BYTES,
+    check_input_size,
 )
 
 __all__ = ["read_xlsx"]
@@ -78,19 +79,26 @@ def _merged_ranges(wb: Any, ws: Any) -> list[tuple[int, int, int, int]]:
     if path is None or archive is None:
         return []
     out = []
+    for data in _scan_part(archive, path, overlap=200):
+        for m in _MERGE_RE.finditer(data):
+            with contextlib.suppress(ValueError, TypeError):
+                c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
+                out.append((r1, c1, r2, c2))
+    return sorted(set(out))
+
+
+def _scan_part(archive: Any, name: str, *, overlap: int) -> Iterator[bytes]:
+    """A zip part of a workbook in 1 MB pieces, each starting with the last ``overlap`` bytes of the
+    one before (a pattern cut by a piece boundary is still found; one found twice is found again)."""
     tail = b""
-    with archive.open(path) as fh:
+    with archive.open(name) as fh:
         while True:
             chunk = fh.read(1 << 20)
             if not chunk:
-                break
+                return
             data = tail + chunk
-            for m in _MERGE_RE.finditer(data):
-                with contextlib.suppress(ValueError, TypeError):
-                    c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
-                    out.append((r1, c1, r2, c2))
-            tail = data[-200:]
-    return sorted(set(out))
+            yield data
+            tail = data[-overlap:]
 
 
 def _fill_merged(ranges: list[tuple[int, int, int, int]], grid: list[list[Any]], last_row: int) -> None:
@@ -296,15 +304,8 @@ def _has_formulas(wb: Any) -> bool:
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
-        tail = b""
-        with archive.open(name) as fh:
-            while True:
-                chunk = fh.read(1 << 20)
-                if not chunk:
-                    break
-                if _FORMULA_RE.search(tail + chunk):
-                    return True
-                tail = chunk[-16:]
+        if any(_FORMULA_RE.search(data) for data in _scan_part(archive, name, overlap=16)):
+            return True
     return False
 
 
@@ -356,15 +357,7 @@ def read_xlsx(path: Path) -> Any:
     import openpyxl
 
     file = str(path)
-    try:
-        size = Path(path).stat().st_size
-    except FileNotFoundError:
-        raise InputError("không tìm thấy tệp / file not found", file=file,
-                         fix="kiểm tra đường dẫn / check the path") from None
-    if size > MAX_INPUT_BYTES:
-        raise InputError(f"tệp lớn {size / 2**20:,.0f} MB, quá giới hạn {MAX_INPUT_BYTES / 2**20:,.0f} MB / the "
-                         f"file is larger than the limit of {MAX_INPUT_BYTES / 2**20:,.0f} MB", file=file,
-                         fix="tách tệp theo năm hoặc theo đơn vị / split the workbook by year or by unit")
+    check_input_size(path)
     _check_zip(path, file)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

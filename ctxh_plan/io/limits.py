@@ -8,14 +8,16 @@ indicators × 10 years ≈ 2 million values).
 """
 from __future__ import annotations
 
+import os
+
 __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_HORIZON",
     "MAX_INPUT_BYTES",
+    "MAX_ROWS",
     "MAX_SCENARIO_FACTOR",
     "MAX_SCENARIO_PCT",
-    "MAX_ROWS",
     "MAX_XLSX_CELLS",
     "MAX_XLSX_MEMBER_RATIO",
     "MAX_XLSX_PARTS",
@@ -23,6 +25,7 @@ __all__ = [
     "MAX_YAML_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
+    "check_input_size",
 ]
 
 #: size of a CSV or Excel input file (bytes)
@@ -52,3 +55,28 @@ MAX_HORIZON = 50
 #: a scenario's yearly change (annual_pct, percent) and multiplier may not exceed these
 MAX_SCENARIO_PCT = 1000.0
 MAX_SCENARIO_FACTOR = 1000.0
+
+
+def check_input_size(path: str | os.PathLike[str]) -> int:
+    """The size of a CSV or Excel input file in bytes, once it is known to exist and to be within
+    :data:`MAX_INPUT_BYTES`.
+
+    Raises
+    ------
+    InputError
+        The file does not exist, or is larger than the limit (the fix: split it by year or by unit).
+    """
+    from ctxh_plan.errors import InputError
+
+    file = str(path)
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise InputError("không tìm thấy tệp / file not found", file=file,
+                         fix="kiểm tra đường dẫn / check the path") from None
+    if size > MAX_INPUT_BYTES:
+        limit = f"{MAX_INPUT_BYTES / 2**20:,.0f} MB"
+        raise InputError(f"tệp lớn {size / 2**20:,.0f} MB, quá giới hạn {limit} / the file is larger than the "
+                         f"limit of {limit}", file=file,
+                         fix="tách tệp theo năm hoặc theo đơn vị / split the file by year or by unit")
+    return size
