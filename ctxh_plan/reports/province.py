@@ -121,13 +121,26 @@ def province_report(s: ProvinceSummary) -> Any:
     return s._province
 
 
+def _units_phrase(s: ProvinceSummary) -> str:
+    """"54 đơn vị hành chính cấp xã" after the reform, "13 đơn vị cấp huyện (cũ)" before it."""
+    n = len(s.units)
+    reg = getattr(s.ds, "units", None)
+    try:
+        levels = {reg.level(u) for u in s.units} if reg is not None else {"district"}
+    except (KeyError, AttributeError):
+        levels = {"district"}
+    if levels == {"commune"}:
+        return pick_lang(s.lang, f"{n} đơn vị hành chính cấp xã (xã, phường, đặc khu)", f"{n} commune-level units")
+    return pick_lang(s.lang, f"{n} đơn vị cấp huyện (cũ)", f"{n} former districts")
+
+
 def show_province_header(s: ProvinceSummary) -> None:
     """Style sheet, title, what the summary covers, the banner."""
     from ctxh_plan.reports.unit import scenario_label
 
     lang = s.lang
     title = pick_lang(lang, "Tổng hợp toàn tỉnh", "Province summary") + f": {s.province_name}"
-    lead = [pick_lang(lang, f"{len(s.units)} đơn vị cấp huyện (cũ)", f"{len(s.units)} former districts"),
+    lead = [_units_phrase(s),
             pick_lang(lang, "đánh giá 2021–2025 và chỉ tiêu 2026–2030", "evaluation 2021–2025 and targets 2026–2030"),
             pick_lang(lang, "Kịch bản: ", "Scenario: ") + scenario_label(s.scenario, lang)]
     banner = illustrative_banner(lang) if s.illustrative else ""
