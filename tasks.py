@@ -3,7 +3,8 @@
 
     python3 tasks.py run     # set up .venv (pinned), then the main job: the Quảng Ninh 2026 batch
                              # (54 units + province, history re-based, the adopted plan tracked)
-    python3 tasks.py test    # set up .venv (pinned), then every test (incl. notebooks)
+    python3 tasks.py test    # set up .venv (pinned), then `ruff check .`, `mypy` and every test (incl.
+                             # notebooks); fails when any of the three fails (the summary says which)
     python3 tasks.py setup   # only set up .venv
     python3 tasks.py look [UNIT] [--out DIR] [--params FILE]
                              # render one unit's report, the province summary, the index (headless
@@ -34,6 +35,11 @@ STAMP = VENV / ".ctxh-installed"
 
 MAIN_JOB = ["-m", "ctxh_plan", "batch", "params/quang_ninh_2026.yaml"]
 TEST_CMD = ["-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup"]
+#: the checks `test` runs before pytest (settings in pyproject.toml): name -> arguments to the venv's Python
+CHECKS = {
+    "ruff check": ["-m", "ruff", "check", "."],
+    "mypy": ["-m", "mypy"],
+}
 
 
 def _say(msg: str) -> None:
@@ -67,7 +73,22 @@ def _run(args: list[str]) -> int:
     env = dict(os.environ, PYTHONUTF8="1", MPLBACKEND="Agg")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     _say("running: " + " ".join(["python"] + args))
-    return subprocess.run([str(PY)] + args, cwd=ROOT, env=env).returncode
+    return subprocess.run([str(PY)] + args, cwd=ROOT, env=env, check=False).returncode
+
+
+def test(extra: list[str]) -> int:
+    """Run ruff and mypy, then pytest (with ``extra`` arguments); every step runs, so one sees all
+    that fails. Exit code: pytest's when it failed, else 1 when a check failed, else 0."""
+    failed = [name for name, args in CHECKS.items() if _run(args) != 0]
+    code = _run(TEST_CMD + extra)
+    if code != 0:
+        failed.append("pytest")
+    if failed:
+        _say(f"FAILED: {', '.join(failed)} — see the output above (the checks alone: "
+             f"{'; '.join('.venv/bin/python ' + ' '.join(args) for args in CHECKS.values())})")
+        return code or 1
+    _say("passed: " + ", ".join([*CHECKS, "pytest"]))
+    return 0
 
 
 # --------------------------------------------------------------------------- look
@@ -218,7 +239,7 @@ def main(argv: list[str]) -> int:
     if verb == "run":
         return _run(MAIN_JOB + extra)
     if verb == "test":
-        return _run(TEST_CMD + extra)
+        return test(extra)
     return 0
 
 

@@ -18,7 +18,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 #: public name → module (relative to this package) that defines it
-_LAZY: dict[str, str] = {
+_HOME: dict[str, str] = {
     # data in
     "load_dataset": "data.dataset",
     "Dataset": "data.dataset",
@@ -63,7 +63,51 @@ _LAZY: dict[str, str] = {
     "run_batch": "batch",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
+#: the public names (an explicit list, so that tools can read it without running the module)
+__all__ = [
+    "Catalog",
+    "Dataset",
+    "Evaluation",
+    "Indicator",
+    "Projection",
+    "UnitRegistry",
+    "__version__",
+    "allocate_target",
+    "apply_scenario",
+    "compare_scenarios",
+    "estimate_year_end",
+    "evaluate_dataset",
+    "evaluate_frames",
+    "forecast_frame",
+    "format_number",
+    "get_forecaster",
+    "list_forecasters",
+    "list_scenarios",
+    "load_catalog",
+    "load_dataset",
+    "load_registry",
+    "load_scenario",
+    "load_units",
+    "parse_number",
+    "plot_indicator",
+    "plot_ranking",
+    "plot_status_heatmap",
+    "prob_meets",
+    "project_dataset",
+    "project_frames",
+    "propose_targets",
+    "rebase_dataset",
+    "rollup_observations",
+    "run_batch",
+    "style_evaluation",
+    "suppress_small_cells",
+    "validate_paths",
+    "write_appendices",
+]
+
+#: public name → submodule that defines it: ``_HOME`` restricted to ``__all__`` (a public name without
+#: a home fails here, at import; a home without a public name is not served)
+_LAZY: dict[str, str] = {name: _HOME[name] for name in __all__ if name != "__version__"}
 
 
 def __getattr__(name: str) -> Any:

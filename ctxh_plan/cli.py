@@ -14,6 +14,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_USAGE, CtxhError
 
@@ -38,7 +39,7 @@ each period: adopt → form → collect → track → report.
 class _Parser(argparse.ArgumentParser):
     """argparse parser that exits with code 2 and a one-line hint on usage errors."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
 
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(exc: BaseException, lang: str) -> None:
+def _report(exc: BaseException | str, lang: str) -> None:
+    """Print an error (or its one-line description) to stderr after "Lỗi:" / "Error:"."""
     head = "Lỗi" if lang == "vi" else "Error"
     print(f"{head}: {exc}", file=sys.stderr)
 

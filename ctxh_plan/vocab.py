@@ -34,6 +34,10 @@ __all__ = [
 class _Labelled(str, Enum):
     """A str-valued enum whose members carry (vi, en) labels."""
 
+    #: the member's Vietnamese and English labels (set by ``__new__``; annotations only, not members)
+    vi: str
+    en: str
+
     def __new__(cls, value: str, vi: str = "", en: str = ""):
         obj = str.__new__(cls, value)
         obj._value_ = value

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "ERROR_BANNER_TAG",
@@ -64,7 +64,8 @@ class KernelStopped(Exception):
     """A kernel start was abandoned because the batch is stopping (Ctrl-C / SIGTERM)."""
 
 #: executed once in each new kernel: the imports every notebook needs, then a snapshot of global state
-WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.unit", "ctxh_plan.reports.province", "ctxh_plan.reports.appendix")
+WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.reports.unit", "ctxh_plan.reports.province",
+                  "ctxh_plan.reports.appendix")
 #: set in every kernel's environment: fixed hash seed, no GUI backend, and single-threaded numeric
 #: libraries, so a notebook computes the same bits on any engine and any machine (a dask worker's
 #: nanny sets the thread counts to 1; a local kernel gets the same) and kernels do not oversubscribe cores
@@ -132,7 +133,8 @@ def kernel_reset() -> None:
             matplotlib.rcParams.clear()
             matplotlib.rcParams.update(_SNAPSHOT["rc"])
     if "warnings" in _SNAPSHOT:
-        warnings.filters[:] = _SNAPSHOT["warnings"]
+        filters = cast("list[Any]", warnings.filters)  # a list at run time (typeshed: Sequence)
+        filters[:] = _SNAPSHOT["warnings"]
         mutated = getattr(warnings, "_filters_mutated", None) or getattr(warnings, "_filters_mutated_lock_held", None)
         if mutated is not None:
             mutated()
@@ -228,8 +230,8 @@ def short_error(exc: BaseException) -> str:
 def _kernel_error(exc: BaseException, kernel: WarmKernel | None = None) -> str:
     """Short text of a kernel failure, with the last line the kernel wrote on its stderr."""
     text = short_error(exc)
-    path = os.path.join(kernel._ipc_dir, "kernel-stderr.log") if kernel is not None and getattr(
-        kernel, "_ipc_dir", None) else None
+    ipc = kernel._ipc_dir if kernel is not None else None
+    path = os.path.join(ipc, "kernel-stderr.log") if ipc else None
     if path:
         try:
             with open(path, "rb") as fh:
@@ -272,6 +274,7 @@ class WarmKernel:
         self.stopping = False
         self.ready = False
         self._stderr: Any = None
+        self._ipc_dir: str | None = None  # private folder of the IPC sockets, while started
 
     async def start(self) -> None:
         """Start (retry once with a doubled timeout: parallel starts occasionally clash on ports).
@@ -299,6 +302,7 @@ class WarmKernel:
                                      ip=os.path.join(self._ipc_dir, "k"), log=_JUPYTER_LOG)
         # the kernel's own stderr (start-up noise, a traceback when it is stopped while importing) goes to a
         # file; cell outputs and errors come back through the kernel's messages as before
+        # (SIM115: the file stays open while the kernel runs; shutdown() closes it)
         self._stderr = open(os.path.join(self._ipc_dir, "kernel-stderr.log"), "wb")  # noqa: SIM115
         kwargs: dict[str, Any] = {"env": env, "stderr": self._stderr}
         if self.cwd is not None:
@@ -388,7 +392,7 @@ class WarmKernel:
             with contextlib.suppress(OSError):
                 self._stderr.close()
             self._stderr = None
-        if getattr(self, "_ipc_dir", None):
+        if self._ipc_dir:
             import shutil
 
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
@@ -438,8 +442,9 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
 
         def collect(f: asyncio.Future[Any]) -> None:
             side.discard(f)
-            if not f.cancelled() and f.exception() is not None:
-                log.debug("while stopping: %s", short_error(f.exception()))  # type: ignore[arg-type]
+            exc = None if f.cancelled() else f.exception()
+            if exc is not None:
+                log.debug("while stopping: %s", short_error(exc))
 
         fut.add_done_callback(collect)
 
@@ -486,10 +491,10 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                     except Exception as exc:
                         if stop.is_set() or isinstance(exc, KernelStopped):
                             return  # stopping: the notebook stays pending for --resume
-                        error = f"kernel could not start: {_kernel_error(exc, kernel)}"
-                        log.error("kernel %d: %s", kernel.index, error)
-                        nb.cells.insert(0, error_banner(error))
-                        _finish(job, nb, error, t0, kernel.index)
+                        failure = f"kernel could not start: {_kernel_error(exc, kernel)}"
+                        log.error("kernel %d: %s", kernel.index, failure)
+                        nb.cells.insert(0, error_banner(failure))
+                        _finish(job, nb, failure, t0, kernel.index)
                         return
                     started = True
                 if stop.is_set():

@@ -296,6 +296,7 @@ class _Part:
         self.cfg, self.engine, self.reuse_kernels, self.prefix = cfg, engine, reuse_kernels, prefix
         self.skipped: list[str] = []
         self.exporter: Any = None
+        self.plan: Plan | None = None  # set by load(), dropped at the end of prepare()
 
     def load(self, units: list[str] | None, *, among: list[str] | None = None) -> bool:
         """Load the dataset; choose the units; compute the run id.
@@ -321,6 +322,8 @@ class _Part:
         from ctxh_plan.batch.manifest import package_versions, read_manifest, utc_now, write_manifest
 
         cfg, plan, selected = self.cfg, self.plan, self.selected
+        if plan is None:
+            raise UsageError("_Part.prepare() called before load() — fix: call load() first")
         ds = plan.dataset
         self.run_dir = run_dir
         self.lock = acquire_run_lock(run_dir)  # one batch at a time in this folder (released by `finish`)
@@ -509,12 +512,13 @@ def _run_collection(cfg: BatchConfig, members: list[Path], engine: Engine, t0: f
                             "folder": Path(part.cfg.dataset).name, "status": part.manifest["status"],
                             "reports": len(st), "ok": st.count("ok"), "failed": st.count("failed"),
                             "pending": st.count("pending")})
-        manifest = {"run_id": run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
-                    "collection": entries, "engine": engine.describe(), "started_at": started,
-                    "finished_at": utc_now(), "seconds": round(time.perf_counter() - t0, 3),
-                    "status": "interrupted" if interrupted else
-                    ("failed" if any(e["status"] != "ok" for e in entries) else "ok"),
-                    "illustrative": any(p.illustrative for p in parts)}
+        manifest: dict[str, Any] = {
+            "run_id": run_id, "batch_file": display_path(cfg.source), "parameters": cfg.public(),
+            "collection": entries, "engine": engine.describe(), "started_at": started,
+            "finished_at": utc_now(), "seconds": round(time.perf_counter() - t0, 3),
+            "status": "interrupted" if interrupted else
+            ("failed" if any(e["status"] != "ok" for e in entries) else "ok"),
+            "illustrative": any(p.illustrative for p in parts)}
         write_manifest(top, manifest)
         write_collection_index(top, entries, title=("Báo cáo theo tỉnh" if cfg.lang == "vi" else "Reports by "
                                                     "province") + f" — {run_id}",

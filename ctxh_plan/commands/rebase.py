@@ -83,8 +83,7 @@ def _read_source(data_dir: Path, catalog_path: str | None) -> dict:
     from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.io.layout import read_dataset_meta
 
-    kw = {"catalog": load_catalog(catalog_path)} if catalog_path else {}
-    ds = load_dataset(data_dir, **kw)
+    ds = load_dataset(data_dir, catalog=load_catalog(catalog_path) if catalog_path else None)
     return {"observations": ds.observations, "targets": _read_own_targets(data_dir), "catalog": ds.catalog,
             "province": str(ds.province_code), "illustrative": bool(ds.illustrative),
             "meta": read_dataset_meta(data_dir), "dataset": ds}

@@ -23,7 +23,7 @@ import difflib
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ctxh_plan.data.frames import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, TARGET_COLUMNS, TARGET_DTYPES
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
@@ -135,7 +135,8 @@ def _resolve_unit(code: str, units: Any) -> str | None:
     return None
 
 
-def _number(rec: dict, column: str, style: str | None, problems: Problems, ambiguous: list) -> tuple[Any, bool]:
+def _number(rec: dict, column: str, style: Literal["vi", "en"] | None, problems: Problems,
+            ambiguous: list) -> tuple[Any, bool]:
     """Parse one number cell; (ParsedNumber or None, ok)."""
     if column not in rec:
         return None, True
@@ -433,13 +434,13 @@ def check_targets(raw: Any, catalog: Any, units: Any, *, years: tuple[int, int] 
         if hi.problem:
             problems.add("not_number", value=_s(rec.get("value_hi")), reason=hi.problem, **_where(rec, "value_hi"))
             bad = True
-        if not bad and hi.value is not None and hi.value < value.value:
+        if not bad and hi.value is not None and value.value is not None and hi.value < value.value:
             problems.add("range_order", value=hi.text, **_where(rec, "value_hi"))
             bad = True
         if not bad and ind is not None and kind == "absolute" and not _check_value(ind, value, rec, "value",
                                                                                     problems):
             bad = True
-        if bad:
+        if bad or value.value is None:  # (a missing value is bad already)
             continue
         key = (scope, code, ty)
         if key in seen:

@@ -12,6 +12,7 @@ row of the problems table (never silently dropped).
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 __all__ = [
@@ -191,7 +192,7 @@ def observations_schema(years: tuple[int, int] = (2000, 2035)):
     """Schema of the observations frame (one row per unit, indicator, year, period)."""
     import pandera.pandas as pa
 
-    text = dict(nullable=False)
+    text: dict[str, Any] = dict(nullable=False)  # keyword arguments of pa.Column
     return pa.DataFrameSchema(
         {
             "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$"), **text),
@@ -283,8 +284,9 @@ def forecasts_schema(levels: tuple[int, ...] = (80, 95)):
         columns[f"hi{lv}"] = pa.Column(float, nullable=True)
         checks.append(pa.Check(lambda d, lv=lv: ~(d[f"lo{lv}"] > d["mean"] + 1e-9) & ~(d["mean"] > d[f"hi{lv}"] + 1e-9),
                                name=f"lo{lv} <= mean <= hi{lv}"))
-    for a, b in zip(levels, levels[1:]):
-        checks.append(pa.Check(lambda d, a=a, b=b: ~(d[f"lo{b}"] > d[f"lo{a}"] + 1e-9) & ~(d[f"hi{a}"] > d[f"hi{b}"] + 1e-9),
+    for a, b in itertools.pairwise(levels):
+        checks.append(pa.Check(lambda d, a=a, b=b: ~(d[f"lo{b}"] > d[f"lo{a}"] + 1e-9)
+                               & ~(d[f"hi{a}"] > d[f"hi{b}"] + 1e-9),
                                name=f"{b}% interval contains the {a}% interval"))
     return pa.DataFrameSchema(columns, checks=checks, strict=False, name="forecasts")
 
@@ -324,8 +326,8 @@ def tracking_schema():
     import pandera.pandas as pa
 
     status = ["on_track", "at_risk", "off_track", "no_target", "no_data"]
-    prob = dict(nullable=True, checks=pa.Check.in_range(0.0, 1.0))
-    num = dict(nullable=True)
+    prob: dict[str, Any] = dict(nullable=True, checks=pa.Check.in_range(0.0, 1.0))  # pa.Column keywords
+    num: dict[str, Any] = dict(nullable=True)
     return pa.DataFrameSchema(
         {
             "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),

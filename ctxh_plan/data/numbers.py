@@ -217,7 +217,7 @@ def parse_number(text: object, *, style: NumberStyle = "auto", errors: str = "ra
     return ParsedNumber(sign * value, approximate=approximate, percent=percent, ambiguous=ambiguous, text=raw)
 
 
-def detect_number_style(texts: Iterable[object]) -> str | None:
+def detect_number_style(texts: Iterable[object]) -> Literal["vi", "en"] | None:
     """Decide the number style of a file from the cells that are unambiguous.
 
     Parameters
@@ -298,5 +298,5 @@ def format_number(x: float | int | None, decimals: int | None = None, style: str
     if text in ("-0", "-0.0") or re.fullmatch(r"-0(\.0*)?", text):
         text = text[1:]
     if style == "vi":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))  # swap the thousands and decimal marks
     return text + ("%" if percent else "")

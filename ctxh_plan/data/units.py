@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from ctxh_plan.data.frames import UNIT_COLUMNS
 from ctxh_plan.errors import InputError, ParameterError
@@ -156,10 +157,10 @@ class UnitRegistry:
     :func:`load_conversion`), or ``None``.
     """
 
-    frame: object  # pandas.DataFrame
+    frame: Any  # pandas.DataFrame
     province_code: str
     as_of: str | None = None
-    conversion: object = None  # pandas.DataFrame or None
+    conversion: Any = None  # pandas.DataFrame or None
     _by_code: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -276,7 +277,7 @@ def _read_conversion_file(path: str, mtime: float) -> tuple[dict, ...]:
     for rec in table.records():
         i = int(rec.pop("_row"))
         r = {k: normalize_text(v) for k, v in rec.items() if k}
-        where = dict(file=str(p), row=i)
+        where: dict[str, Any] = dict(file=str(p), row=i)  # keyword arguments of InputError
         for col in ("new_unit_code", "old_unit_code"):
             if not re.fullmatch(r"\d{5}", r[col]):
                 raise InputError(f"commune code {r[col]!r} is not 5 digits", column=col, value=r[col],
@@ -536,7 +537,7 @@ def read_units_file(path: str | Path, *, province: str | None = None, as_of: str
     lines = [int(r["_row"]) for r in rows]
     seen: dict[str, list[tuple[int, dict]]] = {}
     for i, r in zip(lines, recs):
-        where = dict(file=str(p), row=i)
+        where: dict[str, Any] = dict(file=str(p), row=i)  # keyword arguments of InputError
         if not r["unit_code"]:
             raise InputError("empty unit code", column="unit_code", fix="give every unit its official code", **where)
         if r["level"] not in _LEVELS:

@@ -63,7 +63,8 @@ def check_files(observation_files: Sequence[Path], target_files: Sequence[Path],
 
     problems = Problems(lang)
     inputs = []
-    raws, traws = [], []
+    raws: list[Any] = []  # raw observation frames, one per file
+    traws: list[Any] = []  # raw target frames
     for group, reader, sink in ((observation_files, read_observations, raws), (target_files, read_targets, traws)):
         for path in group:
             path = Path(path)
@@ -118,7 +119,9 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], str | 
     """(observation files, target files, province code, units_as_of, dataset folder) of the given paths."""
     from ctxh_plan.io.layout import classify_path, find_dataset_files
 
-    obs, tg, province, as_of, folder = [], [], None, None, None
+    obs: list[Path] = []
+    tg: list[Path] = []
+    province, as_of, folder = None, None, None
     for p in paths:
         p = Path(p)
         kind = classify_path(p)

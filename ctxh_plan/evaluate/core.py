@@ -210,7 +210,7 @@ def _evaluate_pair(ctx: dict, unit: str, ind: Any, rec: dict, arr: dict | None) 
     if t is None:
         notes.append(f"không có số liệu trong giai đoạn {start}–{end} / no value in {start}–{end}")
     yt, num_t, den_t = series[t] if t is not None else (math.nan, math.nan, math.nan)
-    if t is not None:
+    if t is not None and arr is not None:  # a latest year t comes from arr
         i = years.index(t)
         row["latest_is_estimate"] = "estimate" in str(arr["flag"][i])
         row["value_source"] = arr["value_source"][i]
@@ -426,7 +426,8 @@ def evaluate_frames(observations: Any, targets: Any, units: Any, catalog: Any, *
         from ctxh_plan.evaluate.settings import load_relative_min_base
 
         relative_min_base = load_relative_min_base()
-    ctx = dict(start=start, end=end, baseline_year=int(baseline_year), level=level, exceed_margin=exceed_margin,
+    ctx: dict[str, Any] = dict(start=start, end=end, baseline_year=int(baseline_year), level=level,
+                               exceed_margin=exceed_margin,
                pool=int(pool) if pool else None, illustrative=bool(illustrative), consistency=cons_map,
                parent=parent, min_base=float(relative_min_base),
                names=dict(zip(reg["unit_code"], reg["name"])) if "name" in reg else {},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any, cast
 
 from ctxh_plan.vocab import Attainment, Direction, Operator, ProgressCategory, UnsdCategory
 
@@ -58,7 +59,7 @@ def is_missing(x: object) -> bool:
     if x is None:
         return True
     try:
-        return bool(math.isnan(float(x)))  # type: ignore[arg-type]
+        return bool(math.isnan(float(cast(Any, x))))  # any object: float() raising is handled below
     except (TypeError, ValueError):
         return True
 
@@ -133,9 +134,9 @@ def assess_attainment(value: float, target: float, operator: str | Operator, dir
         return Attainment.INSUFFICIENT
     op = Operator(operator)
     d = Direction(direction).sign
-    if not (is_missing(lo) or is_missing(hi)):
-        if _holds(op, lo, target) != _holds(op, hi, target) or (op is Operator.EQ and lo < target < hi):
-            return Attainment.UNCERTAIN
+    if not (is_missing(lo) or is_missing(hi)) and (
+            _holds(op, lo, target) != _holds(op, hi, target) or (op is Operator.EQ and lo < target < hi)):
+        return Attainment.UNCERTAIN
     if not _holds(op, value, target):
         return Attainment.NOT_MET
     if op is Operator.EQ:

@@ -123,7 +123,7 @@ def describe_target(rec: dict, direction: Direction, lang: str = "vi") -> str:
 
     kind = TargetKind(rec.get("kind") or "absolute")
     v, v_hi = rec.get("value", math.nan), rec.get("value_hi", math.nan)
-    b = rec.get("base_year")
+    b = rec.get("base_year", math.nan)
     base = "" if is_missing(b) else (f" so với năm {int(b)}" if lang == "vi" else f" vs {int(b)}")
     if kind is TargetKind.ABSOLUTE:
         try:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ctxh_plan.forecast.transforms import Transform, get_transform
 
@@ -213,7 +213,8 @@ class Forecaster:
     Subclasses set ``name`` and implement :meth:`predict_batch`.
     """
 
-    name: ClassVar[str] = "base"
+    #: registry name of the method; an instance may say which method really ran (``Default``)
+    name: str = "base"
     #: short description for docs and --help
     summary: ClassVar[str] = ""
     #: True when predict_batch loops over series (slow statsmodels methods)
@@ -383,4 +384,4 @@ def forecast_prepared(forecaster: Forecaster, series: Sequence[PreparedSeries], 
             note_parts = s.notes + extra + list(row_notes.get(row, []))
             results[i] = ForecastResult(tr.inverse(mz), lo, hi, years, model.name,
                                         "; ".join(note_parts), levels, space=tr.name)
-    return results  # type: ignore[return-value]
+    return cast("list[ForecastResult]", results)  # every slot was filled above

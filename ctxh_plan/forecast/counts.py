@@ -599,7 +599,7 @@ def predict_counts(fit: CountFit, h: int, *, future_exposure: Any = None, dampin
 # --------------------------------------------------------------------------- which series
 
 def eligible_series(sid: Any, values: Any, n_series: int, *, switch: float = SWITCH_MEAN, recent: int = RECENT,
-                    whole_only: bool = True) -> BatchForecast:
+                    whole_only: bool = True) -> tuple[Any, Any]:
     """Series the count model takes: at least 3 observed years, recent level <= ``switch``, whole numbers.
 
     Parameters

@@ -345,9 +345,9 @@ def forecast_frame(frame: Any, horizon: int, levels: Sequence[float] = (80, 95),
     out["method"] = np.repeat(res.method, h)
     out["mean"] = res.mean.ravel()
     for lv in levels:
-        name = level_columns([lv])
-        out[name[0]] = res.lo[lv].ravel()
-        out[name[1]] = res.hi[lv].ravel()
+        lo_col, hi_col = level_columns([lv])
+        out[lo_col] = res.lo[lv].ravel()
+        out[hi_col] = res.hi[lv].ravel()
     out["note"] = np.repeat(res.note, h)
     if distribution:
         for name in DIST_FIELDS:

@@ -289,7 +289,8 @@ class _PerSeries(Forecaster):
         super().__init__()
         self.fallback = fallback if fallback is not None else self.default_fallback()
 
-    def fit_one(self, z: Any, h: int) -> BatchForecast:
+    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
+        """Fit one transformed series ``z`` (n,); returns (mean (h,), sigma (h,)) of the h-step forecast."""
         raise NotImplementedError
 
     def predict_batch(self, Z: Any, h: int) -> BatchForecast:
@@ -330,7 +331,7 @@ class SESStatsmodels(_PerSeries):
     summary = "statsmodels ExponentialSmoothing, no trend (estimated start, use_brute=False)"
     default_fallback = SES
 
-    def fit_one(self, z: Any, h: int) -> BatchForecast:
+    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
         import numpy as np
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
@@ -345,7 +346,7 @@ class DampedStatsmodels(_PerSeries):
     summary = "statsmodels ExponentialSmoothing, damped additive trend (use_brute=False)"
     default_fallback = Damped
 
-    def fit_one(self, z: Any, h: int) -> BatchForecast:
+    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
         import numpy as np
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
@@ -364,7 +365,7 @@ class ThetaStatsmodels(_PerSeries):
     summary = "statsmodels ThetaModel (no deseasonalising); constant series → constant"
     default_fallback = Theta
 
-    def fit_one(self, z: Any, h: int) -> BatchForecast:
+    def fit_one(self, z: Any, h: int) -> tuple[Any, Any]:
         import numpy as np
         from statsmodels.tsa.forecasting.theta import ThetaModel
 

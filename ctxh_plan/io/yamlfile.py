@@ -32,8 +32,7 @@ def _loader() -> Any:
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc, valid-type]
-        pass
+    Loader: Any = type("Loader", (base,), {})  # a subclass of the loader found at run time
 
     def construct_mapping(loader: Any, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, int] = {}

@@ -61,7 +61,8 @@ def _find_models_file(province: str) -> Path | None:
 
 
 def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: str, values: pd.DataFrame,
-                 settings: PublishSettings, out_dir: Path, lang: str, is_province: bool) -> list[tuple[Path, str, list[Path]]]:
+                 settings: PublishSettings, out_dir: Path, lang: str,
+                 is_province: bool) -> list[tuple[Path, str, list[Path]]]:
     """Draw and save the charts of one unit; returns [(png, caption, all files written)]."""
     from ctxh_plan.present.charts import plot_indicator, plot_ranking, plot_status_heatmap, save_figure
     from ctxh_plan.present.suppress import suppressed_flag_column

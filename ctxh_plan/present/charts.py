@@ -132,7 +132,7 @@ def _number_formatter(lang: str) -> Any:
 
     style = _style(lang)
 
-    class _Numbers(Formatter):  # type: ignore[misc]
+    class _Numbers(Formatter):
         ticks: list[float] = []  # noqa: RUF012 - replaced per instance by set_locs
 
         def set_locs(self, locs: Sequence[float]) -> None:

@@ -203,7 +203,7 @@ def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int |
     for flag in value_cols:  # keep earlier suppression if the frame was suppressed before
         fc = suppressed_flag_column(flag)
         if fc in out.columns:
-            hidden |= {(i, flag) for i in np.flatnonzero(out[fc].fillna(False).to_numpy(bool))}
+            hidden |= {(int(i), flag) for i in np.flatnonzero(out[fc].fillna(False).to_numpy(bool))}
 
     uncounted: set[str] = set()
     for i in sensitive_rows:
@@ -239,7 +239,7 @@ def suppress_small_cells(frame: pd.DataFrame, catalog: Catalog, threshold: int |
             unit_rows: dict[str, list[int]] = {}
             for i, u in zip(rows, units.loc[g.index]):
                 unit_rows.setdefault(u, []).append(i)
-            for parent in {parent_of.get(u) for u in unit_rows} - {None}:
+            for parent in {p for u in unit_rows if (p := parent_of.get(u)) is not None}:
                 members = [(i, True) for i in unit_rows.get(parent, [])]
                 members += [(i, False) for u, rs in unit_rows.items() if parent_of.get(u) == parent for i in rs]
                 for col in value_cols:

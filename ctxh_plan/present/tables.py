@@ -160,7 +160,7 @@ class AppendixTable:
         if cache is None or len(cache) != len(self.frame):
             cache = list(zip(self.frame.to_dict("records"), self.suppressed.to_dict("records"),
                              self.estimate.to_dict("records")))
-            self._cells = cache
+            self._cells: list[tuple[dict, dict, dict]] | None = cache  # None: to be rebuilt
         return cache
 
     def decimals(self, row: int, spec: ColumnSpec) -> int:
@@ -191,7 +191,7 @@ def format_cell(table: AppendixTable, row: int, key: str, lang: str | None = Non
         return table.texts[(row, key)]
     values, hidden, estimate = table.cells()[row]
     kind = table.kind_of(row)
-    v = values.get(key)
+    v: Any = values.get(key)  # number, text, None or NaN
     if spec.kind == "text":
         return "" if _isnan(v) else str(v)
     if kind == "heading":
@@ -442,7 +442,7 @@ def _is_rebase_note(part: str) -> bool:
     from ctxh_plan.rebase.reallocate import REBASE_NOTE_VI
 
     folded = part.strip().casefold()
-    return folded.startswith(REBASE_NOTE_VI) or folded.startswith("rebased to units")
+    return folded.startswith((REBASE_NOTE_VI, "rebased to units"))
 
 
 def _has_rebase_note(raw: Any) -> bool:
@@ -627,7 +627,6 @@ def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_co
     notes_col = next((c for c in ("notes", "note") if c in ev.columns), None)
     drop = () if settings.show_progress else ("chỉ tiêu đã đạt từ năm gốc", "target already met at baseline")
     seen_certainty = seen_not_applicable = seen_rebased = False
-    hidden_any = {"count": False, "rate": False}
     for sec_code, sec_name, sec_codes in _sections(cat, codes, lang):
         if sec_code:
             rows.heading(sec_code, sec_name)
@@ -647,8 +646,6 @@ def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_co
                 rec[key], s_row[key], e_row[key] = v, bool(s), bool(e) and not s
                 if kind is Kind.YES_NO and not s:
                     texts[key] = _yes_no(v, lang)
-                if s:
-                    hidden_any["rate" if kind is not None and kind.is_ratio else "count"] = True
             att = str(r.get("attainment") or "")
             op = r.get("target_operator")
             t_exact = r.get("target_value", float("nan"))
@@ -709,7 +706,6 @@ def build_bieu1(ds: Any, evaluation: pd.DataFrame, values: pd.DataFrame, unit_co
     if any_estimate_2025:
         table.labels["value_2025"] = column_label("estimate_2025", lang)
         table.estimate_columns.add("value_2025")
-    table._hidden_kinds = hidden_any  # type: ignore[attr-defined]
     return table
 
 
@@ -807,7 +803,7 @@ def build_bieu2(ds: Any, proposals: pd.DataFrame, values: pd.DataFrame, unit_cod
     reg = getattr(ds, "units", None)
     ancestors: list[str] = []
     known = reg is not None and unit_code in reg
-    cur = reg.parent(unit_code) if known else (province if unit_code != province else None)
+    cur = reg.parent(unit_code) if known and reg is not None else (province if unit_code != province else None)
     while cur:
         ancestors.append(cur)
         cur = reg.parent(cur) if reg is not None and cur in reg else None

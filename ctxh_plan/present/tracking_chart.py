@@ -46,6 +46,8 @@ def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indi
     milestones : year → milestone (``milestone_2026`` … and the 2030 target).
     indicator : Indicator (title, unit of measure, bounds).
     """
+    from matplotlib.ticker import MaxNLocator
+
     fig = _new_figure((7.5, 4.0))
     ax = fig.add_subplot()
     hist = _as_year_series(history).dropna()
@@ -60,17 +62,17 @@ def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indi
             xs, vs = [int(hist.index[-1])] + ys, [float(hist.values[-1])] + vs
         ax.plot(xs, vs, marker="s", color="#d95f02", lw=1.4, ms=5, ls="--", label=_t("path", lang))
     year = int(row.get("milestone_year") or 0)
-    ye = row.get("year_end_estimate")
+    ye = row.get("year_end_estimate", math.nan)
     if year and not _nan(ye):
-        lo, hi = row.get("year_end_lo95"), row.get("year_end_hi95")
+        lo, hi = row.get("year_end_lo95", math.nan), row.get("year_end_hi95", math.nan)
         if not (_nan(lo) or _nan(hi)):
             ax.errorbar([year], [ye], yerr=[[max(ye - lo, 0.0)], [max(hi - ye, 0.0)]], fmt="none", ecolor="#1b7837",
                         elinewidth=1.2, capsize=4, label=_t("range", lang))
-        share = row.get("share_of_year")
+        share = row.get("share_of_year", math.nan)
         partial = str(row.get("period", "")).endswith(("H1", "9M"))
         ax.plot([year], [ye], marker="D", ms=8, color="#1b7837", ls="none",
                 label=_t("estimate", lang) if partial else _t("period", lang))
-        v = row.get("value")
+        v = row.get("value", math.nan)
         if partial and not _nan(v) and not _nan(share) and share < 0.95:
             ax.plot([year], [v], marker="v", ms=7, color="#74c476", ls="none",
                     label=f"{_t('period', lang)} ({row.get('period')})")
@@ -83,7 +85,9 @@ def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indi
     if title:
         ax.set_title(title, fontsize=11, loc="left", wrap=True)
     ax.set_xlabel(_t("year", lang))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     ax.grid(True, color="#e0e0e0", lw=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     if ax.get_legend_handles_labels()[0]:

@@ -228,7 +228,7 @@ def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, prov
         for n, parts in contrib.items():
             missing = sorted(need.get(n, set()) - covered)
             if missing:
-                dists = sorted({old_at.parent(c) for c in missing})
+                dists = sorted({old_at.parent(c) or "?" for c in missing})
                 skipped.append(dict(unit_code=n, indicator_code=ind_code, year=year, period=period,
                                     reason="no data for former commune(s) " + ", ".join(missing[:8])
                                            + (" …" if len(missing) > 8 else "")

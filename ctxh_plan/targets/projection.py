@@ -133,7 +133,8 @@ def forecast_observations(observations: pd.DataFrame, catalog, settings: Project
     return fc
 
 
-def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog, target_year: int = 2030) -> pd.DataFrame:
+def compare_scenarios(scenarios: pd.DataFrame, proposals: pd.DataFrame, catalog,
+                      target_year: int = 2030) -> pd.DataFrame:
     """Horizon value of each scenario next to the proposed target and the probability of meeting it.
 
     Returns ``unit_code, indicator_code, scenario, mean_<target_year>, target_<target_year>, feasibility``

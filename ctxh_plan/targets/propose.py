@@ -276,6 +276,6 @@ def propose_targets(forecasts: pd.DataFrame, observations: pd.DataFrame, catalog
     out["required_rate"] = req * 100.0
     out["historical_rate"] = hrate * 100.0
     out["rate_space"] = np.where(sfm, "shortfall", "value")
-    out["stretch"] = pd.array(np.where(stretch_na, None, stretch), dtype="boolean")
+    out["stretch"] = pd.array(np.where(stretch_na, pd.NA, stretch), dtype="boolean")
     out["notes"] = notes
     return out

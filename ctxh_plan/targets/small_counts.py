@@ -42,6 +42,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -231,14 +232,14 @@ def forecast_rate_counts(forecasts: pd.DataFrame, observations: pd.DataFrame, ca
         ``× factor ÷ D`` (within the indicator's bounds) and its distribution.
     """
     from ctxh_plan.forecast.base import MIN_POINTS
-    from ctxh_plan.forecast.counts import RECENT, fit_counts, predict_counts
+    from ctxh_plan.forecast.counts import RECENT, CountModel, fit_counts, predict_counts
     from ctxh_plan.forecast.frame import DIST_COLUMNS
     from ctxh_plan.forecast.intervals import check_levels
     from ctxh_plan.forecast.registry import get_forecaster
     from ctxh_plan.targets.space import clip_bounds
 
     levels = sorted(check_levels(levels))
-    model = get_forecaster("count_glm")
+    model = cast(CountModel, get_forecaster("count_glm"))  # the registry returns the base type
     switch = model.switch if switch is None else float(switch)
     out = forecasts.copy()
     for c in DIST_COLUMNS:

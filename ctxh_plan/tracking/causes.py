@@ -105,13 +105,13 @@ def read_causes(path: str | Path, *, catalog: Any, units: Any = None) -> tuple[A
             continue
         if not code and name:
             matcher = matcher or IndicatorMatcher(catalog)
-            m = matcher.match(name)
-            code = m.code or ""
+            found = matcher.match(name)
+            code = found.code or ""
             if not code:
                 problems.append({**where, "column": "Chỉ tiêu", "value": name,
                                  "problem": "tên chỉ tiêu không khớp danh mục; dòng bị bỏ qua / indicator name not "
                                             "matched; row left out",
-                                 "fix": f"ghi mã chỉ tiêu; gần nhất: {matcher.describe(m)} / write the code"})
+                                 "fix": f"ghi mã chỉ tiêu; gần nhất: {matcher.describe(found)} / write the code"})
                 continue
         if code not in catalog:
             problems.append({**where, "column": "Mã chỉ tiêu", "value": code, "problem": "mã chỉ tiêu không có / "

@@ -455,12 +455,15 @@ def _parse_date(v: Any) -> dt.date | None:
     return None
 
 
-def _find_header(grid: list[list[Any]], period: Period) -> tuple[int, dict[str, int]] | None:
-    """(row index, column map) of the header row: value column of ``period`` plus code and/or name column."""
+def _find_header(grid: list[list[Any]], period: Period) -> tuple[int, dict[str, Any]] | None:
+    """(row index, column map) of the header row: value column of ``period`` plus code and/or name column.
+
+    The map gives column indexes; without a column for ``period`` it also holds ``_periods`` (column → the
+    periods the sheet has), for the message."""
     from ctxh_plan.tracking.periods import parse_period_header
 
     for i, row in enumerate(grid[:40]):
-        cols: dict[str, int] = {}
+        cols: dict[str, Any] = {}
         periods: dict[int, Any] = {}
         for j, c in enumerate(row):
             if c is None:
@@ -487,7 +490,7 @@ def _find_header(grid: list[list[Any]], period: Period) -> tuple[int, dict[str, 
                 cols["estimate"] = int(bool(periods[want[0]][2]))
             else:
                 cols["other_periods"] = -1
-                cols["_periods"] = periods  # type: ignore[assignment]
+                cols["_periods"] = periods
             return i, cols
     return None
 
@@ -507,6 +510,14 @@ def _col_index(ref: str) -> int:
     return n - 1
 
 
+def _attr(elem: Any, name: str) -> str:
+    """An XML attribute the fast reader needs; missing, a ValueError (the caller falls back to openpyxl)."""
+    value = elem.get(name)
+    if value is None:
+        raise ValueError(f"<{elem.tag}> without the attribute {name!r}")
+    return value
+
+
 def _xlsx_grids(path: Path) -> list[tuple[str, str, list[list[Any]]]]:
     """(sheet name, state, cell values by row) of every sheet, read straight from the package XML.
 
@@ -522,7 +533,7 @@ def _xlsx_grids(path: Path) -> list[tuple[str, str, list[list[Any]]]]:
         names = set(z.namelist())
         wb = ET.fromstring(z.read("xl/workbook.xml"))
         rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-        target = {r.get("Id"): r.get("Target") for r in rels}
+        target = {_attr(r, "Id"): _attr(r, "Target") for r in rels}  # both required by OPC
         date1904 = any(e.get("date1904") in ("1", "true") for e in wb.iter(f"{_NS}workbookPr"))
         strings: list[str] = []
         if "xl/sharedStrings.xml" in names:
@@ -531,7 +542,7 @@ def _xlsx_grids(path: Path) -> list[tuple[str, str, list[list[Any]]]]:
         date_styles: set[int] = set()
         if "xl/styles.xml" in names:
             st = ET.fromstring(z.read("xl/styles.xml"))
-            custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in st.iter(f"{_NS}numFmt")}
+            custom = {int(_attr(f, "numFmtId")): f.get("formatCode", "") for f in st.iter(f"{_NS}numFmt")}
             xfs = st.find(f"{_NS}cellXfs")
             for k, xf in enumerate(xfs if xfs is not None else []):
                 fid = int(xf.get("numFmtId", "0"))
@@ -541,17 +552,17 @@ def _xlsx_grids(path: Path) -> list[tuple[str, str, list[list[Any]]]]:
         base = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
         out = []
         for sh in wb.iter(f"{_NS}sheet"):
-            t = target[sh.get(f"{_RNS}id")].lstrip("/")
+            t = target[_attr(sh, f"{_RNS}id")].lstrip("/")
             t = t if t.startswith("xl/") else "xl/" + t
             root = ET.fromstring(z.read(t))
             grid: list[list[Any]] = []
             for row in root.iter(f"{_NS}row"):
-                r = int(row.get("r")) - 1
+                r = int(_attr(row, "r")) - 1
                 while len(grid) <= r:
                     grid.append([])
                 cells = grid[r]
                 for c in row.iter(f"{_NS}c"):
-                    j = _col_index(c.get("r"))
+                    j = _col_index(_attr(c, "r"))
                     kind = c.get("t", "n")
                     v = c.find(f"{_NS}v")
                     if kind == "inlineStr":

@@ -120,7 +120,7 @@ def _status_text(status: str, p: float, full_year: bool, lang: str = "vi") -> st
             else f"{label.lower()} (probability {round(100 * p)}%)")
 
 
-def _hidden(ind: Any, *values: float, threshold: int, count: float | None = None) -> bool:
+def _hidden(ind: Any, *values: float | None, threshold: int, count: float | None = None) -> bool:
     """A sensitive count below the publication threshold (0 is published); a sensitive rate is hidden when
     the count behind it (``count``, its numerator) is below the threshold."""
     if ind is None or not ind.sensitive or not threshold:

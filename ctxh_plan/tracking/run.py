@@ -115,7 +115,8 @@ def open_tracking(path: str | Path, *, history: Any = None, plan: str | Path | N
     if plan_path is None:
         raise UsageError(f"{folder.path}: no adopted plan — fix: give --plan FILE or `plan:` in tracking.yaml")
     adopted = load_adopted_plan(plan_path, catalog=ds.catalog, units=ds.units)
-    causes, cprob = (None, [])
+    causes: Any = None  # frame of causes and solutions
+    cprob: list[dict] = []  # problems found reading it
     if folder.causes is not None:
         causes, cprob = read_causes(folder.causes, catalog=ds.catalog, units=ds.units)
     t2 = time.perf_counter()

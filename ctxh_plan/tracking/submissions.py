@@ -116,9 +116,8 @@ def submission_table(collection: Any, *, units: Sequence[str], unit_names: Mappi
                        share_filled=100.0 * n_filled / n_asked if n_asked else math.nan, by_name=bool(f["by_name"]),
                        file=str(f["file"]), note="; ".join(notes))
         rows.append(rec)
-    extra = [u for u in (files.index if files is not None else []) if u and u not in set(units)]
-    for unit in extra:
-        f = files.loc[unit]
+    extra = [] if files is None else [(u, files.loc[u]) for u in files.index if u and u not in set(units)]
+    for unit, f in extra:
         rows.append({"unit_code": unit, "unit_name": unit_names.get(unit, unit), "expected": 0, "received": True,
                      "submitted_on": f["submitted_on"], "due": due, "on_time": pd.NA, "days_late": math.nan,
                      "indicators_expected": math.nan, "indicators_filled": int(f["filled"]), "share_filled": math.nan,

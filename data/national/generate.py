@@ -175,8 +175,12 @@ def build_province(p: Province, first_code: int, catalog, seed: int = SEED):
     def put(code: str, value, num=None, den=None) -> None:
         vals[code] = (np.asarray(value, dtype=float), num, den)
 
-    pois = lambda lam: rng.poisson(np.maximum(lam, 0.0))  # noqa: E731
-    binom = lambda k, q: rng.binomial(np.asarray(k, dtype=np.int64), np.clip(q, 0.0, 1.0))  # noqa: E731
+    def pois(lam):
+        return rng.poisson(np.maximum(lam, 0.0))
+
+    def binom(k, q):
+        return rng.binomial(np.asarray(k, dtype=np.int64), np.clip(q, 0.0, 1.0))
+
     pop = np.round(prm["children"].to_numpy()[:, None] * (1 + prm["growth"].to_numpy()[:, None]) ** (years - 2024)
                    * (1 + rng.normal(0, 0.002, (n, len(years))))).astype(np.int64)
     put("POP_U16", pop)

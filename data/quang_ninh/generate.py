@@ -443,10 +443,8 @@ def _special_circumstances(b: _Builder) -> None:
             pop = b.get(d.code, "POP_U16", y)
             n = b.poisson(pop * base * (0.985 ** (y - 2019)))
             p = supported_p[y]
-            if fact is not None and y == 2020 and fact.value == 100:
-                sup = n  # the 2020 report: 100% of children in special circumstances supported
-            else:
-                sup = b.binomial(n, p)
+            # the 2020 report: 100% of children in special circumstances supported
+            sup = n if fact is not None and y == 2020 and fact.value == 100 else b.binomial(n, p)
             _put_stock(b, d.code, "HCDB_CHILDREN", y, n)
             _put_stock(b, d.code, "HCDB_SUPPORTED", y, sup)
 
