@@ -69,7 +69,9 @@ def test_formatted_numbers_read_back(x, decimals, style):
     """'1.234.567,891' (vi) and '1,234,567.891' (en) are read back as written, in their own style."""
     text = format_number(x, decimals, style=style)
     parsed = parse_number(text, style=style)
-    assert parsed.value == pytest.approx(round(x, decimals), abs=10 ** -decimals)
+    # within half a unit of the last digit shown (a half is rounded up: 1.2185 → "1,219")
+    assert parsed.value is not None
+    assert abs(parsed.value - x) <= 0.5 * 10 ** -decimals + 1e-9 * max(1.0, abs(x))
 
 
 @FUZZ
