@@ -1,4 +1,4 @@
-"""Shared test fixtures. Area-specific fixtures live in their own test files."""
+"""Shared test fixtures. Area-specific fixtures live in their own test files; paths in tests/helpers/paths.py."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import EMBEDDED, ROOT
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
@@ -17,4 +18,4 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def embedded_data_dir() -> Path:
-    return ROOT / "data" / "quang_ninh"
+    return EMBEDDED

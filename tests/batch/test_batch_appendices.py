@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from ctxh_plan.batch import run_batch
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 FORMATS = ("docx", "xlsx")
 
@@ -81,12 +80,9 @@ def test_unit_and_province_appendices_hide_the_same_cells(full_run):
 
 def test_no_english_word_and_no_machine_path_in_any_vietnamese_document(full_run):
     """Every Vietnamese document of the batch — the HTML reports and the Word/Excel appendices of the
-    province and the 13 former districts — holds no English word of the list (tests/vietnamese_scan.py)
+    province and the 13 former districts — holds no English word of the list (tests/helpers/vietnamese_scan.py)
     and no absolute path. (index.html is the run's bilingual table of contents, "Phụ lục / Appendices".)"""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from vietnamese_scan import scan
+    from tests.helpers.vietnamese_scan import scan
 
     _, res = full_run
     docs = sorted([*(res.run_dir / "html").glob("*.html"), *(res.run_dir / "appendices").glob("phu_luc_*.*")])

@@ -21,8 +21,8 @@ from ctxh_plan.batch.engines import LocalEngine, parse_scheduler
 from ctxh_plan.batch.run import make_engine
 from ctxh_plan.cli import main as cli_main
 from ctxh_plan.errors import EXIT_USAGE, UsageError
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 UNITS = ["193", "194", "195"]
 pytestmark = pytest.mark.xdist_group("notebooks")
 

@@ -11,8 +11,8 @@ import pytest
 from ctxh_plan.batch import run_batch
 from ctxh_plan.batch.kernels import ERROR_BANNER_TAG
 from ctxh_plan.cli import main as cli_main
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 BROKEN = "194"
 

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from ctxh_plan.batch.kernels import ERROR_BANNER_TAG, NotebookJob, run_jobs
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 LIGHT = ("matplotlib",)  # tiny notebooks need no pandas warm-up
 

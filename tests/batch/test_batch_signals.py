@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 
 

@@ -1,18 +1,16 @@
 """`ctxh-plan evaluate` and evaluate_dataset on a Dataset-like object and on the embedded data."""
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from evaluate_helpers import make_units, obs_frame, series, small_catalog, target_frame
 
 from ctxh_plan import cli
 from ctxh_plan.commands import evaluate as cmd
 from ctxh_plan.evaluate import EVALUATION_COLUMNS, evaluate_dataset
-
-EMBEDDED = Path(__file__).resolve().parent.parent / "data" / "quang_ninh"
+from tests.helpers.evaluate_frames import make_units, obs_frame, series, small_catalog, target_frame
+from tests.helpers.paths import EMBEDDED
 
 
 def fake_dataset():

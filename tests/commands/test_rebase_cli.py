@@ -10,8 +10,8 @@ import yaml
 
 from ctxh_plan.cli import main
 from ctxh_plan.data.units import load_units
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = load_units("22").codes("district")
 NEW_UNITS = load_units("22", as_of="2025-07-01").codes(level="commune")
 

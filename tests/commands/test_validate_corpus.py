@@ -1,21 +1,20 @@
-"""Data-driven run of `ctxh-plan validate` over the malformed-input corpus (tests/data/bad/CASES.csv).
+"""Data-driven run of `ctxh-plan validate` over the malformed-input corpus (tests/fixtures/bad/CASES.csv).
 
 Each case names a file, the exit code the CLI must return and words that must
 appear in what it prints (the row number and the column name for row problems).
-Add a case: put the file in tests/data/bad/ (or in make_corpus.py) and a line in CASES.csv.
+Add a case: put the file in tests/fixtures/bad/ (or in make_corpus.py) and a line in CASES.csv.
 """
 from __future__ import annotations
 
 import csv
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from ctxh_plan.cli import main
+from tests.helpers.paths import BAD
 
-BAD = Path(__file__).resolve().parent / "data" / "bad"
 CATALOG = BAD / "catalog.yaml"
 CASES = list(csv.DictReader(open(BAD / "CASES.csv", encoding="utf-8")))
 

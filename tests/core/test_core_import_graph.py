@@ -9,7 +9,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent / "ctxh_plan"
+from tests.helpers.paths import ROOT as PROJECT_ROOT
+
+ROOT = PROJECT_ROOT / "ctxh_plan"
 
 
 def _modules() -> dict[str, Path]:

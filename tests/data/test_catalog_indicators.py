@@ -4,14 +4,13 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.vocab import Aggregation, Direction, Kind
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 QD23 = ROOT / "data" / "reference" / "national_targets_qd23.csv"
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ctxh_plan.data.catalog import load_catalog
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_COLUMNS = ["scope", "indicator_code", "target_year", "operator", "value", "value_hi", "kind",
                   "base_year", "source", "verification", "note"]
 

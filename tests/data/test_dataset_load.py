@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ import ctxh_plan.io.layout as layout
 from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.data.dataset import Dataset, load_dataset
 from ctxh_plan.errors import InputError, PersonLevelDataError, ValidationFailed
+from tests.helpers.paths import BAD
 
-BAD = Path(__file__).resolve().parent / "data" / "bad"
 OBS = """unit_code,indicator_code,year,value,numerator,denominator,flag
 22,TNTT_DEATHS,2019,29,,,
 22,TNTT_DEATHS,2020,28,,,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 GENERATOR = ROOT / "data" / "quang_ninh" / "generate.py"
 
 

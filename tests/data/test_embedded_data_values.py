@@ -5,7 +5,6 @@ import csv
 import re
 import runpy
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,8 +13,8 @@ import pytest
 from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.data.frames import OBSERVATION_COLUMNS
 from ctxh_plan.vocab import Kind
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ILLUSTRATIVE = "dữ liệu minh họa (generate.py)"
 DISTRICTS = ["193", "194", "195", "196", "198", "199", "200", "201", "202", "203", "205", "206", "207"]
 OBS_COLUMNS = list(OBSERVATION_COLUMNS)

@@ -7,13 +7,12 @@ import hashlib
 import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
 from ctxh_plan.errors import InputError, ParameterError
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL = "9032"  # the smallest synthetic province (38 units)
 
 

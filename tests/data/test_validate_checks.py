@@ -1,16 +1,14 @@
 """validation: file-level number style, collected problems, languages, typed output."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ctxh_plan.data.catalog import load_catalog
 from ctxh_plan.data.frames import PROBLEM_COLUMNS
 from ctxh_plan.data.units import load_units
 from ctxh_plan.data.validation import check_files, validate_paths
+from tests.helpers.paths import BAD
 
-BAD = Path(__file__).resolve().parent / "data" / "bad"
 H = "unit_code,indicator_code,year,value,numerator,denominator\n"
 
 

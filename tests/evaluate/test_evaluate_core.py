@@ -6,11 +6,12 @@ import subprocess
 import sys
 
 import pytest
-from evaluate_helpers import make_units, obs_frame, series, small_catalog, target_frame
 
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.evaluate import EVALUATION_COLUMNS, evaluate_frames, parse_period, style_evaluation
 from ctxh_plan.evaluate.poisson import garwood_interval
+from tests.helpers.evaluate_frames import make_units, obs_frame, series, small_catalog, target_frame
+from tests.helpers.paths import ROOT
 
 NAN = math.nan
 
@@ -251,16 +252,13 @@ def test_style_vietnamese_and_english():
 
 def test_style_does_not_import_matplotlib():
     code = ("import sys, pandas as pd\n"
-            "sys.path.insert(0, 'tests')\n"
-            "from test_evaluate_core import run, series\n"
+            "from tests.evaluate.test_evaluate_core import run, series\n"
             "from ctxh_plan.evaluate import style_evaluation\n"
             "ev = run(series('193', 'PCT', {2020: 80.0, 2025: 91.0}),"
             " [dict(indicator_code='PCT', operator='>=', value=90)], 1)\n"
             "style_evaluation(ev).to_html()\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
-    from pathlib import Path
-    root = Path(__file__).resolve().parent.parent
-    res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr[-2000:]
 
 

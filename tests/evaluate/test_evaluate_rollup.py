@@ -5,11 +5,11 @@ import math
 
 import pandas as pd
 import pytest
-from evaluate_helpers import make_units, obs_frame, small_catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctxh_plan.evaluate import compare_reported, estimate_year_end, fill_components, rollup_observations
+from tests.helpers.evaluate_frames import make_units, obs_frame, small_catalog
 
 NAN = math.nan
 

@@ -241,7 +241,7 @@ def test_matrix_path_errors_name_the_first_bad_series_row():
 
 def test_constant_counts_get_a_poisson_minimum_width():
     # the count floor of the transformed-space methods (small counts under "default" go to the count model:
-    # tests/test_forecast_counts.py)
+    # tests/forecast/test_forecast_counts.py)
     out = forecast_frame(_long({"zeros": [0, 0, 0, 0], "ones": [1, 1, 1, 1], "big": [400] * 5}), 5,
                          method="theta_damped")
     for sid in ("zeros", "ones", "big"):

@@ -1,7 +1,7 @@
 """Scan generated Vietnamese documents (Word, Excel, HTML) for English words and machine paths.
 
-Used by tests/test_present_vietnamese.py; also runnable on any output folder:
-``.venv/bin/python tests/vietnamese_scan.py outputs/latest`` prints every finding.
+Used by tests/present/test_present_vietnamese.py; also runnable on any output folder:
+``.venv/bin/python tests/helpers/vietnamese_scan.py outputs/latest`` prints every finding.
 """
 from __future__ import annotations
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,7 @@ from ctxh_plan.errors import InputError
 from ctxh_plan.io.csvfile import decode_bytes
 from ctxh_plan.io.headers import parse_year_header
 from ctxh_plan.io.readers import read_observations, read_targets
-
-BAD = Path(__file__).resolve().parent / "data" / "bad"
+from tests.helpers.paths import BAD
 
 
 def test_tidy_csv_semicolon_bom_rows_and_codes(tmp_path):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ctxh_plan.vocab import Operator
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 UNIT = "193"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 NB = ROOT / "notebooks"
 pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 

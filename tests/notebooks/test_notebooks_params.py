@@ -1,16 +1,14 @@
 """Notebook parameters: declared spec, strict checking, and batch files that feed them (no kernel needed)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from ctxh_plan.batch import BATCH_KEYS, load_batch_config
 from ctxh_plan.batch.nbparams import NOTEBOOKS, check_params, declared_defaults, notebook_params
 from ctxh_plan.errors import ParameterError
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NB = ROOT / "notebooks"
 
 

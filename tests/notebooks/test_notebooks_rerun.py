@@ -1,12 +1,11 @@
 """A second "Run all" in the same kernel works for every notebook, and later cells use the new parameters."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 pytestmark = pytest.mark.xdist_group("notebooks")
 
 #: notebook → (parameter line as committed, the same line changed for the second run, text the second run prints)

@@ -11,17 +11,14 @@ page, units unbroken after "/", the workbook opening on Biểu 1, row heights, p
 from __future__ import annotations
 
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vietnamese_scan import absolute_paths, english_words, read_text
-
 from ctxh_plan.data.numbers import format_number, parse_number
 from ctxh_plan.vocab import Operator
+from tests.helpers.vietnamese_scan import absolute_paths, english_words, read_text
 
 UNITS = ("22", "198")
 MISSING = "–"

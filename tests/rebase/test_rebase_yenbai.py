@@ -1,23 +1,19 @@
 """Second worked example: Yên Bái districts re-based to the new units of Lào Cai (province code 15).
 
 The table in docs/REBASE.md is produced by :func:`render_example`; this test fails when the code
-and the page disagree. Regenerate with ``.venv/bin/python tests/test_rebase_yenbai.py``.
+and the page disagree. Regenerate with ``.venv/bin/python -m tests.rebase.test_rebase_yenbai``.
 DỮ LIỆU MINH HỌA — illustrative figures, not official.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_rebase_core import make_catalog
 
 from ctxh_plan.data.units import load_units
 from ctxh_plan.rebase import rebase_frames
+from tests.helpers.paths import ROOT
+from tests.helpers.rebase_catalog import make_catalog
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "REBASE.md"
+DOC = ROOT / "docs" / "REBASE.md"
 #: illustrative 2024 figures (dữ liệu minh họa): injury deaths, children under 16
 EXAMPLE = {"132": (6, 28_500), "138": (9, 22_000), "139": (5, 12_300)}
 

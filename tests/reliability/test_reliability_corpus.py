@@ -1,6 +1,6 @@
-"""Bad-input corpus for every entry point except data files (those are tests/data/bad/, data-in's corpus).
+"""Bad-input corpus for every entry point except data files (those are tests/fixtures/bad/, data-in's corpus).
 
-Each line of tests/data/reliability/CASES.csv names an entry point, the input file, the arguments,
+Each line of tests/fixtures/reliability/CASES.csv names an entry point, the input file, the arguments,
 the documented exit code and words the message must contain (what, where and how to fix). Every case
 also asserts that no traceback is shown. Entry points:
 
@@ -12,7 +12,7 @@ also asserts that no traceback is shown. Entry points:
 Placeholders in ``args``: {REL} this corpus, {BAD} data-in's corpus, {SMALL} the small illustrative
 dataset, {ROOT} the project, {TMP} a fresh temporary folder, {FILE} a regular file in it (so that
 ``{FILE}/sub/out.csv`` is an output folder that cannot be created).
-Add a case: put the input in tests/data/reliability/ and a line in CASES.csv.
+Add a case: put the input in tests/fixtures/reliability/ and a line in CASES.csv.
 """
 from __future__ import annotations
 
@@ -29,10 +29,9 @@ import pytest
 from ctxh_plan.batch.nbparams import check_params, declared_defaults
 from ctxh_plan.cli import main
 from ctxh_plan.errors import EXIT_BAD_INPUT, CtxhError, ParameterError
+from tests.helpers.paths import BAD, RELIABILITY, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-REL = ROOT / "tests" / "data" / "reliability"
-BAD = ROOT / "tests" / "data" / "bad"
+REL = RELIABILITY
 CASES = list(csv.DictReader(open(REL / "CASES.csv", encoding="utf-8")))
 ENTRY_POINTS = {"cli", "cli-subprocess", "notebook"}
 

@@ -18,9 +18,8 @@ import pytest
 
 from ctxh_plan.cli import main
 from ctxh_plan.errors import CtxhError, InputError, ParameterError, UsageError
+from tests.helpers.paths import ROOT, SMALL
 
-ROOT = Path(__file__).resolve().parent.parent
-SMALL = ROOT / "tests" / "data" / "reliability" / "ds_small"
 SERIES = "series_id,year,value\na,2020,1\na,2021,2\na,2022,3\na,2023,5\n"
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from ctxh_plan.batch.kernels import WARMUP_MODULES, NotebookJob, prepare_notebook, run_jobs
+from tests.helpers.paths import ROOT, SMALL
 
 pytestmark = pytest.mark.notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
 UNIT_NB = ROOT / "notebooks" / "unit_report.ipynb"
 
 NASTY = [
@@ -55,7 +55,7 @@ def test_injected_parameters_are_plain_literals(value):
 
 
 AUDIT_MODULE = '''\
-"""Audit hook for tests/test_reliability_notebook.py: logs file writes and data-file reads of the kernel."""
+"""Audit hook for tests/reliability/test_reliability_notebook.py: logs the kernel's writes and data reads."""
 import json, os, sys
 
 _log = open(os.environ["CTXH_AUDIT_LOG"], "a", encoding="utf-8", buffering=1)
@@ -85,7 +85,7 @@ sys.addaudithook(_hook)
 @pytest.mark.xdist_group("notebooks")
 def test_notebook_writes_only_into_its_run_folder_and_code_in_parameters_never_runs(tmp_path, monkeypatch):
     data = tmp_path / "dataset"
-    shutil.copytree(ROOT / "tests" / "data" / "reliability" / "ds_small", data)
+    shutil.copytree(SMALL, data)
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
     run = tmp_path / "run"
     home = tmp_path / "home"

@@ -1,7 +1,7 @@
 """Privacy: person-level data is refused at every door; published appendices (Word, Excel) show no small
 count of a sensitive indicator, directly, through a rate built on it, by repeating a hidden value in the
 same row, or by subtraction from a total (complementary suppression). The HTML reports of the batch are
-checked in tests/test_reliability_batch.py (they need a batch run)."""
+checked in tests/reliability/test_reliability_batch.py (they need a batch run)."""
 from __future__ import annotations
 
 import math
@@ -13,9 +13,7 @@ import pytest
 
 from ctxh_plan.cli import main
 from ctxh_plan.errors import PersonLevelDataError
-
-ROOT = Path(__file__).resolve().parent.parent
-SMALL = ROOT / "tests" / "data" / "reliability" / "ds_small"
+from tests.helpers.paths import SMALL
 
 CASE_TEXT = ("Trẻ bị xâm hại tại nhà, phát hiện ngày 02/05/2023; gia đình đã trình báo công an xã, trẻ được đưa "
              "đi khám và hỗ trợ tâm lý; người gây hại là hàng xóm, đã bị tạm giữ để điều tra theo quy định")

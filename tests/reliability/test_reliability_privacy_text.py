@@ -16,9 +16,8 @@ import pytest
 from ctxh_plan.cli import main
 from ctxh_plan.data.privacy import find_personal_data, redact_personal_data
 from ctxh_plan.errors import PersonLevelDataError
+from tests.helpers.paths import ROOT, SMALL
 
-ROOT = Path(__file__).resolve().parent.parent
-SMALL = ROOT / "tests" / "data" / "reliability" / "ds_small"
 HEADER = ["unit_code", "indicator_code", "year", "period", "value", "numerator", "denominator", "flag", "source",
           "note"]
 

@@ -171,8 +171,8 @@ def test_province_summary_sections_and_its_2026_2030_plan(province_pages):
 
 def test_province_appendix_charts_are_the_plans_key_indicators(tmp_path):
     from ctxh_plan.present import write_appendices
-    from ctxh_plan.reports.plan import load_plan
     from ctxh_plan.reports.messages import silenced
+    from ctxh_plan.reports.plan import load_plan
 
     plan = load_plan("")
     with silenced():

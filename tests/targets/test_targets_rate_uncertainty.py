@@ -1,7 +1,7 @@
 """Rates and percentages built on counts get honest (Poisson) forecast intervals: the Poisson widening.
 
 Under ``forecast_method: default`` small counts go to the count model (their rates are forecast from the
-numerator's count model: tests/test_forecast_counts.py); the widening tested here applies to the rates the
+numerator's count model: tests/forecast/test_forecast_counts.py); the widening tested here applies to the rates the
 count model does not take (larger counts) and to every rate when another forecaster is chosen — these tests
 choose ``theta_damped`` (the default's own method), so they see the widening alone.
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import shutil
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 QN26 = ROOT / "data" / "quang_ninh_2026"
 
 

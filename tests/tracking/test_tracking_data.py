@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 QN26 = ROOT / "data" / "quang_ninh_2026"
 pytestmark = [pytest.mark.xdist_group("tracking_generator"), pytest.mark.slow]
 

@@ -4,11 +4,11 @@ a missing unit is listed)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 QN26 = ROOT / "data" / "quang_ninh_2026"
 
 

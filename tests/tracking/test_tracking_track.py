@@ -4,12 +4,12 @@ the province's own figure checked, indicators without a target still tracked."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 QN26 = ROOT / "data" / "quang_ninh_2026"
 pytestmark = pytest.mark.xdist_group("tracking")
 
