@@ -70,8 +70,8 @@ def test_reused_kernel_outputs_equal_fresh_kernel_outputs(tmp_path):
 
 
 def test_failing_notebook_is_kept_with_error_and_others_go_on(tmp_path):
-    tpl = _notebook(tmp_path / "t.ipynb", ["x: int = 0  # n", "if x == 2:\n    raise ValueError('unit 2 is broken')\nx + 1",
-                                           "'after'"])
+    tpl = _notebook(tmp_path / "t.ipynb", ["x: int = 0  # n",
+                                           "if x == 2:\n    raise ValueError('unit 2 is broken')\nx + 1", "'after'"])
     res = run_jobs([NotebookJob(str(i), tpl, {"x": i}, tmp_path / f"o{i}.ipynb") for i in range(4)], workers=2,
                    cwd=tmp_path, warmup=LIGHT)
     by = {r.key: r for r in res}

@@ -6,17 +6,17 @@ Add a case: put the file in tests/fixtures/bad/ (or in make_corpus.py) and a lin
 """
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 
 import pytest
 
 from ctxh_plan.cli import main
+from tests.helpers.corpus import read_cases
 from tests.helpers.paths import BAD
 
 CATALOG = BAD / "catalog.yaml"
-CASES = list(csv.DictReader(open(BAD / "CASES.csv", encoding="utf-8")))
+CASES = read_cases(BAD / "CASES.csv")
 
 
 def test_corpus_is_large_enough_and_every_file_is_described():
@@ -69,7 +69,7 @@ def test_bad_report_suffix_is_a_usage_error(capsys):
 def test_subprocess_run_exit_code_and_message():
     proc = subprocess.run([sys.executable, "-m", "ctxh_plan", "--lang", "en", "validate",
                            str(BAD / "year_1899.csv"), "--catalog", str(CATALOG)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1, proc.stderr
     assert "Row: 2" in proc.stdout and "Column: year" in proc.stdout and "1899" in proc.stdout
     assert "Traceback" not in proc.stderr

@@ -25,8 +25,8 @@ def _lock() -> dict[str, str]:
 
 
 def _top_level() -> list[str]:
-    return [_norm(l.strip()) for l in (ROOT / "requirements.txt").read_text().splitlines()
-            if l.strip() and not l.lstrip().startswith("#")]
+    return [_norm(line.strip()) for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
 
 
 #: conda-forge package name → the pip name it stands for (where they differ)

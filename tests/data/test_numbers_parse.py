@@ -72,7 +72,7 @@ def test_format():
     assert format_number(12.5, 1, "en", percent=True) == "12.5%"
     assert format_number(None) == "-" and format_number(float("nan"), missing="") == ""
     assert format_number(-0.0001, 2) == "0,00"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="style must be 'vi' or 'en', not 'fr'"):
         format_number(1, style="fr")
 
 

@@ -246,7 +246,7 @@ def test_style_vietnamese_and_english():
     en = style_evaluation(ev, lang="en")
     assert "1,210.5" in en.to_html() and "Not met" in en.to_html()
     assert len(en.data.columns) <= 9
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lang must be 'vi' or 'en', not 'fr'"):
         style_evaluation(ev, lang="fr")
 
 

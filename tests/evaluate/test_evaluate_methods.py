@@ -182,7 +182,7 @@ def test_garwood_known_values():
     assert garwood_interval(10) == pytest.approx((4.7954, 18.3904), abs=1e-3)
     lo, hi = garwood_interval([0, 5, float("nan")])
     assert math.isnan(lo[2]) and hi[1] == pytest.approx(11.6683, abs=1e-3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"level must be between 0 and 1, got 1\.5"):
         garwood_interval(3, level=1.5)
 
 

@@ -16,13 +16,25 @@ def test_success_replaces_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
+def _write_half_then_fail(out):
+    """A writer that fails half-way (the block raises inside the atomic context)."""
+    with atomic_open(out) as fh:
+        fh.write("half")
+        raise RuntimeError("boom")
+
+
+def _write_partial_then_interrupt(out):
+    """Ctrl-C half-way through writing a file at the temporary path."""
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(b"partial")
+        raise KeyboardInterrupt
+
+
 def test_failure_keeps_previous_output_and_leaves_no_temp(tmp_path):
     out = tmp_path / "a.txt"
     write_text(out, "previous")
-    with pytest.raises(RuntimeError):
-        with atomic_open(out) as fh:
-            fh.write("half")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"):
+        _write_half_then_fail(out)
     assert out.read_text() == "previous"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]
 
@@ -30,9 +42,7 @@ def test_failure_keeps_previous_output_and_leaves_no_temp(tmp_path):
 def test_keyboard_interrupt_is_cleaned_up(tmp_path):
     out = tmp_path / "b.xlsx"
     with pytest.raises(KeyboardInterrupt):
-        with atomic_path(out) as tmp:
-            tmp.write_bytes(b"partial")
-            raise KeyboardInterrupt
+        _write_partial_then_interrupt(out)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -46,7 +56,7 @@ def test_write_frame_csv_and_xlsx_round_trip(tmp_path):
 
 
 def test_write_frame_unknown_suffix_is_a_usage_error(tmp_path):
-    with pytest.raises(UsageError, match="csv or .xlsx"):
+    with pytest.raises(UsageError, match=r"csv or \.xlsx"):
         write_frame(pd.DataFrame({"a": [1]}), tmp_path / "x.json")
     assert list(tmp_path.iterdir()) == []
 

@@ -73,7 +73,7 @@ def test_labels_are_vietnamese_names_full_and_counts_whole(shown):
     cat = load_catalog()
     assert labels[0].startswith(cat[cat.codes()[0]].name_vi) and not any(label[:6].isupper() for label in labels)
     assert all(len(label) > 0 and "…" not in label for label in labels)  # full names, not cut at 70 characters
-    assert [label for label, _ in w["Kịch bản"].options][0] == "Cơ sở (theo xu hướng)"
+    assert next(label for label, _ in w["Kịch bản"].options) == "Cơ sở (theo xu hướng)"
     text = _visible_text(_html(shown))
     assert not [word for word in ENGLISH if re.search(rf"\b{word}\b", text)], text
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", _html(shown))

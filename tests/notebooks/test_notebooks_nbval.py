@@ -34,6 +34,6 @@ def test_nbval_lax_passes_on_the_notebooks():
     env = dict(os.environ, PYTHONUTF8="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
     proc = subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", str(NB), "-q", "-p", "no:cacheprovider",
                            "-p", "no:xdist", "-o", "addopts="], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert " passed" in proc.stdout

@@ -55,7 +55,7 @@ def test_largest_remainder_spreads_ties():
     got = {tuple(allocate_integer(3, [1] * 8, tie_key=f"193|D|{y}|FY")) for y in range(2019, 2026)}
     assert len(got) > 1 and all(sum(g) == 3 for g in got)
     assert allocate_integer(3, [1] * 8, tie_key="k") == allocate_integer(3, [1] * 8, tie_key="k")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"cannot allocate a negative count \(-1\)"):
         allocate_integer(-1, [1, 1])
 
 

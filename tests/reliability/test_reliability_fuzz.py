@@ -9,7 +9,7 @@ The normal test run tries a few hundred examples per test (40 for the slow Excel
 (results in docs/RELIABILITY.md)."""
 from __future__ import annotations
 
-import contextlib
+import datetime
 import math
 import os
 import tempfile
@@ -21,6 +21,22 @@ from hypothesis import strategies as st
 
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 from ctxh_plan.errors import CtxhError, InputError
+
+
+def _outcome(fn, *args, errors: type[BaseException] | tuple[type[BaseException], ...] = CtxhError, **kwargs):
+    """``(result, None)`` when ``fn`` returns, ``(None, error)`` when it raises one of the documented ``errors``
+    (anything else propagates and fails the test). The checks of either outcome follow outside the ``except``."""
+    try:
+        return fn(*args, **kwargs), None
+    except errors as exc:
+        return None, exc
+
+
+def _says_where_and_how(exc: CtxhError, name: str) -> None:
+    """A refusal of a parameter file names the file and says how to fix it (one line)."""
+    text = str(exc)
+    assert name in text and ("fix" in text or "—" in text), text
+    assert "Traceback" not in text
 
 
 def _examples(default: int) -> int:
@@ -44,9 +60,8 @@ CELL = st.one_of(number_like, st.text(max_size=12), st.sampled_from(["", "193", 
 @FUZZ
 @given(text=st.one_of(number_like, st.text(max_size=30)), style=st.sampled_from(["auto", "vi", "en"]))
 def test_parse_number_raises_only_input_error(text, style):
-    try:
-        parsed = parse_number(text, style=style)
-    except InputError as exc:
+    parsed, exc = _outcome(parse_number, text, style=style, errors=InputError)
+    if exc is not None:
         assert exc.where.value == text and exc.fix  # says which text and how to fix it
         return
     assert parsed.value is None or math.isfinite(parsed.value)
@@ -84,13 +99,12 @@ def _read_any(data: bytes, suffix: str, target: bool = False):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"fuzz{suffix}"
         path.write_bytes(data)
-        try:
-            frame = (read_targets if target else read_observations)(path)
-        except CtxhError as exc:  # documented: InputError, PersonLevelDataError
-            assert str(exc).strip()
-            return None
-        assert all(isinstance(c, str) for c in frame.columns)
-        return frame
+        frame, exc = _outcome(read_targets if target else read_observations, path)
+    if exc is not None:  # documented: InputError, PersonLevelDataError
+        assert str(exc).strip()
+        return None
+    assert all(isinstance(c, str) for c in frame.columns)
+    return frame
 
 
 @FUZZ
@@ -153,10 +167,10 @@ def test_random_cells_through_validation(rows):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "observations.csv"
         path.write_text(buf.getvalue(), encoding="utf-8")
-        try:
-            problems = validate_paths([path])
-        except CtxhError:
-            return
+        problems, exc = _outcome(validate_paths, [path])
+    if exc is not None:
+        assert str(exc).strip()
+        return
     assert list(problems.columns)[:8] == ["file", "sheet", "row", "column", "value", "problem", "fix", "severity"]
     assert set(problems["severity"]) <= {"error", "warning"}
 
@@ -195,11 +209,13 @@ def test_forecast_input_random_bytes(data):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "series.csv"
         path.write_bytes(data)
-        try:
-            frame = read_series_csv(str(path))
-            forecast_frame(frame, 2, source=str(path))
-        except CtxhError:
-            pass
+        frame, exc = _outcome(read_series_csv, str(path))
+        if exc is None:
+            out, exc = _outcome(forecast_frame, frame, 2, source=str(path))
+    if exc is not None:
+        assert str(exc).strip()
+        return
+    assert set(out["series_id"]) <= set(frame["series_id"])
 
 
 # --------------------------------------------------------------------------- parameter files (YAML)
@@ -231,24 +247,27 @@ def test_random_batch_files(doc):
 
     with tempfile.TemporaryDirectory() as tmp:
         path = _yaml_file(doc, tmp, "batch.yaml")
-        try:
-            cfg = load_batch_config(path)
-        except CtxhError as exc:
-            assert "fix" in str(exc) or "—" in str(exc), str(exc)
-            return
+        cfg, exc = _outcome(load_batch_config, path)
+    if exc is not None:
+        assert "fix" in str(exc) or "—" in str(exc), str(exc)
+        return
     assert cfg.jobs >= 1 and cfg.suppress_threshold >= 0 and cfg.lang in ("vi", "en")
 
 
 @FUZZ
-@given(doc=st.one_of(st.dictionaries(st.sampled_from(["version", "target_year", "horizon", "base_year", "levels", "method",
-                                                      "milestone_path", "stretch_ratio", "horizn"]), VALUES,
+@given(doc=st.one_of(st.dictionaries(st.sampled_from(["version", "target_year", "horizon", "base_year", "levels",
+                                                      "method", "milestone_path", "stretch_ratio", "horizn"]), VALUES,
                                      max_size=5), VALUES))
 def test_random_projection_settings(doc):
+    """projection.yaml: read (years in order, levels in (0, 100)) or refused naming the file and the fix."""
     from ctxh_plan.targets import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        with contextlib.suppress(CtxhError):
-            load_settings(_yaml_file(doc, tmp, "projection.yaml"))
+        s, exc = _outcome(load_settings, _yaml_file(doc, tmp, "projection.yaml"))
+    if exc is not None:
+        _says_where_and_how(exc, "projection.yaml")
+        return
+    assert s.base_year < s.target_year and all(0 < level < 100 for level in s.levels)
 
 
 @FUZZ
@@ -261,10 +280,10 @@ def test_random_publish_settings(doc):
     from ctxh_plan.present import load_publish_settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        try:
-            s = load_publish_settings(_yaml_file(doc, tmp, "publish.yaml"))
-        except CtxhError:
-            return
+        s, exc = _outcome(load_publish_settings, _yaml_file(doc, tmp, "publish.yaml"))
+    if exc is not None:
+        _says_where_and_how(exc, "publish.yaml")
+        return
     assert isinstance(s.threshold, int) and s.threshold >= 1 and s.mark
 
 
@@ -273,10 +292,17 @@ def test_random_publish_settings(doc):
     st.dictionaries(st.sampled_from(["indicator", "operation", "value", "from_year", "kind", "max"]), VALUES),
     max_size=3)}), VALUES))
 def test_random_scenarios(doc):
+    """A scenario: read (known operations, indicator codes as text) or refused naming the file and the fix."""
     from ctxh_plan.targets.scenarios import parse_scenario
 
-    with contextlib.suppress(CtxhError):
-        parse_scenario(doc, "fuzz.yaml", name="fuzz")
+    scenario, exc = _outcome(parse_scenario, doc, "fuzz.yaml", name="fuzz")
+    if exc is not None:
+        _says_where_and_how(exc, "fuzz.yaml")
+        return
+    assert scenario.name == "fuzz"
+    for a in scenario.adjustments:
+        assert a.operation in ("annual_pct", "annual_points", "set", "multiply") and math.isfinite(a.value), a
+        assert all(isinstance(code, str) and code for code in a.indicators), a
 
 
 # --------------------------------------------------------------------------- round two: hostile shapes
@@ -348,8 +374,19 @@ def test_random_yaml_text(text):
 
     with tempfile.TemporaryDirectory() as tmp:
         path = _yaml_file(text, tmp, "any.yaml")
-        with contextlib.suppress(InputError):
-            read_yaml(path)
+        doc, exc = _outcome(read_yaml, path, errors=InputError)
+    if exc is not None:
+        assert exc.where.file and exc.where.file.endswith("any.yaml") and exc.fix, str(exc)
+        return
+
+    def plain(x) -> bool:  # safe loading: no Python object is ever built from a tag
+        if isinstance(x, dict):
+            return all(plain(k) and plain(v) for k, v in x.items())
+        if isinstance(x, list):
+            return all(plain(v) for v in x)
+        return x is None or isinstance(x, (str, int, float, bool, bytes, datetime.date))
+
+    assert plain(doc), repr(doc)
 
 
 INDICATOR_KEYS = st.sampled_from(["code", "name_vi", "name_en", "unit_vi", "unit_en", "kind", "direction",
@@ -361,11 +398,17 @@ INDICATOR_KEYS = st.sampled_from(["code", "name_vi", "name_en", "unit_vi", "unit
 @given(doc=st.one_of(st.fixed_dictionaries({"indicators": st.lists(st.dictionaries(INDICATOR_KEYS, VALUES),
                                                                      max_size=3)}), VALUES, yaml_text))
 def test_random_catalogues(doc):
+    """A catalogue: read (text codes, bounds in order) or refused naming the file and the fix."""
     from ctxh_plan.data.catalog import load_catalog
 
     with tempfile.TemporaryDirectory() as tmp:
-        with contextlib.suppress(CtxhError):
-            load_catalog(_yaml_file(doc, tmp, "indicators.yaml"))
+        cat, exc = _outcome(load_catalog, _yaml_file(doc, tmp, "indicators.yaml"))
+    if exc is not None:
+        _says_where_and_how(exc, "indicators.yaml")
+        return
+    for ind in cat:
+        lo, hi = ind.bounds
+        assert isinstance(ind.code, str) and ind.code and (lo is None or hi is None or lo <= hi), ind
 
 
 @FUZZ
@@ -373,12 +416,16 @@ def test_random_catalogues(doc):
                                                       "description", "units_as_of", "rebased", "x"]), VALUES),
                      VALUES, yaml_text))
 def test_random_dataset_yaml(doc):
+    """dataset.yaml: read as a mapping of text keys or refused naming the file."""
     from ctxh_plan.io.layout import read_dataset_meta
 
     with tempfile.TemporaryDirectory() as tmp:
         _yaml_file(doc, tmp, "dataset.yaml")
-        with contextlib.suppress(CtxhError):
-            read_dataset_meta(Path(tmp))
+        meta, exc = _outcome(read_dataset_meta, Path(tmp))
+    if exc is not None:
+        assert "dataset.yaml" in str(exc), str(exc)
+        return
+    assert isinstance(meta, dict) and all(isinstance(k, str) for k in meta)
 
 
 MODEL_KEYS = st.sampled_from(["code", "name_vi", "name_en", "content_vi", "lead_agency_vi", "quantity_unit_vi",
@@ -389,8 +436,13 @@ MODEL_KEYS = st.sampled_from(["code", "name_vi", "name_en", "content_vi", "lead_
 @given(doc=st.one_of(st.fixed_dictionaries({"models": st.lists(st.dictionaries(MODEL_KEYS, VALUES), max_size=3)}),
                      VALUES, yaml_text))
 def test_random_models_files(doc):
+    """models.yaml: read (a list of models and the file's settings) or refused naming the file and the fix."""
     from ctxh_plan.present.models import load_models
 
     with tempfile.TemporaryDirectory() as tmp:
-        with contextlib.suppress(CtxhError):
-            load_models(_yaml_file(doc, tmp, "models.yaml"))
+        loaded, exc = _outcome(load_models, _yaml_file(doc, tmp, "models.yaml"))
+    if exc is not None:
+        _says_where_and_how(exc, "models.yaml")
+        return
+    models, meta = loaded
+    assert isinstance(models, list) and meta["path"].endswith("models.yaml")

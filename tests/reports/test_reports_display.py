@@ -65,7 +65,8 @@ def _table(page: str, caption_start: str) -> list[list[tuple[str, str]]]:
     body = page[start:page.index("</tbody>", start)]
     rows = []
     for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body[body.index("<tbody>"):], flags=re.S):
-        rows.append([(cls, htmllib.unescape(txt)) for cls, txt in re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', tr)])
+        cells = re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', tr)
+        rows.append([(cls, htmllib.unescape(txt)) for cls, txt in cells])
     return rows
 
 
@@ -137,7 +138,7 @@ def test_proposals_in_plan_order_with_names_units_and_the_indicators_decimals(un
 
 
 def test_charts_are_sharp_with_vietnamese_alt_text(unit_pages):
-    rep, pages = unit_pages
+    _, pages = unit_pages
     page = next(p for p in pages if "3. Diễn biến, dự báo và lộ trình 2026–2030" in p)
     imgs = re.findall(r"<img ([^>]*)>", page)
     assert imgs and all('src="data:image/svg+xml;base64,' in i for i in imgs)
