@@ -1,5 +1,8 @@
 """The batch on dask.distributed: bad --scheduler values, the same files as the local kernel pool,
-a worker killed mid-run (its unit retried once, every unit reported), --resume on dask."""
+a worker killed mid-run (its unit retried once, every unit reported), --resume on dask.
+
+The checks of ``--scheduler`` values start no kernel and stay in the fast subset; the runs on dask carry the
+``notebooks`` marker."""
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +71,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_cli_unreachable_scheduler_is_exit_2(tmp_path):
     res = subprocess.run([sys.executable, "-m", "ctxh_plan", "batch", str(ROOT / "params" / "quang_ninh.yaml"),
                           "--no-progress", "--output", str(tmp_path), "--scheduler", f"127.0.0.1:{_free_port()}"],
@@ -108,7 +111,7 @@ def local_then_dask(tmp_path_factory):
 
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_dask_engine_writes_the_same_files_as_the_local_pool(local_then_dask):
     _yml, local, before, dask = local_then_dask
     assert local.exit_code == 0 and dask.exit_code == 0
@@ -127,7 +130,7 @@ def test_dask_engine_writes_the_same_files_as_the_local_pool(local_then_dask):
     assert all(r["attempts"] == 1 and r["status"] == "ok" for r in man["reports"].values())
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_resume_on_dask_redoes_only_what_is_missing(local_then_dask):
     yml, _local, before, dask = local_then_dask
     run_dir = dask.run_dir
@@ -141,7 +144,7 @@ def test_resume_on_dask_redoes_only_what_is_missing(local_then_dask):
     assert man["resumed"] is True and man["engine"]["name"] == "dask"
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_a_worker_killed_mid_run_costs_one_retry_and_every_unit_is_reported(tmp_path):
     from ctxh_plan.batch.dask_engine import DaskEngine
 
@@ -195,7 +198,7 @@ def test_a_worker_killed_mid_run_costs_one_retry_and_every_unit_is_reported(tmp_
     assert all(f"html/unit_{u}.html" in index for u in units)
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
 def test_ctrl_c_on_dask_is_one_line_exit_130_and_leaves_no_process(tmp_path):
     """Ctrl-C in a terminal signals the whole process group: driver, worker processes, kernels."""

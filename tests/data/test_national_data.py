@@ -121,7 +121,7 @@ def test_units_file_errors_name_file_row_and_column(tmp_path):
         read_units_file(p, province="22")
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.xdist_group("notebooks")
 def test_a_batch_over_a_collection_runs_each_province_in_its_own_folder(generated, tmp_path):
     from ctxh_plan.batch import run_batch

@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers.paths import ROOT
 
-pytestmark = pytest.mark.xdist_group("notebooks")
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 
 #: notebook → (parameter line as committed, the same line changed for the second run, text the second run prints)
 CHANGES = {
