@@ -1,17 +1,38 @@
-"""The cycle as commands on the embedded data: adopt → form → collect → track → report (in-process)."""
+"""The cycle as commands on the embedded data: adopt → form → collect → track → report (in-process).
+
+The history of the tracking folder is loaded and re-based once per test process (the ``qn26_history``
+fixture of tests/conftest.py, through the real ``load_history``); the commands here get that dataset instead
+of loading it again, so each test checks what the command does with it."""
 from __future__ import annotations
 
 import zipfile
 
 import pytest
 
-from tests.helpers.paths import ROOT
+from tests.helpers.paths import QN26
 
-QN26 = ROOT / "data" / "quang_ninh_2026"
 pytestmark = pytest.mark.xdist_group("tracking")
 
 
-def test_form_collect_track_report(tmp_path, capsys):
+@pytest.fixture
+def loaded_once(monkeypatch, qn26_history):
+    """``load_history`` of the tracking folder answers with the history loaded once (other folders: loaded)."""
+    from ctxh_plan.tracking import folder as folder_mod
+
+    real = folder_mod.load_history
+    calls = []
+
+    def cached(folder, history=None):
+        calls.append(folder.path)
+        if history is None and folder.path.resolve() == QN26.resolve():
+            return qn26_history
+        return real(folder, history)
+
+    monkeypatch.setattr(folder_mod, "load_history", cached)
+    return calls
+
+
+def test_form_collect_track_report(tmp_path, capsys, loaded_once):
     from ctxh_plan.cli import main
 
     data = str(QN26)
@@ -48,6 +69,7 @@ def test_form_collect_track_report(tmp_path, capsys):
     with zipfile.ZipFile(docx) as z:
         body = z.read("word/document.xml").decode("utf-8")
     assert "Kết quả thực hiện công tác trẻ em năm 2026" in body
+    assert len(loaded_once) >= 4  # form, collect, track and report each opened the folder's history
 
 
 def test_usage_errors(capsys):
@@ -60,15 +82,13 @@ def test_usage_errors(capsys):
     assert "tracking folder not found" in capsys.readouterr().err
 
 
-def test_report_document(tmp_path):
+def test_report_document(tmp_path, qn26_h1):
     """The Word draft: official format, the comparison with the same period, the submissions, the causes."""
     import docx
 
     from ctxh_plan.tracking.report_doc import change_sentence, write_report
-    from ctxh_plan.tracking.run import open_tracking, run_tracking
 
-    ctx = open_tracking(QN26)
-    run = run_tracking(ctx, "2026-H1")
+    run, ctx = qn26_h1, qn26_h1.context
     p = write_report(run.tracking, tmp_path / "r.docx", catalog=ctx.history.catalog)
     d = docx.Document(str(p))
     text = "\n".join(par.text for par in d.paragraphs)
@@ -96,20 +116,20 @@ def test_report_document(tmp_path):
     assert change_sentence(99.5, 99.1, pct, 2025) == "99,5%, tăng 0,4 điểm phần trăm so với cùng kỳ năm 2025"
 
 
-def test_sensitive_small_counts_are_not_published(tmp_path):
+def test_sensitive_small_counts_are_not_published(tmp_path, qn26_h1):
+    import dataclasses
+
     import docx
 
     from ctxh_plan.present.settings import load_publish_settings
     from ctxh_plan.tracking.report_doc import write_report
-    from ctxh_plan.tracking.run import open_tracking, run_tracking
 
-    ctx = open_tracking(QN26)
-    run = run_tracking(ctx, "2026-H1")
-    t = run.tracking.table
+    ctx = qn26_h1.context
+    t = qn26_h1.tracking.table.copy()  # the shared run stays as it is
     i = t.index[(t["unit_code"] == "22") & (t["indicator_code"] == "ABUSE_CASES")][0]
     t.loc[i, ["value", "same_period_last_year"]] = [3.0, 2.0]
-    p = write_report(run.tracking, tmp_path / "r.docx", catalog=ctx.history.catalog,
-                     publish=load_publish_settings())
+    tracking = dataclasses.replace(qn26_h1.tracking, table=t)
+    p = write_report(tracking, tmp_path / "r.docx", catalog=ctx.history.catalog, publish=load_publish_settings())
     d = docx.Document(str(p))
     row = next(r for tb in d.tables for r in tb.rows if r.cells[1].text == "Số vụ xâm hại trẻ em")
     assert [row.cells[k].text for k in (3, 4, 6)] == ["<5", "<5", "<5"]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["BAD", "EMBEDDED", "FIXTURES", "RELIABILITY", "ROOT", "SMALL"]
+__all__ = ["BAD", "EMBEDDED", "FIXTURES", "QN26", "RELIABILITY", "ROOT", "SMALL"]
 
 #: the project folder (holds pyproject.toml, ctxh_plan/, data/, params/, notebooks/, tests/)
 ROOT = Path(__file__).resolve().parents[2]
 #: the embedded illustrative dataset of Quảng Ninh (dữ liệu minh họa)
 EMBEDDED = ROOT / "data" / "quang_ninh"
+#: the illustrative 2026 tracking folder (plan adopted, forms received; dữ liệu minh họa)
+QN26 = ROOT / "data" / "quang_ninh_2026"
 #: input files made for the tests (not a test room: ``tests/data/`` holds the tests of ``ctxh_plan.data``)
 FIXTURES = ROOT / "tests" / "fixtures"
 #: the malformed-data-file corpus of ``ctxh-plan validate`` (``CASES.csv`` describes each file)

@@ -15,24 +15,26 @@ pytestmark = pytest.mark.xdist_group("tracking")
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    from ctxh_plan.tracking.run import open_tracking
-
-    return open_tracking(QN26)
-
-
-@pytest.fixture(scope="module")
-def h1(ctx):
-    from ctxh_plan.tracking.run import run_tracking
-
-    return run_tracking(ctx, "2026-H1")
+def ctx(qn26_context):
+    """The folder opened once per test process (tests/conftest.py)."""
+    return qn26_context
 
 
 @pytest.fixture(scope="module")
-def fy(ctx):
-    from ctxh_plan.tracking.run import run_tracking
+def h1(qn26_h1):
+    return qn26_h1
 
-    return run_tracking(ctx, "2026")
+
+@pytest.fixture(scope="module")
+def fy(qn26_fy):
+    return qn26_fy
+
+
+def _small(tr, table):
+    """The same tracking result with another (smaller or edited) table: writing it is quick."""
+    from ctxh_plan.tracking.track import Tracking
+
+    return Tracking(table, tr.submissions, tr.consistency, tr.problems, tr.period, tr.illustrative, tr.province_code)
 
 
 def _form_value(ctx, period: str, unit: str, code: str) -> float | None:
@@ -197,26 +199,30 @@ def test_small_counts_keep_their_uncertainty(h1):
 
 
 def test_writing_the_workbook(tmp_path, h1):
+    """The workbook's sheets and headings, on the rows of two units (the whole workbook is written by the
+    ``track`` command in tests/commands/test_tracking_cli.py)."""
     from openpyxl import load_workbook
 
-    out = h1.tracking.write(tmp_path / "t.xlsx")
+    t = h1.tracking.table
+    rows = t[t["unit_code"].isin(["22", "06652"])].reset_index(drop=True)
+    out = _small(h1.tracking, rows).write(tmp_path / "t.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["theo_doi", "nop_bao_cao", "doi_chieu_tinh", "van_de", "ghi_chu"]
     assert "DỮ LIỆU MINH HỌA" in wb["theo_doi"]["A1"].value
     heads = [c.value for c in wb["theo_doi"][2]]
     assert "Cùng kỳ năm trước" in heads and "Đánh giá so với lộ trình" in heads
+    shown = {c.value for row in wb["theo_doi"].iter_rows(min_row=3) for c in row}
+    assert len(rows) > 20 and {"06652", "22"} & shown
 
 
 def test_text_never_becomes_a_formula(tmp_path, h1):
     from openpyxl import load_workbook
 
-    from ctxh_plan.tracking.track import Tracking
-
     tr = h1.tracking
-    t = tr.table.copy()
+    t = tr.table.head(30).copy()
     t.loc[t.index[0], "cause"] = "=HYPERLINK(\"http://x\",\"y\")"
     t.loc[t.index[1], "solution"] = "+1+2"
-    bad = Tracking(t, tr.submissions, tr.consistency, tr.problems, tr.period, tr.illustrative, tr.province_code)
+    bad = _small(tr, t)
     ws = load_workbook(bad.write(tmp_path / "x.xlsx"))["theo_doi"]
     vals = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+"]
     assert vals and all(c.data_type == "s" for c in vals)
