@@ -49,6 +49,17 @@ def _refuse_kernels_outside_the_marker(event: str, args: tuple) -> None:
 sys.addaudithook(_refuse_kernels_outside_the_marker)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup`` (pyproject's addopts) a test without an ``xdist_group`` joins the group of its
+    module: a module's tests run on one worker, so its module-scoped fixtures (a written appendix, a loaded
+    dataset) are built once. Explicit groups (``notebooks``, ``tracking``) keep their tests together across
+    modules."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 @pytest.fixture(autouse=True)
 def _kernels_only_under_the_notebooks_marker(request):
     """Tests without the ``notebooks`` marker may not start a kernel: the launch raises, and the test fails at
@@ -108,3 +119,19 @@ def qn26_fy(qn26_context):
     from ctxh_plan.tracking.run import run_tracking
 
     return run_tracking(qn26_context, "2026")
+
+
+# --------------------------------------------------------------------------- the embedded dataset
+
+@pytest.fixture(scope="session")
+def embedded_plan():
+    """``(dataset, evaluation table, projection)`` of the embedded illustrative dataset, computed once per test
+    process (load_dataset → evaluate_dataset → project_dataset). Read only: ``Dataset`` hands out copies, and a
+    test that edits the evaluation or the projection edits a copy of it."""
+    from ctxh_plan.data.dataset import load_dataset
+    from ctxh_plan.evaluate import evaluate_dataset
+    from ctxh_plan.targets import project_dataset
+
+    ds = load_dataset(EMBEDDED)
+    ev = evaluate_dataset(ds).table
+    return ds, ev, project_dataset(ds, evaluation=ev)

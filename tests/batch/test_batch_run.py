@@ -5,7 +5,6 @@ import json
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from ctxh_plan.batch import run_batch
@@ -19,6 +18,8 @@ BROKEN = "194"
 
 def _broken_template(tmp: Path) -> Path:
     """unit_report.ipynb with one extra cell that fails for unit 194 only."""
+    import nbformat
+
     nb = nbformat.read(str(ROOT / "notebooks" / "unit_report.ipynb"), as_version=4)
     cell = nbformat.v4.new_code_cell(f'if P["unit_code"] == "{BROKEN}":\n'
                                      '    raise RuntimeError("deliberately broken unit")')
@@ -45,6 +46,8 @@ def batch_env(tmp_path_factory):
 
 
 def test_broken_unit_fails_alone_and_exit_code_is_1(batch_env):
+    import nbformat
+
     _tmp, _yml, code, run_dir = batch_env
     assert code == 1
     man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -72,6 +75,8 @@ def test_broken_unit_fails_alone_and_exit_code_is_1(batch_env):
 
 
 def test_reports_show_illustrative_label_and_no_code(batch_env):
+    import nbformat
+
     _, _, _, run_dir = batch_env
     page = (run_dir / "html" / "unit_193.html").read_text(encoding="utf-8")
     assert "Dữ liệu minh họa" in page and "Đánh giá thực hiện chỉ tiêu 2021–2025" in page
@@ -89,6 +94,8 @@ def test_html_report_starts_with_its_title_and_keeps_status_lines_out(batch_env)
     """The two status lines (summary, appendix files) stay in the notebook for the run log and nbval but
     never come before the title of the HTML report."""
     import re
+
+    import nbformat
 
     _, _, _, run_dir = batch_env
     for stem, title in (("unit_193", "Báo cáo công tác trẻ em: Thành phố Hạ Long"),

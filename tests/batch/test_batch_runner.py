@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from ctxh_plan.batch.kernels import ERROR_BANNER_TAG, NotebookJob, run_jobs
@@ -28,6 +27,8 @@ LEAKY = [
 
 
 def _notebook(path: Path, sources: list[str]) -> Path:
+    import nbformat
+
     cells = [nbformat.v4.new_code_cell(s) for s in sources]
     cells[0].metadata["tags"] = ["parameters"]
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -70,6 +71,8 @@ def test_reused_kernel_outputs_equal_fresh_kernel_outputs(tmp_path):
 
 
 def test_failing_notebook_is_kept_with_error_and_others_go_on(tmp_path):
+    import nbformat
+
     tpl = _notebook(tmp_path / "t.ipynb", ["x: int = 0  # n",
                                            "if x == 2:\n    raise ValueError('unit 2 is broken')\nx + 1", "'after'"])
     res = run_jobs([NotebookJob(str(i), tpl, {"x": i}, tmp_path / f"o{i}.ipynb") for i in range(4)], workers=2,
@@ -88,6 +91,8 @@ def test_failing_notebook_is_kept_with_error_and_others_go_on(tmp_path):
 
 def _param_notebook(tmp_path: Path) -> Path:
     """The real unit_report parameters + validation cells, then a cell showing the value."""
+    import nbformat
+
     real = nbformat.read(str(ROOT / "notebooks" / "unit_report.ipynb"), as_version=4)
     code = [c for c in real.cells if c.cell_type == "code"][:2]
     nb = nbformat.v4.new_notebook(cells=code + [nbformat.v4.new_code_cell("print(repr(P['unit_code']))")])
@@ -98,6 +103,8 @@ def _param_notebook(tmp_path: Path) -> Path:
 
 
 def test_parameter_values_never_execute_code_and_unknown_names_fail(tmp_path):
+    import nbformat
+
     tpl = _param_notebook(tmp_path)
     marker = tmp_path / "pwned"
     evil = f"19'3\"\nimport os; os.system('touch {marker}')  # \\n {{}}"
@@ -141,6 +148,8 @@ def test_kernel_start_is_retried_once_with_a_longer_timeout(monkeypatch):
 
 
 def test_a_kernel_that_cannot_start_fails_its_job_visibly(tmp_path, monkeypatch):
+    import nbformat
+
     from ctxh_plan.batch import kernels as runner
 
     async def never(self, timeout):

@@ -67,7 +67,6 @@ def test_evaluate_dataset_wrapper_matches_frames():
     assert ev.illustrative.all()
 
 
-@pytest.mark.skipif(not (EMBEDDED / "observations.csv").exists(), reason="embedded dataset not built yet")
 def test_embedded_dataset_full_evaluation():
     from ctxh_plan.data.dataset import load_dataset
 

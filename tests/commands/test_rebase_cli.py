@@ -10,7 +10,7 @@ import yaml
 
 from ctxh_plan.cli import main
 from ctxh_plan.data.units import load_units
-from tests.helpers.paths import ROOT
+from tests.helpers.paths import EMBEDDED, ROOT
 
 DISTRICTS = load_units("22").codes("district")
 NEW_UNITS = load_units("22", as_of="2025-07-01").codes(level="commune")
@@ -121,9 +121,7 @@ def test_rebased_folder_loads_as_a_dataset(tmp_path):
 
 @pytest.mark.slow
 def test_embedded_dataset_rebases_to_54_units(tmp_path):
-    emb = ROOT / "data" / "quang_ninh"
-    if not (emb / "observations.csv").exists():
-        pytest.skip("embedded dataset not built yet")
+    emb = EMBEDDED
     out = tmp_path / "qn"
     assert main(["rebase", "--data", str(emb), "-o", str(out)]) == 0
     obs = _read(out / "observations.csv")
@@ -160,9 +158,7 @@ def test_rebase_dataset_on_the_embedded_dataset():
     from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.rebase import rebase_dataset
 
-    emb = ROOT / "data" / "quang_ninh"
-    if not (emb / "observations.csv").exists():
-        pytest.skip("embedded dataset not built yet")
+    emb = EMBEDDED
     ds = load_dataset(emb)
     new = rebase_dataset(ds, to="2025-07-01")
     assert new.units.codes(level="commune") == NEW_UNITS and new.illustrative == ds.illustrative

@@ -14,7 +14,7 @@ from tests.helpers.paths import ROOT
 def test_a_kernel_launch_without_the_notebooks_marker_is_refused():
     """jupyter_client starts a kernel as ``python -m ipykernel_launcher -f …``: that command line is refused here
     (this test has no ``notebooks`` marker); the refusal names the marker and how to fix it."""
-    with pytest.raises(RuntimeError, match="has no `notebooks` marker — fix: add pytest.mark.notebooks"):
+    with pytest.raises(RuntimeError, match=r"has no `notebooks` marker — fix: add pytest\.mark\.notebooks"):
         subprocess.run([sys.executable, "-m", "ipykernel_launcher", "--version"], capture_output=True, check=False)
     from tests import conftest
 

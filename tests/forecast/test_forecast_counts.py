@@ -336,14 +336,8 @@ def test_scenario_moves_the_count_distribution():
 # --------------------------------------------------------------------------- charts and Biểu 2 read these frames
 
 @pytest.fixture(scope="module")
-def embedded():
-    from ctxh_plan.data.dataset import load_dataset
-    from ctxh_plan.evaluate import evaluate_dataset
-    from ctxh_plan.targets import project_dataset
-
-    ds = load_dataset()
-    ev = evaluate_dataset(ds).table
-    return ds, ev, project_dataset(ds, evaluation=ev)
+def embedded(embedded_plan):
+    return embedded_plan
 
 
 def test_embedded_small_counts_use_the_count_model(embedded):

@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 
-import nbformat
 import pytest
 
 from tests.helpers.paths import ROOT
@@ -15,6 +14,8 @@ pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("notebooks")]
 
 
 def test_checked_cells_store_deterministic_outputs_and_others_none():
+    import nbformat
+
     checked = 0
     for path in sorted(NB.glob("*.ipynb")):
         nb = nbformat.read(str(path), as_version=4)

@@ -1,7 +1,6 @@
 """A second "Run all" in the same kernel works for every notebook, and later cells use the new parameters."""
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 from tests.helpers.paths import ROOT
@@ -39,6 +38,7 @@ def _stream(nb) -> str:
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
 def test_run_all_twice_in_one_kernel(name, tmp_path):
+    import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(str(ROOT / "notebooks" / f"{name}.ipynb"), as_version=4)

@@ -128,12 +128,16 @@ def test_writes_docx_and_xlsx_for_province_and_units(written):
 
 
 def test_docx_embeds_charts(bundle, tmp_path):
+    """Charts drawn and embedded (at screen resolution here; print resolution: tests/present/test_present_charts.py)."""
+    import dataclasses
+
     import docx
 
-    from ctxh_plan.present import write_appendices
+    from ctxh_plan.present import load_publish_settings, write_appendices
 
     ds, ev, proj = bundle
-    paths = write_appendices(ds, ev, proj, tmp_path, units=["22"], formats=("docx",))
+    settings = dataclasses.replace(load_publish_settings(), dpi=60)
+    paths = write_appendices(ds, ev, proj, tmp_path, units=["22"], formats=("docx",), settings=settings)
     charts = tmp_path / "charts" / "22"
     for stem in ("heatmap", "ranking", "CT01", "TNTT_DEATHS"):
         assert (charts / f"{stem}.png").exists() and (charts / f"{stem}.svg").exists()

@@ -7,18 +7,10 @@ import zipfile
 
 import pytest
 
-from tests.helpers.paths import ROOT
-
 
 @pytest.fixture(scope="module")
-def inputs():
-    from ctxh_plan.data.dataset import load_dataset
-    from ctxh_plan.evaluate import evaluate_dataset
-    from ctxh_plan.targets import project_dataset
-
-    ds = load_dataset(ROOT / "data" / "quang_ninh")
-    ev = evaluate_dataset(ds).table
-    return ds, ev, project_dataset(ds, evaluation=ev)
+def inputs(embedded_plan):
+    return embedded_plan
 
 
 def test_same_appendix_written_twice_gives_identical_bytes(inputs, tmp_path):

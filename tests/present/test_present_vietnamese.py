@@ -26,14 +26,8 @@ MARKS = ("<5", "x")
 
 
 @pytest.fixture(scope="module")
-def plan():
-    from ctxh_plan.data.dataset import load_dataset
-    from ctxh_plan.evaluate import evaluate_dataset
-    from ctxh_plan.targets import project_dataset
-
-    ds = load_dataset()
-    ev = evaluate_dataset(ds).table
-    return ds, ev, project_dataset(ds, evaluation=ev)
+def plan(embedded_plan):
+    return embedded_plan
 
 
 @pytest.fixture(scope="module")

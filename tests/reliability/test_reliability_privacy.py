@@ -175,8 +175,18 @@ def _truth(ds) -> tuple[dict, dict]:
     return value, num
 
 
+#: cells read from the appendices of the module's fixture, by (folder, suffix): read once, checked by every test
+_READ: dict[tuple[Path, str], dict] = {}
+
+
 def _cells(out: Path, ds, suffix: str) -> dict:
-    """(unit, sheet, indicator, column label) → published cell (number, mark text or None)."""
+    """(unit, sheet, indicator, column label) → published cell (number, mark text or None); read-only."""
+    if (out, suffix) not in _READ:
+        _READ[(out, suffix)] = _read_cells(out, ds, suffix)
+    return _READ[(out, suffix)]
+
+
+def _read_cells(out: Path, ds, suffix: str) -> dict:
     from ctxh_plan.vocab import Kind
 
     sensitive = {i.name_vi: i.code for i in ds.catalog if i.sensitive}

@@ -171,14 +171,19 @@ def test_province_summary_sections_and_its_2026_2030_plan(province_pages):
 
 
 def test_province_appendix_charts_are_the_plans_key_indicators(tmp_path):
-    from ctxh_plan.present import write_appendices
+    """Which charts the province appendix draws (drawn at screen resolution here: the choice does not depend on
+    it, and print resolution is tested in tests/present/test_present_charts.py)."""
+    import dataclasses
+
+    from ctxh_plan.present import load_publish_settings, write_appendices
     from ctxh_plan.reports.messages import silenced
     from ctxh_plan.reports.plan import load_plan
 
     plan = load_plan("")
+    settings = dataclasses.replace(load_publish_settings(), dpi=60)
     with silenced():
         paths = write_appendices(plan.dataset, plan.evaluation(), plan.projection(""), tmp_path, units=["22"],
-                                 formats=("docx",), charts=True)
+                                 formats=("docx",), charts=True, settings=settings)
     charted = [p.stem for p in paths if p.suffix == ".png" and p.stem not in ("heatmap", "ranking")]
     proposed = set(plan.projection("").proposals.query("unit_code == '22'")["indicator_code"])
     assert charted == [c for c in KEY_INDICATORS if c in proposed]
