@@ -49,15 +49,36 @@ def _refuse_kernels_outside_the_marker(event: str, args: tuple) -> None:
 sys.addaudithook(_refuse_kernels_outside_the_marker)
 
 
-@pytest.hookimpl(tryfirst=True)
+def _groups(item) -> str:
+    """The ``xdist_group`` names of a test, joined as pytest-xdist joins them ('' when none)."""
+    names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+    return "_".join(sorted(names))
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` (pyproject's addopts) a test without an ``xdist_group`` joins the group of its
-    module: a module's tests run on one worker, so its module-scoped fixtures (a written appendix, a loaded
-    dataset) are built once. Explicit groups (``notebooks``, ``tracking``) keep their tests together across
-    modules."""
+    """Groups for ``--dist loadgroup`` (pyproject's addopts).
+
+    Before the other hooks: a test without an ``xdist_group`` joins the group of its module, so a module's
+    tests run on one worker and its module-scoped fixtures (a written appendix, a loaded dataset) are built
+    once; explicit groups (``notebooks``, ``tracking``) keep their tests together across modules.
+
+    After them, in an xdist worker: the group goes into the test id (``…::test_x@group``), which is what the
+    loadgroup scheduler reads. pytest-xdist 3.8 writes it to ``item._nodeid``, which pytest 9 no longer reads
+    (its ids live in ``item._id``), so without this every group would be split across the workers."""
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+            module = item.nodeid.split("::", 1)[0].removeprefix("tests/").removesuffix(".py")
+            item.add_marker(pytest.mark.xdist_group(module))
+    result = yield
+    if getattr(config.option, "loadgroup", False):
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            suffix = "@" + _groups(item)
+            if suffix != "@" and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+                item._id = NodeId.parse(item.nodeid + suffix)
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -66,6 +66,7 @@ def test_values_match_qd23(national, qd23):
 
 def test_every_target_indicator_in_catalogue(national):
     cat = load_catalog()
+    assert len(national) == 65
     for row in national:
         ind = cat[row["indicator_code"]]
         if ind.kind.is_bounded_100:

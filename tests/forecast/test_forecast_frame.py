@@ -147,6 +147,7 @@ def test_scores():
 def test_rolling_windows_stay_inside_the_training_part():
     train = [np.arange(20.0), np.arange(7.0)]
     fits, actual = rolling_windows(train, window=10, horizon=6, origins=3, step=2)
+    assert len(fits) == len(actual) >= 3  # three origins of the long series at least
     for fit, act in zip(fits, actual):
         last = fit[-1]
         vals = act[~np.isnan(act)]
@@ -271,7 +272,9 @@ def test_count_floor_matches_scipy_negative_binomial():
     p = rng.choice([0.5, 0.75, 0.8, 0.9], r.size)
     probs = [0.025, 0.1, 0.9, 0.975]
     small = r * (1 - p) / p <= 200  # exact walk; above: normal approximation, rounded outwards
-    for q, got in zip(probs, _negbin_quantiles(r, p, probs)):
+    quantiles = _negbin_quantiles(r, p, probs)
+    assert len(quantiles) == len(probs) and small.any() and (~small).any()  # both branches are compared
+    for q, got in zip(probs, quantiles):
         ref = nbinom.ppf(q, r, p)
         np.testing.assert_array_equal(got[small], ref[small])
         assert np.all(np.abs(got[~small] - ref[~small]) <= 2)

@@ -104,6 +104,7 @@ def test_there_are_batch_files():
 @pytest.mark.parametrize("path", _batch_files(), ids=lambda p: p.name)
 def test_every_batch_key_is_a_parameter_of_the_notebook_it_feeds(path):
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(doc, dict) and doc, f"{path.name}: an empty batch file checks nothing"
     declared = {n: declared_defaults(NB / f"{n}.ipynb") for n in ("unit_report", "province_summary")}
     for key in doc:
         assert key in BATCH_KEYS, f"{path.name}: {key!r} is not a batch key"

@@ -202,6 +202,7 @@ def test_formula_like_text_in_a_dataset_stays_text_in_every_output(tmp_path, cap
     ds = _ds(tmp_path)
     text = (ds / "observations.csv").read_text(encoding="utf-8-sig").replace(
         "dữ liệu minh họa (generate.py)", "=HYPERLINK(\"http://x\",\"y\")", 3)
+    assert text.count("=HYPERLINK") == 3  # the dataset does carry formula-like text
     (ds / "observations.csv").write_text(text, encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("unit_code,indicator_code,year,value\n193,CT06,2020,=1+2\n193,CT06,2021,@SUM(A1)\n",
@@ -211,8 +212,8 @@ def test_formula_like_text_in_a_dataset_stays_text_in_every_output(tmp_path, cap
             ["project", "--data", str(ds), "-o", str(tmp_path / "p.xlsx")],
             ["validate", str(bad), "--report", str(tmp_path / "r.xlsx")],
             ["validate", str(bad), "--report", str(tmp_path / "r.csv")]]
-    for argv in runs:
-        _run(argv, capsys)
+    codes = [_run(argv, capsys)[0] for argv in runs]
+    assert codes == [0, 0, 0, 1, 1]  # the dataset is accepted (text is text); the bad file is reported
     for name in ("e.xlsx", "p.xlsx", "r.xlsx"):
         wb = openpyxl.load_workbook(tmp_path / name)
         assert not [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.paths import ROOT
+from tests.helpers.paths import QN26
 
-QN26 = ROOT / "data" / "quang_ninh_2026"
-pytestmark = [pytest.mark.xdist_group("tracking_generator"), pytest.mark.slow]
+pytestmark = pytest.mark.xdist_group("tracking_generator")
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -18,7 +17,9 @@ def _files(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name not in ("generate.py", "README.md") and "__pycache__" not in p.parts}
 
 
+@pytest.mark.slow
 def test_regeneration_is_byte_identical(tmp_path):
+    """generate.py writes the whole folder again (~110 workbooks, ~10 s): the same bytes as the committed one."""
     spec = importlib.util.spec_from_file_location("qn26_generate", QN26 / "generate.py")
     mod = importlib.util.module_from_spec(spec)
     sys.modules["qn26_generate"] = mod

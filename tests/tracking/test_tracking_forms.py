@@ -7,9 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers.paths import ROOT
-
-QN26 = ROOT / "data" / "quang_ninh_2026"
+from tests.helpers.paths import QN26
 
 
 @pytest.fixture(scope="module")

@@ -103,10 +103,13 @@ def test_shipped_catalogue_has_no_clashing_names(matcher):
 
 
 def test_post_reform_wording_is_a_synonym(matcher):
+    reworded = 0
     for ind in load_catalog():
         new = post_reform(ind.name_vi)
         if new != ind.name_vi:
+            reworded += 1
             assert matcher.match(new).code == ind.code
+    assert reworded >= 1  # some names do change with the reform (else this test checks nothing)
 
 
 def test_keys():

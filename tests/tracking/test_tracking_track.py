@@ -8,9 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from tests.helpers.paths import ROOT
+from tests.helpers.paths import QN26
 
-QN26 = ROOT / "data" / "quang_ninh_2026"
 pytestmark = pytest.mark.xdist_group("tracking")
 
 
