@@ -40,3 +40,22 @@ def test_markers_are_registered_and_strict():
     names = {m.split(":", 1)[0] for m in ini["markers"]}
     assert {"notebooks", "slow"} <= names
     assert "--strict-markers" in ini["addopts"]
+
+
+def test_loadgroup_keeps_a_group_on_one_worker():
+    """Under ``-n 2 --dist loadgroup`` the tests of a module (its implicit group) run on one worker and an
+    explicit group (``tracking``) is named in the test id: what the scheduler reads (tests/conftest.py)."""
+    import re
+
+    nodes = ["tests/data/test_numbers_parse.py::test_49980_is_never_49_98",
+             "tests/data/test_numbers_parse.py::test_percent_and_approximate",
+             "tests/data/test_numbers_parse.py::test_format",
+             "tests/commands/test_tracking_cli.py::test_usage_errors"]
+    out = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v",
+                          "-p", "no:cacheprovider", *nodes],
+                         cwd=ROOT, capture_output=True, text=True, check=False, timeout=300).stdout
+    ran = {node: worker for worker, node in re.findall(r"^\[(gw\d)\] .*?PASSED (\S+)", out, flags=re.M)}
+    assert len(ran) == 4, out[-3000:]
+    assert any(n.endswith("::test_usage_errors@tracking") for n in ran), sorted(ran)
+    workers = {w for n, w in ran.items() if n.endswith("@data/test_numbers_parse")}
+    assert len(workers) == 1 and len([n for n in ran if "test_numbers_parse" in n]) == 3, ran
