@@ -1,5 +1,5 @@
-"""The 10,000-example fuzzing run: every fuzz target of ``tests/test_reliability_fuzz.py`` (CSV and Excel
-readers, the number parser, every YAML file type) tries ``--examples`` inputs; an internal error (anything but
+"""The 10,000-example fuzzing run: every fuzz target of ``tests/reliability/test_reliability_fuzz.py`` (CSV and
+Excel readers, the number parser, every YAML file type) tries ``--examples`` inputs; an internal error (anything but
 a ``ctxh_plan.errors.CtxhError``) fails the target and hypothesis prints the smallest input that shows it.
 
 Usage::
@@ -34,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "fuzz.xml"
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_reliability_fuzz.py",
-               f"--junitxml={report}", "-p", "no:warnings", "--hypothesis-show-statistics"]
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+               "tests/reliability/test_reliability_fuzz.py", f"--junitxml={report}", "-p", "no:warnings",
+               "--hypothesis-show-statistics"]
         if args.k:
             cmd += ["-k", args.k]
         if args.jobs > 1:

@@ -4,7 +4,7 @@ Runs ``python -X importtime -c "import ctxh_plan"`` once to list the slowest
 imports, then times 5 plain runs (wall clock, includes interpreter start-up,
 which is measured separately and subtracted). Timings are noisy on a shared
 machine; the deterministic check — no pandas/numpy on import — is in
-tests/test_dataset_import.py.
+tests/core/test_dataset_import.py.
 
 Usage: .venv/bin/python benchmarks/import_time.py
 """

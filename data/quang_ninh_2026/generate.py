@@ -96,12 +96,6 @@ def load_history():
     return ds, prepare_observations(ds)
 
 
-def _level(obs, unit: str, code: str, year: int = 2025, period: str = "FY") -> float:
-    o = obs[(obs["unit_code"] == unit) & (obs["indicator_code"] == code) & (obs["year"] == year)
-            & (obs["period"] == period)]
-    return float(o["value"].iloc[-1]) if len(o) else math.nan
-
-
 # --------------------------------------------------------------------------------------------- proposals
 
 def build_proposals(ds, levels):
@@ -212,16 +206,30 @@ class _Draw:
 
     def __init__(self, rng, history, cat):
         self.rng, self.h, self.cat = rng, history, cat
+        # lookups instead of a scan of the whole history per figure (same rows, same order, same values):
+        # the rows of each (unit, indicator), and the last value of each (unit, indicator, year, period)
+        self._rows = dict(iter(history.groupby(["unit_code", "indicator_code"], sort=False)))
+        self._none = history.iloc[:0]
+        self._last = {key[:4]: key[4] for key in zip(history["unit_code"], history["indicator_code"],
+                                                      history["year"], history["period"], history["value"])}
+
+    def _of(self, unit: str, code: str):
+        return self._rows.get((unit, code), self._none)
+
+    def _level(self, unit: str, code: str, period: str = "FY") -> float:
+        """The unit's 2025 value of ``code`` for ``period`` (the last such row of the history), NaN if none."""
+        v = self._last.get((unit, code, 2025, period))
+        return math.nan if v is None else float(v)
 
     def unit_values(self, unit: str, codes: list[str]) -> tuple[dict, dict]:
         """(H1 values, full-year values): code → (value, numerator, denominator)."""
-        rng, h = self.rng, self.h
+        rng = self.rng
         h1: dict[str, tuple] = {}
         fy: dict[str, tuple] = {}
         for code in codes:
             ind = self.cat[code]
-            base_fy = _level(h, unit, code)
-            base_h1 = _level(h, unit, code, period="H1")
+            base_fy = self._level(unit, code)
+            base_h1 = self._level(unit, code, period="H1")
             kind = ind.kind.value
             if code in _FLOWS:
                 lam = base_h1 if not math.isnan(base_h1) else (base_fy * 0.5 if not math.isnan(base_fy) else 1.0)
@@ -259,7 +267,8 @@ class _Draw:
         return h1, fy
 
     def _denominator(self, unit: str, code: str) -> int | None:
-        o = self.h[(self.h["unit_code"] == unit) & (self.h["indicator_code"] == code) & (self.h["year"] == 2025)]
+        h = self._of(unit, code)
+        o = h[(h["unit_code"] == unit) & (h["indicator_code"] == code) & (h["year"] == 2025)]
         d = o["denominator"].dropna()
         return round(float(d.iloc[-1])) if len(d) and float(d.iloc[-1]) >= 1 else None
 

@@ -1,0 +1,1 @@
+"""Tests of ctxh_plan.batch: the papermill batch on kernels and on dask (all in the notebooks marker)."""

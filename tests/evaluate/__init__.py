@@ -1,0 +1,1 @@
+"""Tests of ctxh_plan.evaluate: methods, evaluation, roll-up."""

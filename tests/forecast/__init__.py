@@ -1,0 +1,1 @@
+"""Tests of ctxh_plan.forecast: every forecaster, the count model, forecast_frame."""

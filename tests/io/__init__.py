@@ -1,0 +1,1 @@
+"""Tests of ctxh_plan.io: atomic writes, readers."""

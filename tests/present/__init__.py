@@ -1,0 +1,1 @@
+"""Tests of ctxh_plan.present: Word/Excel appendices, charts, models, suppression, the official language."""

@@ -1,0 +1,1 @@
+"""Reliability: bad-input corpora, fuzzing, privacy, interruption, notebook safety."""

@@ -1,0 +1,1 @@
+"""Tests of ctxh_plan.targets: milestones, proposals, projection, rate uncertainty."""
