@@ -183,9 +183,23 @@ def format_cell(table: AppendixTable, row: int, key: str, lang: str | None = Non
     a target with its operator ("≤ 13"); an estimate outside the "Ước thực hiện" column marked "ước";
     a hidden value the row's suppression mark; a hidden target or percentage and a missing value "–".
     """
+    lang = lang or table.lang
+    cells = table.cells()
+    memo: dict[tuple[int, str, str], str] | None = getattr(table, "_formatted", None)
+    if memo is None or getattr(table, "_formatted_for", None) is not cells:
+        # every writer (HTML, Word, Excel widths and cells) asks for the same cells: format each once
+        memo = {}
+        table._formatted = memo  # type: ignore[attr-defined]
+        table._formatted_for = cells  # type: ignore[attr-defined]
+    got = memo.get((row, key, lang))
+    if got is None:
+        got = memo[(row, key, lang)] = _format_cell(table, row, key, lang)
+    return got
+
+
+def _format_cell(table: AppendixTable, row: int, key: str, lang: str) -> str:
     from ctxh_plan.data.numbers import format_number
 
-    lang = lang or table.lang
     spec = next(c for c in table.columns if c.key == key)
     if (row, key) in table.texts:
         return table.texts[(row, key)]

@@ -96,19 +96,17 @@ def footer_html(lines: Iterable[str], illustrative: bool, lang: str) -> str:
 
 def figure_png(fig: Any, dpi: int = 90) -> bytes:
     """PNG bytes of a matplotlib Figure, without timestamp metadata (deterministic)."""
-    import io
+    from ctxh_plan.present.charts import figure_png as png
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+    return png(fig, dpi)
 
 
-def figure_html(fig: Any, alt: str) -> str:
-    """A chart as a sharp SVG image with its alt text (``alt``, escaped), deterministic bytes; the figure
-    is closed afterwards."""
+def figure_html(fig: Any, alt: str, *, cache: Any = None) -> str:
+    """A chart as a sharp SVG image with its alt text (``alt``, escaped), deterministic bytes. With ``cache``
+    (a :class:`~ctxh_plan.present.charts.ChartCache`) the SVG of a figure already rendered is reused."""
     from ctxh_plan.present.charts import figure_svg
 
-    svg = figure_svg(fig)
+    svg = cache.svg(fig) if cache is not None else figure_svg(fig)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     width = round(float(fig.get_figwidth()) * 100)  # about its printed size: text as large as in print
     return (f'<figure class="ctxh-figure" style="max-width:{width}px"><img alt="{html.escape(alt, quote=True)}" '
