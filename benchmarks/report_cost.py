@@ -73,7 +73,7 @@ def run_unit(cells: list[str], params: dict[str, Any]) -> None:
     ns: dict[str, Any] = {"__name__": "__main__", **params}
     with contextlib.redirect_stdout(io.StringIO()):  # display() outside IPython prints reprs: discard them
         for src in cells:
-            exec(compile(src, "<cell>", "exec"), ns)  # noqa: S102 - the project's own notebook
+            exec(compile(src, "<cell>", "exec"), ns)  # the project's own notebook cells
 
 
 def worker(root: Path, params_file: str, n_units: int, out: Path) -> dict[str, Any]:
@@ -123,7 +123,8 @@ def _env(root: Path) -> dict[str, str]:
 def measure_reports(root: Path, params: str, n_units: int) -> dict[str, Any]:
     """Run :func:`worker` for ``root`` in a fresh process (``root`` first on the import path)."""
     with tempfile.TemporaryDirectory(prefix="ctxh-cost-") as tmp:
-        code = (f"import sys, json; sys.path.insert(0, {str(root)!r}); sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        here = str(ROOT / "benchmarks")
+        code = (f"import sys, json; sys.path.insert(0, {str(root)!r}); sys.path.insert(0, {here!r})\n"
                 "import report_cost as rc\nfrom pathlib import Path\n"
                 f"print('RESULT ' + json.dumps(rc.worker(Path({str(root)!r}), {params!r}, {n_units}, "
                 f"Path({tmp!r}))))")

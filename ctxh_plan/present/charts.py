@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ctxh_plan.present.labels import text
 
@@ -112,7 +112,7 @@ def _font_context() -> Any:
     return matplotlib.rc_context({"font.family": FONT_FAMILY, "svg.fonttype": "path"})
 
 
-def _new_figure(size: tuple[float, float], *, layout: str | None = "constrained") -> Figure:
+def _new_figure(size: tuple[float, float], *, layout: Literal["constrained"] | None = "constrained") -> Figure:
     """A figure of ``size`` inches; ``layout=None`` for the charts placed by :func:`fixed_layout`."""
     from matplotlib.figure import Figure
 
@@ -487,8 +487,9 @@ def _bounded_locator(inner: Any, bounds: tuple[float | None, float | None]) -> A
     past 100 % to give a marker room, never a tick beyond it)."""
     from matplotlib.ticker import Locator
 
-    class _Bounded(Locator):  # type: ignore[misc]
+    class _Bounded(Locator):
         def __call__(self) -> Any:
+            assert self.axis is not None  # set by the axis that uses the locator
             vmin, vmax = self.axis.get_view_interval()
             return self.tick_values(vmin, vmax)
 
@@ -569,7 +570,7 @@ def _plot_indicator(history: Any, *, target_2025: float | None, forecast: pd.Dat
     central = central_forecast(fc) if fc is not None else None
     core: list[Any] = [*hist.values, *pts.values, *([target] if target is not None else [])]
     band95: list[Any] = []
-    if fc is not None:
+    if fc is not None and central is not None:
         core += [*central, *fc.get("lo80", []), *fc.get("hi80", [])]
         band95 = [*fc.get("lo95", []), *fc.get("hi95", [])]
     bounds: tuple[float | None, float | None] = (None, None)

@@ -43,6 +43,7 @@ __all__ = [
     "DocxHeader",
     "format_cell",
     "normalize_ooxml",
+    "save_ooxml",
     "write_docx",
 ]
 
@@ -214,6 +215,94 @@ def _add_page_number(section: Any, lang: str) -> None:
         p._p.append(el)
 
 
+# --------------------------------------------------------------------------- python-docx helpers
+# (run-level formatting; the tracking report's Word draft, ``tracking.report_doc``, writes with them)
+
+def _set_run_font(run: Any, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
+    from docx.shared import Pt
+
+    run.font.name = FONT
+    _set_rfonts(run._element.get_or_add_rPr())
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+
+
+def _para(doc_or_cell: Any, txt: str, *, size: float = BODY_FONT_PT, bold: bool = False, italic: bool = False,
+          align: str = "center", space_after: float = 0) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc_or_cell.add_paragraph()
+    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    _set_run_font(p.add_run(txt), size, bold, italic)
+    return p
+
+
+def _mark_header_row(row: Any) -> None:
+    """Repeat this row at the top of every page and never split it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def _set_cell_margins(table: Any, left_right_twips: int) -> None:
+    """Default left/right cell margins of ``table`` (twips)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(left_right_twips))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+def _keep_row_whole(row: Any) -> None:
+    """Do not split this row across pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _keep_with_next(paragraph: Any) -> Any:
+    """The paragraph stays on the page of the next one (a title or a notes heading is never left alone)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _cell_text(cell: Any, txt: str, *, bold: bool = False, italic: bool = False, align: str = "left",
+               size: float = TABLE_FONT_PT) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.space_before = Pt(0)
+    _set_run_font(p.add_run(txt), size, bold, italic)
+
+
 #: characters XML 1.0 cannot hold (python-docx would refuse them)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -254,7 +343,7 @@ def _no_break_after_slash(txt: str) -> str:
 
 def _twips(mm: float) -> int:
     """Millimetres → twips as python-docx stores them (via EMU: 36,000 per mm, 635 per twip)."""
-    return int(round(int(mm * 36000) / 635.0))
+    return round(int(mm * 36000) / 635.0)
 
 
 def _widths_mm(table: AppendixTable, usable_mm: float) -> list[float]:
@@ -449,8 +538,7 @@ def write_docx(tables: Sequence[AppendixTable], path: str | Path, header: DocxHe
     doc.core_properties.created = stamp
     doc.core_properties.modified = stamp
     with atomic_path(path) as tmp:
-        doc.save(str(tmp))
-        normalize_ooxml(tmp)
+        save_ooxml(doc.save, tmp)
     return Path(path)
 
 
@@ -466,19 +554,47 @@ def normalize_ooxml(path: str | Path, when: tuple[int, int, int, int, int, int] 
     canonical order (content types, package relationships, then parts sorted by name); the
     ``dcterms:created`` / ``dcterms:modified`` dates of ``docProps/core.xml`` are set to ``when`` (UTC).
     Writers stamp the current time in both places, so without this two runs on the same inputs
-    give different bytes. Call it on the temporary file inside ``atomic_path`` (the rename stays atomic).
+    give different bytes. Call it on the temporary file inside ``atomic_path`` (the rename stays atomic);
+    a writer that can write into a stream uses :func:`save_ooxml` instead (one zip written, not two).
 
     Parameters
     ----------
     path : path of the file (rewritten in place).
     when : (year, month, day, hour, minute, second), year >= 1980 (zip dates start then).
     """
+    p = Path(path)
+    p.write_bytes(_normalized(p.read_bytes(), when))
+    return p
+
+
+def save_ooxml(save: Any, path: str | Path, when: tuple[int, int, int, int, int, int] = FIXED_DATE, *,
+               into_archive: bool = False) -> Path:
+    """Write an Office Open XML package to ``path`` once, already normalised as :func:`normalize_ooxml` says.
+
+    ``save`` writes the package into a stream (python-docx's ``Document.save``) or, with ``into_archive``, into an
+    open ``zipfile.ZipFile`` that stores without compressing (openpyxl's ``ExcelWriter``); the parts are then
+    compressed once, in the canonical order, with the fixed dates.
+    """
     import io
-    import re
     import zipfile
 
+    buf = io.BytesIO()
+    if into_archive:
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as archive:
+            save(archive)
+    else:
+        save(buf)
     p = Path(path)
-    with zipfile.ZipFile(p) as zin:
+    p.write_bytes(_normalized(buf.getvalue(), when))
+    return p
+
+
+def _normalized(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
+    """The bytes of the OOXML package ``data`` with fixed entry times and order and fixed core-properties dates."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*when)
     core = parts.get("docProps/core.xml")
@@ -495,5 +611,4 @@ def normalize_ooxml(path: str | Path, when: tuple[int, int, int, int, int, int] 
             info.external_attr = 0o600 << 16
             info.create_system = 0
             zout.writestr(info, parts[name])
-    p.write_bytes(buf.getvalue())
-    return p
+    return buf.getvalue()

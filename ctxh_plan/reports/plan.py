@@ -199,7 +199,8 @@ class Plan:
         (``present.tables.published_proposals`` over all units, complementary cells included)."""
 
         def make() -> set[tuple[str, str, str]]:
-            _values, pp = self.published_frames(scenario, self.publish_settings(threshold), nothing_hidden=not threshold)
+            settings = self.publish_settings(threshold)
+            _values, pp = self.published_frames(scenario, settings, nothing_hidden=not threshold)
             flags = [c for c in pp.columns if str(c).startswith("suppressed__")]
             return {(str(u), str(i), c[len("suppressed__"):]) for c in flags
                     for u, i, f in zip(pp["unit_code"], pp["indicator_code"], pp[c]) if bool(f)}
