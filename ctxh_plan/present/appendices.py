@@ -6,6 +6,7 @@ notebook and the province in the summary).
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -37,27 +38,43 @@ def _models_frames(ds: Any, settings: PublishSettings, unit_code: str, province:
                    models_path: str | Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Biểu 3a and 3b rows for a unit (province: province-wide models), or (None, None) when no models file
     applies."""
-    from ctxh_plan.present.models import build_budget_table, build_models_table, load_models
+    from ctxh_plan.present.models import build_budget_table, build_models_table
 
     path = Path(models_path) if models_path else _find_models_file(province)
     if path is None:
         log.info("no models file for province %s: Biểu 3 left out", province)
         return None, None
-    models, _meta = load_models(path)
+    stat = path.stat()
+    models, _meta = _load_models(str(path), stat.st_mtime_ns, stat.st_size)
     unit = None if unit_code == province else unit_code
     frame = build_models_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
     budget = build_budget_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
     return (frame, budget) if len(frame) else (None, None)
 
 
+@functools.lru_cache(maxsize=8)
+def _load_models(path: str, mtime_ns: int, size: int) -> Any:
+    """``present.models.load_models`` of ``path``, read once per version of the file (a unit's appendix after
+    another reads the same models file)."""
+    from ctxh_plan.present.models import load_models
+
+    return load_models(Path(path))
+
+
 def _find_models_file(province: str) -> Path | None:
     """``params/models/*.yaml`` whose ``province_code`` is ``province`` (first match by name)."""
     from ctxh_plan.paths import params_dir
 
-    for p in sorted((params_dir() / "models").glob("*.yaml")):
-        doc = read_yaml(p) or {}
+    files = sorted((params_dir() / "models").glob("*.yaml"))
+    return _models_file_of(province, tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+@functools.lru_cache(maxsize=32)
+def _models_file_of(province: str, files: tuple[tuple[str, int], ...]) -> Path | None:
+    for name, _mtime in files:
+        doc = read_yaml(Path(name)) or {}
         if str(doc.get("province_code", "")) == province:
-            return p
+            return Path(name)
     return None
 
 
@@ -86,7 +103,7 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
                      text("chart_heatmap_title", lang)),
                     ("ranking", cache.ranking(units_ev, lang, illustrative=illustrative),
                      text("chart_ranking_title", lang))):
-                files = save_figure(fig, chart_dir / name, dpi=settings.dpi, cache=cache)
+                files = save_figure(fig, chart_dir / name, dpi=settings.dpi)
                 made.append((files[0], caption, files))
     props = getattr(projection, "proposals", None) if projection is not None else None
     fc = getattr(projection, "forecasts", None) if projection is not None else None
@@ -115,7 +132,7 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
             f = fc[(fc["unit_code"].astype(str) == unit_code) & (fc["indicator_code"].astype(str) == code)]
         fig = cache.indicator(hist.set_index("year")["value"], target_2025=targets.get(code), forecast=f,
                               proposal=row, indicator=ind, lang=lang, illustrative=illustrative)
-        files = save_figure(fig, chart_dir / code, dpi=settings.dpi, cache=cache)
+        files = save_figure(fig, chart_dir / code, dpi=settings.dpi)
         made.append((files[0], ind.name(lang) if ind else code, files))
         count += 1
     return made

@@ -51,6 +51,7 @@ __all__ = [
     "PRINT_DPI",
     "STATUS_COLORS",
     "AxisRange",
+    "Chart",
     "ChartCache",
     "axis_range",
     "central_forecast",
@@ -127,6 +128,36 @@ def _new_axes(fig: Figure) -> Axes:
         ax = fig.add_subplot()
     ax.tick_params(labelfontfamily=FONT_FAMILY)
     return ax
+
+
+#: pickled blank charts (figure + axes in the chart's font, ticks made), by size and rcParams
+_BLANKS: OrderedDict[tuple[tuple[float, float], int], bytes] = OrderedDict()
+#: whether :func:`_blank_chart` copies a pickled blank chart (the same figure, drawn the same, bytes for bytes,
+#: as a new one: tested) instead of building the axes and their ticks again
+USE_BLANK_TEMPLATES = True
+
+
+def _blank_chart(size: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A new figure of ``size`` with one axes for :func:`fixed_layout`: a copy of a blank chart made once per
+    process (building an axes and its ticks costs several times more than unpickling a copy)."""
+    import pickle
+
+    if not USE_BLANK_TEMPLATES:
+        fig = _new_figure(size, layout=None)
+        return fig, _new_axes(fig)
+    matplotlib = _mpl()
+    key = (size, hash(repr(list(dict.items(matplotlib.rcParams)))))  # another rcParams: another blank chart
+    blob = _BLANKS.get(key)
+    if blob is None:
+        fig = _new_figure(size, layout=None)
+        ax = _new_axes(fig)
+        ax.xaxis.get_major_ticks(9)  # the ticks a chart needs, made once (later settings reach them all)
+        ax.yaxis.get_major_ticks(8)
+        blob = _BLANKS[key] = pickle.dumps(fig)
+        while len(_BLANKS) > 8:
+            _BLANKS.popitem(last=False)
+    fig = pickle.loads(blob)
+    return fig, fig.axes[0]
 
 
 def _style_text(fig: Figure) -> None:
@@ -559,8 +590,7 @@ def _plot_indicator(history: Any, *, target_2025: float | None, forecast: pd.Dat
     import numpy as np
     from matplotlib.ticker import MaxNLocator
 
-    fig = _new_figure((7.5, 4.4), layout=None)
-    ax = _new_axes(fig)
+    fig, ax = _blank_chart((7.5, 4.4))
     hist = _as_year_series(history).dropna()
     target = None
     if target_2025 is not None and not (isinstance(target_2025, float) and math.isnan(target_2025)):
@@ -855,7 +885,9 @@ def figure_svg(fig: Figure, dpi: float | None = None) -> str:
     matplotlib = _mpl()
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "ctxh_plan", "svg.fonttype": "path"}):
-        fig.savefig(buf, format="svg", dpi=dpi or fig.dpi, metadata={"Date": None, "Creator": None})
+        # matplotlib's SVG, with text sizes and glyph outlines computed once per process (same bytes)
+        fig.savefig(buf, format="svg", dpi=dpi or fig.dpi, metadata={"Date": None, "Creator": None},
+                    backend="module://ctxh_plan.present.svg_backend")
     return buf.getvalue()
 
 
@@ -869,77 +901,110 @@ def figure_png(fig: Figure, dpi: float = 90) -> bytes:
     return buf.getvalue()
 
 
+class Chart:
+    """A chart known by what it shows (``key``) and how to draw it (``make``): drawn when a format is first asked
+    for, each format rendered once (the bytes are kept by its :class:`ChartCache`)."""
+
+    def __init__(self, cache: ChartCache, key: str, make: Callable[[], Figure], *, layout_engine: bool = False) -> None:
+        self.cache = cache
+        self.key = key
+        self.make = make
+        #: drawn by a layout engine (the heatmap, the ranking): the engine runs again at every rendering, from where
+        #: the previous one left the figure, so each format is drawn on a new figure (same bytes as before, whatever
+        #: was rendered first); its SVG depends on the resolution
+        self.layout_engine = layout_engine
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure (drawn once while the cache keeps it; a new one for a layout-engine chart)."""
+        return self.make() if self.layout_engine else self.cache._figure(self.key, self.make)
+
+    def svg(self, dpi: float | None = None) -> str:
+        """:func:`figure_svg` of the chart (a fixed-layout vector chart's SVG does not depend on ``dpi``)."""
+        res = (dpi or 100.0) if self.layout_engine else 0.0
+        out: str = self.cache._rendered((self.key, "svg", float(res)), lambda: figure_svg(self.figure, dpi))
+        return out
+
+    def png(self, dpi: float = PRINT_DPI) -> bytes:
+        """:func:`figure_png` of the chart at ``dpi``."""
+        out: bytes = self.cache._rendered((self.key, "png", float(dpi)), lambda: figure_png(self.figure, dpi))
+        return out
+
+
 class ChartCache:
-    """The last figures drawn, keyed by what they show, and their rendered bytes per format and resolution.
+    """Charts keyed by what they show, the last figures drawn and their rendered bytes per format and resolution.
 
     A report shows a chart in HTML (SVG) and its appendix embeds the same chart in Word (PNG) and writes its
-    ``.svg`` beside it: with one cache for both, the figure is drawn once and rendered once per format.
-    Figures are keyed by their inputs (:meth:`indicator` normalises them: the same history, target, forecast,
-    milestones, indicator, language and stamp give the same key however the frames were sliced), so two
-    callers that build their inputs differently still share a figure when it would look the same. Only the
-    last ``size`` figures are kept (a batch kernel runs many reports; a chart is reused within one).
+    ``.svg`` beside it: with one cache for both, the figure is drawn once and rendered once per format. Charts are
+    keyed by their inputs (:func:`indicator_key` normalises them: the same history, target, forecast, milestones,
+    indicator, language and stamp give the same key however the frames were sliced), so two callers that build
+    their inputs differently still share a chart when it would look the same — and two units whose charts are
+    identical (communes sharing a former district's re-based rates) share one drawing.
+
+    Only the last ``figures`` figures are kept (a figure holds thousands of Python objects the garbage collector
+    walks) and the last ``renders`` rendered files (plain bytes); ``0`` keeps nothing.
     """
 
-    def __init__(self, size: int = 12) -> None:
-        self.size = size
+    def __init__(self, figures: int = 2, renders: int = 64) -> None:
+        self.max_figures = figures
+        self.max_renders = renders
         self._figures: OrderedDict[str, Any] = OrderedDict()
-        self._bytes: dict[tuple[int, str, float], Any] = {}
-        self.hits = 0
+        self._bytes: OrderedDict[tuple[str, str, float], Any] = OrderedDict()
         self.draws = 0
+        self.renders = 0
 
-    def figure(self, key: str, make: Callable[[], Figure]) -> Figure:
-        """The figure cached under ``key``, or ``make()`` (then cached)."""
+    def chart(self, key: str, make: Callable[[], Figure], *, layout_engine: bool = False) -> Chart:
+        """The chart ``key`` drawn by ``make`` (nothing is drawn yet)."""
+        return Chart(self, key, make, layout_engine=layout_engine)
+
+    def _figure(self, key: str, make: Callable[[], Figure]) -> Figure:
         fig = self._figures.get(key)
         if fig is not None:
             self._figures.move_to_end(key)
-            self.hits += 1
             return fig
         fig = make()
         self.draws += 1
-        self._figures[key] = fig
-        while len(self._figures) > self.size:
-            _old_key, old = self._figures.popitem(last=False)
-            self._bytes = {k: v for k, v in self._bytes.items() if k[0] != id(old)}
+        if self.max_figures:
+            self._figures[key] = fig
+            while len(self._figures) > self.max_figures:
+                self._figures.popitem(last=False)
         return fig
 
-    def _render(self, fig: Figure, fmt: str, dpi: float, make: Callable[[], Any]) -> Any:
-        if not any(f is fig for f in self._figures.values()):
-            return make()  # not a cached figure: its id may be reused later
-        key = (id(fig), fmt, float(dpi))
-        if key not in self._bytes:
-            self._bytes[key] = make()
-        return self._bytes[key]
+    def _rendered(self, key: tuple[str, str, float], render: Callable[[], Any]) -> Any:
+        out = self._bytes.get(key)
+        if out is not None:
+            self._bytes.move_to_end(key)
+            return out
+        out = render()
+        self.renders += 1
+        if self.max_renders:
+            self._bytes[key] = out
+            while len(self._bytes) > self.max_renders:
+                self._bytes.popitem(last=False)
+        return out
 
-    def svg(self, fig: Figure, dpi: float | None = None) -> str:
-        """:func:`figure_svg` of ``fig``, rendered once (at any ``dpi`` when the figure has no raster part: its SVG
-        does not depend on it)."""
-        raster = any(ax.images for ax in fig.axes)
-        result: str = self._render(fig, "svg", (dpi or fig.dpi) if raster else 0.0, lambda: figure_svg(fig, dpi))
-        return result
+    def forget_figures(self) -> None:
+        """Drop the figures kept (their rendered bytes stay)."""
+        self._figures.clear()
 
-    def png(self, fig: Figure, dpi: float = PRINT_DPI) -> bytes:
-        """:func:`figure_png` of ``fig`` at ``dpi``, rendered once."""
-        result: bytes = self._render(fig, "png", dpi, lambda: figure_png(fig, dpi))
-        return result
+    def indicator(self, history: Any, **kwargs: Any) -> Chart:
+        """:func:`plot_indicator` (same arguments) as a :class:`Chart`."""
+        return self.chart(indicator_key(history, **kwargs), lambda: plot_indicator(history, **kwargs))
 
-    def indicator(self, history: Any, **kwargs: Any) -> Figure:
-        """:func:`plot_indicator` (same arguments), drawn once for the same content."""
-        return self.figure(indicator_key(history, **kwargs), lambda: plot_indicator(history, **kwargs))
-
-    def heatmap(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Figure:
-        """:func:`plot_status_heatmap` (same arguments), drawn once for the same content."""
+    def heatmap(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Chart:
+        """:func:`plot_status_heatmap` (same arguments) as a :class:`Chart`."""
         name_col = "indicator_name_vi" if lang == "vi" else "indicator_name_en"
         cols = ["unit_code", "indicator_code", "progress_category", "attainment", "unsd_category", "unit_name",
                 name_col, str(kwargs.get("status") or "")]
         key = "heatmap:" + _frame_key(evaluation, cols) + repr((lang, sorted(kwargs.items())))
-        return self.figure(key, lambda: plot_status_heatmap(evaluation, lang, **kwargs))
+        return self.chart(key, lambda: plot_status_heatmap(evaluation, lang, **kwargs), layout_engine=True)
 
-    def ranking(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Figure:
-        """:func:`plot_ranking` (same arguments), drawn once for the same content."""
+    def ranking(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Chart:
+        """:func:`plot_ranking` (same arguments) as a :class:`Chart`."""
         kw = {k: (sorted(v) if k == "exclude" else v) for k, v in kwargs.items()}
         key = "ranking:" + _frame_key(evaluation, ["unit_code", "attainment", "unit_name"]) + repr(
             (lang, sorted(kw.items())))
-        return self.figure(key, lambda: plot_ranking(evaluation, lang, **kwargs))
+        return self.chart(key, lambda: plot_ranking(evaluation, lang, **kwargs), layout_engine=True)
 
 
 def _frame_key(frame: pd.DataFrame, columns: Sequence[str]) -> str:
@@ -975,24 +1040,24 @@ def indicator_key(history: Any, *, target_2025: float | None = None, forecast: p
     return "indicator:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
-                dpi: int = PRINT_DPI, cache: ChartCache | None = None) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` (``dpi``, print resolution by default) / ``stem.svg`` (atomic writes);
-    returns the paths written. With ``cache``, bytes it already rendered are written as they are."""
+def save_figure(fig: Figure | Chart, stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
+                dpi: int = PRINT_DPI) -> list[Path]:
+    """Write ``fig`` (a figure, or a :class:`Chart` whose bytes may be rendered already) as ``stem.png`` (``dpi``,
+    print resolution by default) / ``stem.svg`` (atomic writes); returns the paths written."""
     from ctxh_plan.io.atomic import write_bytes
 
     paths = []
     for fmt in formats:
         p = Path(f"{stem}.{fmt}")
         if fmt == "png":
-            data: bytes = cache.png(fig, dpi) if cache is not None else figure_png(fig, dpi)
+            data: bytes = fig.png(dpi) if isinstance(fig, Chart) else figure_png(fig, dpi)
         elif fmt == "svg":
-            data = (cache.svg(fig, dpi) if cache is not None else figure_svg(fig, dpi)).encode("utf-8")
+            data = (fig.svg(dpi) if isinstance(fig, Chart) else figure_svg(fig, dpi)).encode("utf-8")
         else:
             import io
 
             buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, dpi=dpi)
+            (fig.figure if isinstance(fig, Chart) else fig).savefig(buf, format=fmt, dpi=dpi)
             data = buf.getvalue()
         write_bytes(p, data)
         paths.append(p)

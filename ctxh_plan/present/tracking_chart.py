@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from ctxh_plan.present.charts import (
     _as_year_series,
+    _blank_chart,
     _bounded_locator,
     _font_context,
     _illustrative_stamp,
     _last_year,
     _legend_rows,
-    _new_axes,
-    _new_figure,
     _number_formatter,
     _y_ticks,
     _year_axis,
@@ -27,7 +26,7 @@ from ctxh_plan.present.charts import (
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["plot_tracking"]
+__all__ = ["plot_tracking", "tracking_key"]
 
 _TEXT = {
     "history": ("Thực hiện các năm", "Observed"),
@@ -46,6 +45,26 @@ def _t(key: str, lang: str) -> str:
 
 def _nan(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+#: the fields of a tracking row the chart draws
+_ROW_FIELDS = ("milestone_year", "year_end_estimate", "year_end_lo95", "year_end_hi95", "share_of_year", "period",
+               "value")
+
+
+def tracking_key(history: Any, row: dict, milestones: dict[int, float], *, indicator: Any = None, lang: str = "vi",
+                 illustrative: bool = False, title: str | None = None) -> str:
+    """What :func:`plot_tracking` draws from its arguments, as a key (for a
+    :class:`~ctxh_plan.present.charts.ChartCache`): the history's points, the row's fields it draws, the
+    milestones, the indicator, language, stamp and title."""
+    import hashlib
+
+    hist = _as_year_series(history).dropna()
+    fields = [(k, None if _nan(row.get(k)) else repr(row.get(k))) for k in _ROW_FIELDS]
+    body = repr((list(zip(hist.index.tolist(), [round(float(v), 12) for v in hist.values])), fields,
+                 sorted((int(y), None if _nan(v) else round(float(v), 12)) for y, v in milestones.items()),
+                 repr(indicator) if indicator is not None else None, lang, bool(illustrative), title))
+    return "tracking:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indicator: Any = None, lang: str = "vi",
@@ -74,8 +93,7 @@ def _plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, ind
 
     from matplotlib.ticker import MaxNLocator
 
-    fig = _new_figure((7.5, 4.0), layout=None)
-    ax = _new_axes(fig)
+    fig, ax = _blank_chart((7.5, 4.0))
     hist = _as_year_series(history).dropna()
     if len(hist):
         ax.plot(hist.index, hist.values, marker="o", color="#08306b", lw=2, label=_t("history", lang))

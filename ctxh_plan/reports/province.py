@@ -161,7 +161,7 @@ def show_ranking(s: ProvinceSummary) -> None:
     lang = s.lang
     fig = s.plan.charts.ranking(s.units_evaluation, lang, illustrative=s.illustrative)  # shared with the appendix
     show_block(pick_lang(lang, "1. Xếp hạng đơn vị theo tỷ lệ chỉ tiêu đạt", "1. Units ranked by share of targets met"),
-               figure_html(fig, _ranking_alt(s), cache=s.plan.charts))
+               figure_html(fig, _ranking_alt(s)))
 
 
 def show_heatmap(s: ProvinceSummary) -> None:
@@ -179,7 +179,7 @@ def show_heatmap(s: ProvinceSummary) -> None:
                     f"Grid of the 2021–2025 progress of {ev['indicator_code'].nunique()} indicators in "
                     f"{ev['unit_code'].nunique()} units; " + count_line(ev.get("progress_category", []), lang) + ".")
     show_block(pick_lang(lang, "2. Mức tiến độ theo đơn vị và chỉ tiêu", "2. Progress by unit and indicator"),
-               figure_html(fig, alt, cache=s.plan.charts))
+               figure_html(fig, alt))
 
 
 def show_province_evaluation(s: ProvinceSummary) -> None:
@@ -207,7 +207,7 @@ def show_province_evaluation(s: ProvinceSummary) -> None:
 def show_province_plan(s: ProvinceSummary) -> None:
     """4. The province's 2026–2030 targets and milestones (its Biểu 2) and the charts of the key indicators."""
     from ctxh_plan.present.labels import text
-    from ctxh_plan.reports.unit import _key_indicators, _table, chart_alt, unit_chart
+    from ctxh_plan.reports.unit import _key_indicators, _table, chart_alt, report_chart
 
     lang = s.lang
     title = pick_lang(lang, "4. Chỉ tiêu toàn tỉnh giai đoạn 2026–2030", "4. Province targets 2026–2030")
@@ -221,8 +221,7 @@ def show_province_plan(s: ProvinceSummary) -> None:
     if codes:
         body += "<h4>" + html.escape(pick_lang(lang, "Diễn biến, dự báo và lộ trình các chỉ tiêu chính",
                                                "History, forecast and path of the key indicators")) + "</h4>"
-        body += "".join(figure_html(unit_chart(prov, code), chart_alt(prov, code), cache=s.plan.charts)
-                        for code in codes)
+        body += "".join(figure_html(report_chart(prov, code), chart_alt(prov, code)) for code in codes)
     show_block(title, body)
 
 

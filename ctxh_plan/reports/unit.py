@@ -40,7 +40,8 @@ from ctxh_plan.reports.plan import Plan, load_plan
 from ctxh_plan.reports.proposals import published_unit_proposals
 
 __all__ = ["KEY_INDICATORS", "UnitReport", "appendix_links", "build_unit_report", "chart_alt", "evaluation_legend",
-           "key_indicators_default", "published_proposals", "report_tables", "scenario_label", "show_charts",
+           "key_indicators_default", "published_proposals", "report_chart", "report_tables", "scenario_label",
+           "show_charts",
            "show_evaluation", "show_footer", "show_header", "show_notes", "show_proposals", "show_quality",
            "show_unit_report", "unit_chart", "unit_figures", "unit_problems", "unit_summary_line"]
 
@@ -334,9 +335,10 @@ def unit_history(rep: UnitReport, code: str) -> Any:
     return own.combine_first(extra[~extra.index.isin(own.index)]).sort_index()
 
 
-def unit_chart(rep: UnitReport, code: str) -> Any:
-    """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones (drawn once per plan for
-    the same content: the province's charts are shared with its appendix)."""
+def report_chart(rep: UnitReport, code: str) -> Any:
+    """Chart of one indicator as a :class:`~ctxh_plan.present.charts.Chart` of the plan's chart cache (drawn and
+    rendered once for the same content: the province's charts are shared with its appendix, identical charts
+    of two units are drawn once)."""
     split = _by_indicator(rep)
     fc = split["forecasts"].get(code)
     prop = split["proposals"].get(code)
@@ -344,6 +346,11 @@ def unit_chart(rep: UnitReport, code: str) -> Any:
                                      forecast=fc if fc is not None and len(fc) else None,
                                      proposal=prop.iloc[0].to_dict() if prop is not None and len(prop) else None,
                                      indicator=rep.ds.catalog[code], lang=rep.lang, illustrative=rep.illustrative)
+
+
+def unit_chart(rep: UnitReport, code: str) -> Any:
+    """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones (a matplotlib figure)."""
+    return report_chart(rep, code).figure
 
 
 def chart_alt(rep: UnitReport, code: str) -> str:
@@ -392,8 +399,7 @@ def show_charts(rep: UnitReport) -> None:
     codes = _key_indicators(rep)
     intro = pick_lang(lang, "<p>Các chỉ tiêu chính của kế hoạch; các chỉ tiêu khác xem Biểu 1 và Biểu 2.</p>",
                       "<p>The plan's key indicators; the others are in Tables 1 and 2.</p>")
-    figures = "".join(figure_html(unit_chart(rep, code), chart_alt(rep, code), cache=rep.plan.charts)
-                      for code in codes)
+    figures = "".join(figure_html(report_chart(rep, code), chart_alt(rep, code)) for code in codes)
     if not codes:
         figures = pick_lang(lang, "<p>Không có chỉ tiêu chính nào có số liệu.</p>",
                             "<p>No key indicator has data.</p>")
