@@ -63,6 +63,7 @@ __all__ = [
     "plot_status_heatmap",
     "ranking_table",
     "save_figure",
+    "settled_layout",
 ]
 
 FONT_FAMILY = "DejaVu Serif"
@@ -804,7 +805,9 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
     ax = _new_axes(fig)
     colors = [STATUS_COLORS.get(c, "#969696") for c in cats] or ["#d9d9d9"]
     cmap = ListedColormap(colors).with_extremes(bad="white")
-    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5, aspect="auto")
+    # one colour per cell, never resampled: sharp cells at any size, an SVG that does not depend on the resolution
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5, aspect="auto",
+              interpolation="none")
     ax.set_yticks(range(len(inds)), row_labels, fontsize=8)
     ax.set_xticks(range(len(units)), col_labels, rotation=45, ha="left", rotation_mode="anchor", fontsize=8.5)
     ax.xaxis.tick_top()
@@ -905,23 +908,21 @@ class Chart:
     """A chart known by what it shows (``key``) and how to draw it (``make``): drawn when a format is first asked
     for, each format rendered once (the bytes are kept by its :class:`ChartCache`)."""
 
-    def __init__(self, cache: ChartCache, key: str, make: Callable[[], Figure], *, layout_engine: bool = False) -> None:
+    def __init__(self, cache: ChartCache, key: str, make: Callable[[], Figure], *, raster: bool = False) -> None:
         self.cache = cache
         self.key = key
         self.make = make
-        #: drawn by a layout engine (the heatmap, the ranking): the engine runs again at every rendering, from where
-        #: the previous one left the figure, so each format is drawn on a new figure (same bytes as before, whatever
-        #: was rendered first); its SVG depends on the resolution
-        self.layout_engine = layout_engine
+        #: whether the figure has raster parts (the heatmap's cells): its SVG then depends on the resolution
+        self.raster = raster
 
     @property
     def figure(self) -> Figure:
-        """The matplotlib figure (drawn once while the cache keeps it; a new one for a layout-engine chart)."""
-        return self.make() if self.layout_engine else self.cache._figure(self.key, self.make)
+        """The matplotlib figure (drawn once while the cache keeps it)."""
+        return self.cache._figure(self.key, self.make)
 
     def svg(self, dpi: float | None = None) -> str:
-        """:func:`figure_svg` of the chart (a fixed-layout vector chart's SVG does not depend on ``dpi``)."""
-        res = (dpi or 100.0) if self.layout_engine else 0.0
+        """:func:`figure_svg` of the chart (a vector chart's SVG does not depend on ``dpi``)."""
+        res = (dpi or 100.0) if self.raster else 0.0
         out: str = self.cache._rendered((self.key, "svg", float(res)), lambda: figure_svg(self.figure, dpi))
         return out
 
@@ -953,9 +954,9 @@ class ChartCache:
         self.draws = 0
         self.renders = 0
 
-    def chart(self, key: str, make: Callable[[], Figure], *, layout_engine: bool = False) -> Chart:
+    def chart(self, key: str, make: Callable[[], Figure], *, raster: bool = False) -> Chart:
         """The chart ``key`` drawn by ``make`` (nothing is drawn yet)."""
-        return Chart(self, key, make, layout_engine=layout_engine)
+        return Chart(self, key, make, raster=raster)
 
     def _figure(self, key: str, make: Callable[[], Figure]) -> Figure:
         fig = self._figures.get(key)
@@ -997,14 +998,23 @@ class ChartCache:
         cols = ["unit_code", "indicator_code", "progress_category", "attainment", "unsd_category", "unit_name",
                 name_col, str(kwargs.get("status") or "")]
         key = "heatmap:" + _frame_key(evaluation, cols) + repr((lang, sorted(kwargs.items())))
-        return self.chart(key, lambda: plot_status_heatmap(evaluation, lang, **kwargs), layout_engine=True)
+        return self.chart(key, lambda: settled_layout(plot_status_heatmap(evaluation, lang, **kwargs)))
 
     def ranking(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Chart:
         """:func:`plot_ranking` (same arguments) as a :class:`Chart`."""
         kw = {k: (sorted(v) if k == "exclude" else v) for k, v in kwargs.items()}
         key = "ranking:" + _frame_key(evaluation, ["unit_code", "attainment", "unit_name"]) + repr(
             (lang, sorted(kw.items())))
-        return self.chart(key, lambda: plot_ranking(evaluation, lang, **kwargs), layout_engine=True)
+        return self.chart(key, lambda: settled_layout(plot_ranking(evaluation, lang, **kwargs)))
+
+
+def settled_layout(fig: Figure) -> Figure:
+    """``fig`` with its layout engine run once and then switched off: every rendering (PNG, SVG, any resolution)
+    draws the same positions. (An engine runs again at each rendering, starting from where the previous one left
+    the figure, so a figure rendered twice would not be drawn the same twice.)"""
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig
 
 
 def _frame_key(frame: pd.DataFrame, columns: Sequence[str]) -> str:
