@@ -6,8 +6,9 @@ notebook and the province in the summary).
 """
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,10 @@ from ctxh_plan.present.labels import text
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ctxh_plan.present.charts import ChartCache
     from ctxh_plan.present.settings import PublishSettings
 
-__all__ = ["FORMATS", "appendix_stem", "write_appendices"]
+__all__ = ["FORMATS", "appendix_stem", "unit_tables", "write_appendices"]
 
 log = logging.getLogger(__name__)
 
@@ -36,36 +38,55 @@ def _models_frames(ds: Any, settings: PublishSettings, unit_code: str, province:
                    models_path: str | Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Biểu 3a and 3b rows for a unit (province: province-wide models), or (None, None) when no models file
     applies."""
-    from ctxh_plan.present.models import build_budget_table, build_models_table, load_models
+    from ctxh_plan.present.models import build_budget_table, build_models_table
 
     path = Path(models_path) if models_path else _find_models_file(province)
     if path is None:
         log.info("no models file for province %s: Biểu 3 left out", province)
         return None, None
-    models, _meta = load_models(path)
+    stat = path.stat()
+    models, _meta = _load_models(str(path), stat.st_mtime_ns, stat.st_size)
     unit = None if unit_code == province else unit_code
     frame = build_models_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
     budget = build_budget_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
     return (frame, budget) if len(frame) else (None, None)
 
 
+@functools.lru_cache(maxsize=8)
+def _load_models(path: str, mtime_ns: int, size: int) -> Any:
+    """``present.models.load_models`` of ``path``, read once per version of the file (a unit's appendix after
+    another reads the same models file)."""
+    from ctxh_plan.present.models import load_models
+
+    return load_models(Path(path))
+
+
 def _find_models_file(province: str) -> Path | None:
     """``params/models/*.yaml`` whose ``province_code`` is ``province`` (first match by name)."""
     from ctxh_plan.paths import params_dir
 
-    for p in sorted((params_dir() / "models").glob("*.yaml")):
-        doc = read_yaml(p) or {}
+    files = sorted((params_dir() / "models").glob("*.yaml"))
+    return _models_file_of(province, tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+@functools.lru_cache(maxsize=32)
+def _models_file_of(province: str, files: tuple[tuple[str, int], ...]) -> Path | None:
+    for name, _mtime in files:
+        doc = read_yaml(Path(name)) or {}
         if str(doc.get("province_code", "")) == province:
-            return p
+            return Path(name)
     return None
 
 
 def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: str, values: pd.DataFrame,
-                 settings: PublishSettings, out_dir: Path, lang: str,
-                 is_province: bool) -> list[tuple[Path, str, list[Path]]]:
-    """Draw and save the charts of one unit; returns [(png, caption, all files written)]."""
-    from ctxh_plan.present.charts import plot_indicator, plot_ranking, plot_status_heatmap, save_figure
+                 settings: PublishSettings, out_dir: Path, lang: str, is_province: bool,
+                 cache: ChartCache | None = None) -> list[tuple[Path, str, list[Path]]]:
+    """Draw and save the charts of one unit; returns [(png, caption, all files written)]. With ``cache`` a chart
+    the report already drew (same content) is reused, and its bytes rendered once per format."""
+    from ctxh_plan.present.charts import ChartCache, save_figure
     from ctxh_plan.present.suppress import suppressed_flag_column
+
+    cache = cache if cache is not None else ChartCache()
 
     illustrative = bool(getattr(ds, "illustrative", False))
     chart_dir = out_dir / "charts" / unit_code
@@ -78,9 +99,9 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
                                   for c in units_ev["indicator_code"].astype(str)]
         if len(units_ev):
             for name, fig, caption in (
-                    ("heatmap", plot_status_heatmap(units_ev, lang, illustrative=illustrative),
+                    ("heatmap", cache.heatmap(units_ev, lang, illustrative=illustrative),
                      text("chart_heatmap_title", lang)),
-                    ("ranking", plot_ranking(units_ev, lang, illustrative=illustrative),
+                    ("ranking", cache.ranking(units_ev, lang, illustrative=illustrative),
                      text("chart_ranking_title", lang))):
                 files = save_figure(fig, chart_dir / name, dpi=settings.dpi)
                 made.append((files[0], caption, files))
@@ -109,8 +130,8 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
         f = None
         if fc is not None and len(fc):
             f = fc[(fc["unit_code"].astype(str) == unit_code) & (fc["indicator_code"].astype(str) == code)]
-        fig = plot_indicator(hist.set_index("year")["value"], target_2025=targets.get(code), forecast=f,
-                             proposal=row, indicator=ind, lang=lang, illustrative=illustrative)
+        fig = cache.indicator(hist.set_index("year")["value"], target_2025=targets.get(code), forecast=f,
+                              proposal=row, indicator=ind, lang=lang, illustrative=illustrative)
         files = save_figure(fig, chart_dir / code, dpi=settings.dpi)
         made.append((files[0], ind.name(lang) if ind else code, files))
         count += 1
@@ -154,10 +175,36 @@ def _sources(ds: Any, settings: PublishSettings, lang: str) -> dict:
     return {"illustrative": bool(getattr(ds, "illustrative", False)), "items": items}
 
 
+def unit_tables(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: str, *, lang: str = "vi",
+                settings: PublishSettings | None = None, values: pd.DataFrame | None = None,
+                proposals: pd.DataFrame | None = None, models_path: str | Path | None = None,
+                agency: str | None = None) -> list[Any]:
+    """The tables of one unit's appendix as :func:`write_appendices` writes them: Biểu 1, 2 and, where models of
+    the province's models file apply to the unit (the province: its province-wide models), Biểu 3a/3b.
+
+    ``values`` / ``proposals`` are the published frames of all units (:func:`~ctxh_plan.present.tables.
+    published_values` / ``published_proposals`` at ``settings``); computed here when not given. A caller that
+    shows the same tables elsewhere (the HTML report) builds them once with this function and passes them to
+    :func:`write_appendices` (``tables=``).
+    """
+    from ctxh_plan.present.settings import load_publish_settings
+    from ctxh_plan.present.tables import build_appendix_tables
+
+    settings = settings or load_publish_settings()
+    province = str(getattr(ds, "province_code", "") or "")
+    models, budget = (None, None) if agency else _models_frames(ds, settings, str(unit_code), province, lang,
+                                                                models_path)
+    return build_appendix_tables(ds, evaluation, projection, str(unit_code), lang=lang, settings=settings,
+                                 models_frame=models, budget_frame=budget, values=values, proposals=proposals,
+                                 agency=agency)
+
+
 def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir: str | Path, *,
                      units: Sequence[str] | None = None, formats: Sequence[str] = FORMATS, lang: str = "vi",
                      settings: PublishSettings | None = None, models_path: str | Path | None = None,
-                     charts: bool = True, agency: str | None = None) -> list[Path]:
+                     charts: bool = True, agency: str | None = None, values: pd.DataFrame | None = None,
+                     proposals: pd.DataFrame | None = None, tables: Mapping[str, list[Any]] | None = None,
+                     chart_cache: ChartCache | None = None) -> list[Path]:
     """Write the plan appendices (Biểu 1, 2, 3 + charts) for the province and/or units.
 
     Parameters
@@ -185,6 +232,16 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
     agency : str, optional
         Code of a lead agency of the catalogue (``SYT``): Biểu 1–2 with only the indicators it chairs,
         no Biểu 3 and no charts; files ``phu_luc_<unit>_<agency>.*``.
+    values, proposals : DataFrame, optional
+        The published frames of all units at ``settings`` (``present.tables.published_values`` /
+        ``published_proposals``), when the caller already has them (a report's :class:`~ctxh_plan.reports.plan.Plan`
+        keeps them); computed here otherwise.
+    tables : mapping, optional
+        Unit code → its tables already built by :func:`unit_tables` with the same settings and language (the
+        report shows them too); the other units' tables are built here.
+    chart_cache : ChartCache, optional
+        Figures and their PNG/SVG bytes shared with the report that shows the same charts
+        (:class:`~ctxh_plan.present.charts.ChartCache`): a chart is drawn and rendered once per format.
 
     Returns
     -------
@@ -195,7 +252,6 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
     from ctxh_plan.present.labels import post_reform
     from ctxh_plan.present.settings import load_publish_settings
     from ctxh_plan.present.tables import (
-        build_appendix_tables,
         display_unit_name,
         issuing_body,
         published_proposals,
@@ -222,19 +278,22 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
     if unknown:
         raise InputError(f"no evaluation rows for unit(s) {unknown}", column="unit_code", value=unknown[0],
                          fix=f"use codes present in the evaluation: {', '.join(known[:20])}")
-    values = published_values(ds, evaluation, settings)
+    if values is None:
+        values = published_values(ds, evaluation, settings)
     props = getattr(projection, "proposals", None) if projection is not None else None
-    proposals = published_proposals(ds, props, settings) if props is not None else None
+    if proposals is None and props is not None:
+        proposals = published_proposals(ds, props, settings)
+    tables = tables or {}
     doc = settings
     written: list[Path] = []
     for code in units:
         is_province = code == province
-        models, budget = (None, None) if agency else _models_frames(ds, settings, code, province, lang, models_path)
-        tables = build_appendix_tables(ds, evaluation, projection, code, lang=lang, settings=settings,
-                                       models_frame=models, budget_frame=budget, values=values, proposals=proposals,
-                                       agency=agency)
+        built = tables.get(code) if agency is None else None
+        if built is None:
+            built = unit_tables(ds, evaluation, projection, code, lang=lang, settings=settings, values=values,
+                                proposals=proposals, models_path=models_path, agency=agency)
         chart_list = _chart_paths(ds, evaluation, projection, code, values, settings, out, lang,
-                                  is_province) if charts and not agency and "docx" in formats else []
+                                  is_province, chart_cache) if charts and not agency and "docx" in formats else []
         for _png, _cap, files in chart_list:
             written.extend(files)
         stem = out / (appendix_stem(code, lang) + (f"_{agency}" if agency else ""))
@@ -247,8 +306,8 @@ def write_appendices(ds: Any, evaluation: pd.DataFrame, projection: Any, out_dir
                                 title=post_reform(doc.doc("appendix_title", lang)), document_ref=ref,
                                 unit_line=line, illustrative=bool(getattr(ds, "illustrative", False)),
                                 charts=[(png, cap) for png, cap, _ in chart_list])
-            written.append(write_docx(tables, stem.with_suffix(".docx"), header, lang=lang))
+            written.append(write_docx(built, stem.with_suffix(".docx"), header, lang=lang))
         if "xlsx" in formats:
-            written.append(write_xlsx(tables, stem.with_suffix(".xlsx"), lang=lang,
+            written.append(write_xlsx(built, stem.with_suffix(".xlsx"), lang=lang,
                                       sources=_sources(ds, settings, lang)))
     return written

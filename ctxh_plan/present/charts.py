@@ -8,6 +8,16 @@ written the Vietnamese way (``250.000``, ``12,5``; English style for ``lang="en"
 a separator. Figures are returned, not shown; :func:`save_figure` writes PNG (print resolution) and
 SVG atomically, :func:`figure_svg` gives the deterministic SVG text shown in the HTML reports.
 
+What a chart costs
+------------------
+The indicator and tracking charts are laid out once, by arithmetic on the text they hold
+(:func:`fixed_layout`: title lines, the widest tick label measured with the chart's font, legend rows),
+instead of matplotlib's constrained layout, which draws every text twice more to find the same
+margins; the picture is the same. Every text is created in the chart's font (no pass over the figure
+afterwards). A :class:`ChartCache` (one per report :class:`~ctxh_plan.reports.plan.Plan`) keeps the
+last figures by what they show and their PNG/SVG bytes, so a chart shown in the HTML report and
+embedded in the Word appendix is drawn once and rendered once per format.
+
 What an indicator chart's y axis shows
 --------------------------------------
 The axis is scaled to what a reader compares: the history, the 2025 target, the forecast, the
@@ -17,12 +27,14 @@ range; a wider one would flatten everything else, so it is cut at the frame, the
 """
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ctxh_plan.present.labels import text
 
@@ -39,13 +51,19 @@ __all__ = [
     "PRINT_DPI",
     "STATUS_COLORS",
     "AxisRange",
+    "Chart",
+    "ChartCache",
     "axis_range",
+    "central_forecast",
+    "figure_png",
     "figure_svg",
+    "fixed_layout",
     "plot_indicator",
     "plot_ranking",
     "plot_status_heatmap",
     "ranking_table",
     "save_figure",
+    "settled_layout",
 ]
 
 FONT_FAMILY = "DejaVu Serif"
@@ -89,21 +107,168 @@ def _mpl() -> Any:
     return matplotlib
 
 
-def _new_figure(size: tuple[float, float]) -> Figure:
+def _font_context() -> Any:
+    """rcParams under which a chart is built: every text created inside is set in :data:`FONT_FAMILY` (the
+    caller's rcParams do not matter)."""
     matplotlib = _mpl()
+    return matplotlib.rc_context({"font.family": FONT_FAMILY, "svg.fonttype": "path"})
+
+
+def _new_figure(size: tuple[float, float], *, layout: Literal["constrained"] | None = "constrained") -> Figure:
+    """A figure of ``size`` inches; ``layout=None`` for the charts placed by :func:`fixed_layout`."""
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context({"font.family": FONT_FAMILY, "svg.fonttype": "path"}):
-        fig = Figure(figsize=size, layout="constrained")
+    with _font_context():
+        fig = Figure(figsize=size, layout=layout)
     return fig
 
 
+def _new_axes(fig: Figure) -> Axes:
+    """The figure's one axes; tick labels made later (at draw time) use the chart's font too."""
+    with _font_context():
+        ax = fig.add_subplot()
+    ax.tick_params(labelfontfamily=FONT_FAMILY)
+    return ax
+
+
+#: pickled blank charts (figure + axes in the chart's font, ticks made), by size and rcParams
+_BLANKS: OrderedDict[tuple[tuple[float, float], int], bytes] = OrderedDict()
+#: whether :func:`_blank_chart` copies a pickled blank chart (the same figure, drawn the same, bytes for bytes,
+#: as a new one: tested) instead of building the axes and their ticks again
+USE_BLANK_TEMPLATES = True
+
+
+def _blank_chart(size: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A new figure of ``size`` with one axes for :func:`fixed_layout`: a copy of a blank chart made once per
+    process (building an axes and its ticks costs several times more than unpickling a copy)."""
+    import pickle
+
+    if not USE_BLANK_TEMPLATES:
+        fig = _new_figure(size, layout=None)
+        return fig, _new_axes(fig)
+    matplotlib = _mpl()
+    key = (size, hash(repr(list(dict.items(matplotlib.rcParams)))))  # another rcParams: another blank chart
+    blob = _BLANKS.get(key)
+    if blob is None:
+        fig = _new_figure(size, layout=None)
+        ax = _new_axes(fig)
+        ax.xaxis.get_major_ticks(9)  # the ticks a chart needs, made once (later settings reach them all)
+        ax.yaxis.get_major_ticks(8)
+        blob = _BLANKS[key] = pickle.dumps(fig)
+        while len(_BLANKS) > 8:
+            _BLANKS.popitem(last=False)
+    fig = pickle.loads(blob)
+    return fig, fig.axes[0]
+
+
 def _style_text(fig: Figure) -> None:
-    """Set the serif family explicitly on every text of the figure (rcParams of the caller do not matter)."""
+    """Set the serif family explicitly on every text of the figure (for figures built outside
+    :func:`_font_context`; the charts of this module need not call it)."""
     from matplotlib.text import Text
 
     for t in fig.findobj(Text):
         t.set_fontfamily(FONT_FAMILY)
+
+
+# --------------------------------------------------------------------------- fixed layout
+
+#: space around and between the parts of a chart, in points (constrained layout's default pads)
+_LAYOUT_PAD = 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _raw_extent(text_: str, size: float) -> tuple[float, float, float]:
+    """(width, height, descent) in points of one line of ``text_`` at ``size`` points in :data:`FONT_FAMILY`."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    if not text_:
+        return 0.0, 0.0, 0.0
+    prop = FontProperties(family=FONT_FAMILY, size=size)
+    w, h, d = text_to_path.get_text_width_height_descent(text_, prop, ismath=False)
+    return float(w), float(h), float(d)
+
+
+def _text_width(text_: str, size: float) -> float:
+    """Width in points of the widest line of ``text_``."""
+    return max((_raw_extent(line, size)[0] for line in text_.split("\n")), default=0.0)
+
+
+def _lines_height(text_: str, size: float, linespacing: float = 1.2) -> float:
+    """Height in points of a (multi-line) text as matplotlib lays it out (``Text._get_layout``: every line at
+    least as high as "lp", baselines ``linespacing`` apart)."""
+    if not text_:
+        return 0.0
+    _w, lp_h, lp_d = _raw_extent("lp", size)
+    min_dy = (lp_h - lp_d) * linespacing
+    total, prev_d = 0.0, 0.0
+    for i, line in enumerate(text_.split("\n")):
+        _w, h, d = _raw_extent(line, size)
+        h, d = max(h, lp_h), max(d, lp_d)
+        total = (h - d) if i == 0 else total + prev_d + max(min_dy, (h - d) * linespacing)
+        prev_d = d
+    return total + prev_d
+
+
+def _legend_height(rows: int, fontsize: float) -> float:
+    """Height in points of a frameless legend of ``rows`` rows at ``fontsize``."""
+    import matplotlib
+
+    if rows <= 0:
+        return 0.0
+    rc = matplotlib.rcParams
+    row = max(_lines_height("Dữ liệu", fontsize), rc["legend.handleheight"] * fontsize)
+    return 2 * rc["legend.borderpad"] * fontsize + rows * row + (rows - 1) * rc["legend.labelspacing"] * fontsize
+
+
+def fixed_layout(fig: Figure, ax: Axes, *, title: str = "", title_size: float = 11.0, ytick_labels: Sequence[str] = (),
+                 ylabel: str = "", xlabel: str = "", last_xtick: str = "", legend_rows: int = 0,
+                 legend_fontsize: float = 8.0) -> float:
+    """Place ``ax`` in ``fig`` leaving room for its title, y label and tick labels, x tick labels and label, and a
+    legend of ``legend_rows`` rows under everything (the margins constrained layout would find, computed from the
+    texts' sizes instead of drawing them: a fraction of the cost).
+
+    Returns
+    -------
+    float
+        Where the legend's lower edge goes, in figure coordinates (``fig.legend(loc="lower center",
+        bbox_to_anchor=(0.5, y), borderaxespad=0)``).
+    """
+    import matplotlib
+
+    rc = matplotlib.rcParams
+    pad = _LAYOUT_PAD
+    tick_room = rc["ytick.major.size"] + rc["ytick.major.pad"]
+    label_size = 10.0
+    w_in, h_in = fig.get_size_inches()
+    width, height = 72.0 * float(w_in), 72.0 * float(h_in)
+    widest = max((_text_width(t, label_size) for t in ytick_labels), default=0.0)
+    left = pad + widest + tick_room
+    if ylabel:
+        left += _lines_height(ylabel, label_size) + rc["axes.labelpad"]
+    right = pad
+    if last_xtick:  # half the last year label, less the room the x margin leaves after its tick
+        lo, hi = ax.get_xlim()
+        room = (hi - float(last_xtick)) / (hi - lo) * (width - left - pad) if hi > lo else 0.0
+        right += max(0.0, _text_width(last_xtick, label_size) / 2.0 - room)
+    top = pad + (_lines_height(title, title_size) + rc["axes.titlepad"] if title else 0.0)
+    legend = _legend_height(legend_rows, legend_fontsize)
+    xtick_room = rc["xtick.major.size"] + rc["xtick.major.pad"] + _lines_height("2020", label_size)
+    bottom = pad + xtick_room
+    if xlabel:
+        bottom += rc["axes.labelpad"] + _lines_height(xlabel, label_size)
+    if legend:
+        bottom += pad + legend
+    ax_w, ax_h = width - left - right, height - top - bottom
+    ax.set_position((left / width, bottom / height, ax_w / width, ax_h / height))
+    # the axis labels where matplotlib would put them, without measuring every tick label at each draw
+    ax.yaxis.set_label_coords(-(widest + tick_room + rc["axes.labelpad"]) / ax_w, 0.5)
+    ax.xaxis.set_label_coords(0.5, -(xtick_room + rc["axes.labelpad"]) / ax_h)
+    return pad / height
+
+
+def _legend_rows(n: int, ncol: int) -> int:
+    return -(-n // ncol) if n else 0
 
 
 def _illustrative_stamp(fig: Figure, lang: str) -> None:
@@ -226,11 +391,12 @@ class AxisRange:
 
 
 def axis_range(core: Iterable[Any], band95: Iterable[Any] = (), *,
-               bounds: tuple[float | None, float | None] = (None, None)) -> AxisRange:
+               bounds: tuple[float | None, float | None] = (None, None), min_span: float | None = None) -> AxisRange:
     """The y range of an indicator chart: the ``core`` values (history, targets, milestones, forecast and
     its 80 % band) with a margin; the ``band95`` values too when they widen that range by at most its
     own size, else the band is cut and the cut recorded. ``bounds`` (e.g. 0 and 100 for a percentage)
-    limit the axis.
+    limit the axis. ``min_span`` (1 for counts): the core range is at least this wide, so a count that
+    stayed at 0 is drawn on a 0–1 axis, not on a sliver above 0.
     """
     lo_b, hi_b = bounds
     core_v = _finite(core)
@@ -238,6 +404,13 @@ def axis_range(core: Iterable[Any], band95: Iterable[Any] = (), *,
     if not core_v:
         core_v = band_v or [0.0, 1.0]
     c_lo, c_hi = min(core_v), max(core_v)
+    if min_span is not None and c_hi - c_lo < min_span:
+        grow = min_span - (c_hi - c_lo)
+        c_lo, c_hi = c_lo - grow / 2.0, c_hi + grow / 2.0
+        if lo_b is not None and c_lo < lo_b:
+            c_lo, c_hi = lo_b, c_hi + (lo_b - c_lo)
+        if hi_b is not None and c_hi > hi_b:
+            c_lo, c_hi = c_lo - (c_hi - hi_b), hi_b
     span = c_hi - c_lo
     if span <= 0:
         span = max(abs(c_hi) * 0.2, 1.0)
@@ -286,6 +459,96 @@ def _band95_label(rng: AxisRange, lang: str) -> str:
     return f"{base} ({text('chart_band95_cut', lang)}, {extent})"
 
 
+def central_forecast(forecast: pd.DataFrame) -> Any:
+    """The central line of a forecast (array, one value per row): the ``mean`` column, except on rows of the count
+    model (``dist_mu`` set), whose ``mean`` is the predictive *median* — 0 for small expected counts — and which
+    draw the predictive mean ``dist_loc + dist_scale · dist_mu`` (the count model's expected value) instead."""
+    import numpy as np
+    import pandas as pd
+
+    mean = pd.to_numeric(forecast["mean"], errors="coerce").to_numpy(dtype=float) if "mean" in forecast \
+        else np.full(len(forecast), np.nan)
+    if "dist_mu" not in forecast.columns:
+        return mean
+
+    def col(name: str, default: float) -> Any:
+        if name not in forecast.columns:
+            return np.full(len(forecast), default)
+        return pd.to_numeric(forecast[name], errors="coerce").to_numpy(dtype=float)
+
+    mu, loc, scale = col("dist_mu", np.nan), col("dist_loc", 0.0), col("dist_scale", 1.0)
+    loc = np.where(np.isnan(loc), 0.0, loc)
+    scale = np.where(np.isnan(scale), 1.0, scale)
+    expected = loc + scale * mu
+    return np.where(np.isnan(mu), mean, expected)
+
+
+def _is_count_forecast(forecast: pd.DataFrame) -> bool:
+    import pandas as pd
+
+    return "dist_mu" in forecast.columns and bool(pd.to_numeric(forecast["dist_mu"], errors="coerce").notna().any())
+
+
+#: share of the axis height kept between the 2025 target (line and marker) and the top or bottom of the frame
+_TARGET_ROOM = 0.05
+
+
+def _room_for(value: float, rng: AxisRange, bounds: tuple[float | None, float | None] = (None, None)) -> AxisRange:
+    """``rng`` widened so that ``value`` (the 2025 target) sits at least :data:`_TARGET_ROOM` of the axis height
+    inside the frame: a target above (below) everything else is never drawn on the edge, half cut. At a bound the
+    axis stops there (0) or runs a sliver past it (100 %), as :func:`axis_range` does."""
+    low, high = rng.low, rng.high
+    span = high - low
+    if span <= 0:
+        return rng
+    lo_b, hi_b = bounds
+    room = _TARGET_ROOM * span
+    if value > high - room:
+        high = value + room
+        if hi_b is not None:
+            high = min(high, max(rng.high, hi_b + 0.03 * (hi_b - low)))
+    if value < low + room:
+        low = value - room
+        if lo_b is not None:
+            low = max(low, min(rng.low, lo_b))
+    return AxisRange(low, high, rng.band95_low, rng.band95_high)
+
+
+def _bounded_locator(inner: Any, bounds: tuple[float | None, float | None]) -> Any:
+    """A y locator keeping only the ticks of ``inner`` inside the indicator's ``bounds`` (an axis may run a sliver
+    past 100 % to give a marker room, never a tick beyond it)."""
+    from matplotlib.ticker import Locator
+
+    class _Bounded(Locator):
+        def __call__(self) -> Any:
+            assert self.axis is not None  # set by the axis that uses the locator
+            vmin, vmax = self.axis.get_view_interval()
+            return self.tick_values(vmin, vmax)
+
+        def tick_values(self, vmin: float, vmax: float) -> Any:
+            import numpy as np
+
+            inner.set_axis(self.axis)
+            ticks = np.asarray(inner.tick_values(vmin, vmax), dtype=float)
+            lo_b, hi_b = bounds
+            keep = np.ones(len(ticks), dtype=bool)
+            if lo_b is not None:
+                keep &= ticks >= lo_b - 1e-9
+            if hi_b is not None:
+                keep &= ticks <= hi_b + 1e-9
+            return ticks[keep]
+
+    return _Bounded()
+
+
+def _y_ticks(ax: Axes, locator: Any, formatter: Any, low: float, high: float) -> list[str]:
+    """The y tick labels the axis will show between ``low`` and ``high`` (to size the left margin)."""
+    locator.set_axis(ax.yaxis)
+    locs = [float(v) for v in locator.tick_values(low, high) if low - 1e-9 <= v <= high + 1e-9]
+    formatter.set_locs(locs)
+    return [formatter(v) for v in locs]
+
+
 def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: pd.DataFrame | None = None,
                    proposal: Any = None, indicator: Indicator | None = None, lang: str = "vi",
                    illustrative: bool = False, title: str | None = None) -> Figure:
@@ -296,9 +559,12 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
     history : Series (index = year) or frame with ``year, value``
         Observed values in the indicator's unit (percent as 0–100). NaN years (e.g. suppressed) are skipped.
     target_2025 : float, optional
-        The 2021–2025 plan's target, drawn as a dotted line with a marker at 2025 (one legend entry).
+        The 2021–2025 plan's target, drawn as a dotted line with a marker at 2025 (one legend entry); the axis
+        keeps room around it.
     forecast : DataFrame, optional
-        Rows ``year, mean, lo80, hi80, lo95, hi95`` (forecasts frame of one unit and indicator).
+        Rows ``year, mean, lo80, hi80, lo95, hi95`` (forecasts frame of one unit and indicator). Rows of the
+        count model (``dist_mu, dist_loc, dist_scale`` set) draw their predictive mean (expected value), not
+        their median (:func:`central_forecast`).
     proposal : mapping, optional
         A proposals row (``milestone_2026…2030``, ``target_2030``) or ``{year: value}``.
     indicator : Indicator, optional
@@ -312,35 +578,46 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
     Returns
     -------
     matplotlib.figure.Figure
-        The y axis is scaled as :func:`axis_range` says; the legend sits under the plot.
+        The y axis is scaled as :func:`axis_range` says; the legend sits under the plot; the layout is fixed
+        (:func:`fixed_layout`).
     """
+    with _font_context():
+        return _plot_indicator(history, target_2025=target_2025, forecast=forecast, proposal=proposal,
+                               indicator=indicator, lang=lang, illustrative=illustrative, title=title)
+
+
+def _plot_indicator(history: Any, *, target_2025: float | None, forecast: pd.DataFrame | None, proposal: Any,
+                    indicator: Indicator | None, lang: str, illustrative: bool, title: str | None) -> Figure:
     import numpy as np
     from matplotlib.ticker import MaxNLocator
 
-    fig = _new_figure((7.5, 4.4))
-    ax = fig.add_subplot()
+    fig, ax = _blank_chart((7.5, 4.4))
     hist = _as_year_series(history).dropna()
     target = None
     if target_2025 is not None and not (isinstance(target_2025, float) and math.isnan(target_2025)):
         target = float(target_2025)
     pts = _proposal_points(proposal).dropna()
     fc = forecast.sort_values("year") if forecast is not None and len(forecast) else None
+    central = central_forecast(fc) if fc is not None else None
     core: list[Any] = [*hist.values, *pts.values, *([target] if target is not None else [])]
     band95: list[Any] = []
-    if fc is not None:
-        core += [*fc.get("mean", []), *fc.get("lo80", []), *fc.get("hi80", [])]
+    if fc is not None and central is not None:
+        core += [*central, *fc.get("lo80", []), *fc.get("hi80", [])]
         band95 = [*fc.get("lo95", []), *fc.get("hi95", [])]
     bounds: tuple[float | None, float | None] = (None, None)
+    is_count = indicator is not None and indicator.kind.value in ("count", "yes_no")
     if indicator is not None:
         bounds = (indicator.bounds[0], indicator.bounds[1])
-    rng = axis_range(core, band95, bounds=bounds)
+    rng = axis_range(core, band95, bounds=bounds, min_span=1.0 if is_count else None)
+    if target is not None:
+        rng = _room_for(target, rng, bounds)
     handles: list[Any] = []
     labels: list[str] = []
     if len(hist):
         (h,) = ax.plot(hist.index, hist.values, marker="o", color=_BLUE_DARK, lw=2, clip_on=False, zorder=4)
         handles.append(h)
         labels.append(text("chart_history", lang))
-    if fc is not None:
+    if fc is not None and central is not None:
         years = fc["year"].astype(int).to_numpy()
         for lo, hi, alpha, key in (("lo95", "hi95", 0.18, "band95"), ("lo80", "hi80", 0.32, "band80")):
             if lo in fc and hi in fc:
@@ -354,13 +631,13 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
                 if over.any():
                     ax.plot(years[over.to_numpy()], [edge] * int(over.sum()), ls="none", marker=symbol, ms=6,
                             color=_BAND, clip_on=False, zorder=5)
-        if "mean" in fc:
-            xs, ys = years, fc["mean"].astype(float).to_numpy()
+        if "mean" in fc or "dist_mu" in fc:
+            xs, ys = years, central
             if len(hist):  # join the forecast to the last observation
                 xs, ys = np.r_[hist.index[-1], xs], np.r_[hist.values[-1], ys]
             (h,) = ax.plot(xs, ys, color=_BLUE, ls="--", lw=1.8)
             handles.append(h)
-            labels.append(text("chart_forecast", lang))
+            labels.append(text("chart_forecast_mean" if _is_count_forecast(fc) else "chart_forecast", lang))
     if target is not None:
         line = ax.axhline(target, color=_RED, ls=":", lw=1.4)
         (mark,) = ax.plot([2025], [target], marker="D", color=_RED, ls="none", clip_on=False, zorder=5)
@@ -373,28 +650,43 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
     if not len(hist) and fc is None and not len(pts):
         ax.text(0.5, 0.5, text("chart_no_data", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_ylim(rng.low, rng.high)
-    is_count = indicator is not None and indicator.kind.value in ("count", "yes_no")
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
-                                           min_n_ticks=1 if is_count else 3))
-    ax.yaxis.set_major_formatter(_number_formatter(lang))
+    locator = _bounded_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
+                                        min_n_ticks=1 if is_count else 3), bounds)
+    formatter = _number_formatter(lang)
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(formatter)
     _year_axis(ax)
+    ylabel = ""
     if indicator is not None:
-        ax.set_ylabel(indicator.unit(lang))
+        ylabel = indicator.unit(lang)
+        ax.set_ylabel(ylabel)
         title = title or indicator.name(lang)
-    if title:
-        ax.set_title("\n".join(textwrap.wrap(title, 80)), fontsize=11, loc="left")
+    title_text = "\n".join(textwrap.wrap(title, 80)) if title else ""
+    if title_text:  # y given: no search for tick labels above the frame at each draw
+        ax.set_title(title_text, fontsize=11, loc="left", y=1.0)
     ax.set_xlabel(text("chart_year", lang))
     ax.grid(True, color="#e0e0e0", lw=0.6)
     ax.spines[["top", "right"]].set_visible(False)
+    ncol = 3
+    legend_at = fixed_layout(fig, ax, title=title_text, ytick_labels=_y_ticks(ax, locator, formatter, rng.low,
+                                                                                  rng.high),
+                               ylabel=ylabel, xlabel=text("chart_year", lang), last_xtick=_last_year(ax),
+                               legend_rows=_legend_rows(len(handles), ncol))
     if handles:
         from matplotlib.legend_handler import HandlerTuple
 
-        fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8, frameon=False,
-                   handler_map={tuple: HandlerTuple(ndivide=None)})
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, legend_at), ncol=ncol, fontsize=8,
+                   frameon=False, borderaxespad=0.0, handler_map={tuple: HandlerTuple(ndivide=None)})
     if illustrative:
         _illustrative_stamp(fig, lang)
-    _style_text(fig)
     return fig
+
+
+def _last_year(ax: Axes) -> str:
+    """The rightmost year tick label (half of it may stand out of the frame on the right)."""
+    lo, hi = ax.get_xlim()
+    locs = [v for v in ax.xaxis.get_major_locator().tick_values(lo, hi) if lo - 1e-9 <= v <= hi + 1e-9]
+    return str(round(max(locs))) if locs else ""
 
 
 def _status_column(evaluation: pd.DataFrame, status: str | None) -> str:
@@ -447,6 +739,18 @@ def ranking_table(evaluation: pd.DataFrame, *, exclude: Iterable[str] = ()) -> p
     return out.sort_values(["share", "good", "unit_code"], ascending=[False, False, True]).reset_index(drop=True)
 
 
+def _with_chart_font(func: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Build the chart under :func:`_font_context` (every text in the chart's font, no pass afterwards)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with _font_context():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_with_chart_font
 def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: str | None = None,
                         illustrative: bool = False, title: str | None = None) -> Figure:
     """Indicator (rows) × unit (columns) grid coloured by the progress category of each target.
@@ -498,10 +802,12 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
     height = 0.17 * lines + 0.07 * len(inds) + 2.8
     width = min(13.0, 5.0 + 0.45 * len(units))
     fig = _new_figure((width, max(3.5, height)))
-    ax = fig.add_subplot()
+    ax = _new_axes(fig)
     colors = [STATUS_COLORS.get(c, "#969696") for c in cats] or ["#d9d9d9"]
     cmap = ListedColormap(colors).with_extremes(bad="white")
-    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5, aspect="auto")
+    # one colour per cell, never resampled: sharp cells at any size, an SVG that does not depend on the resolution
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5, aspect="auto",
+              interpolation="none")
     ax.set_yticks(range(len(inds)), row_labels, fontsize=8)
     ax.set_xticks(range(len(units)), col_labels, rotation=45, ha="left", rotation_mode="anchor", fontsize=8.5)
     ax.xaxis.tick_top()
@@ -519,10 +825,10 @@ def plot_status_heatmap(evaluation: pd.DataFrame, lang: str = "vi", *, status: s
     fig.suptitle(title or text("chart_heatmap_title", lang), fontsize=11, x=0.01, ha="left")
     if illustrative:
         _illustrative_stamp(fig, lang)
-    _style_text(fig)
     return fig
 
 
+@_with_chart_font
 def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bool = False,
                  exclude: Iterable[str] = (), title: str | None = None) -> Figure:
     """Units ranked by the share (%) of their targets that are met or exceeded, best at the top.
@@ -541,7 +847,7 @@ def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bo
     names = _names(evaluation.assign(unit_code=evaluation["unit_code"].astype(str)), "unit_code", "unit_name",
                    list(summary["unit_code"]))
     fig = _new_figure((7.5, max(3.2, 0.34 * len(summary) + 2.0)))
-    ax = fig.add_subplot()
+    ax = _new_axes(fig)
     ys = list(range(len(summary)))[::-1]  # best at the top
     n = summary["n"].clip(lower=1).astype(float)
     parts = (("good", "#1a9850", text("chart_ranking_good", lang)), ("not_met", "#d73027", label("not_met", lang)),
@@ -571,31 +877,198 @@ def plot_ranking(evaluation: pd.DataFrame, lang: str = "vi", *, illustrative: bo
         ax.text(0.5, 0.5, text("chart_no_data", lang), ha="center", va="center", transform=ax.transAxes)
     if illustrative:
         _illustrative_stamp(fig, lang)
-    _style_text(fig)
     return fig
 
 
-def figure_svg(fig: Figure) -> str:
-    """SVG text of ``fig`` that depends only on the figure (fixed element ids, no date), for HTML."""
+def figure_svg(fig: Figure, dpi: float | None = None) -> str:
+    """SVG text of ``fig`` that depends only on the figure (fixed element ids, no date), for HTML and the
+    appendix's ``.svg`` files. ``dpi`` matters only for raster parts (the heatmap's cells)."""
     import io
 
     matplotlib = _mpl()
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "ctxh_plan", "svg.fonttype": "path"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        # matplotlib's SVG, with text sizes and glyph outlines computed once per process (same bytes)
+        fig.savefig(buf, format="svg", dpi=dpi or fig.dpi, metadata={"Date": None, "Creator": None},
+                    backend="module://ctxh_plan.present.svg_backend")
     return buf.getvalue()
 
 
-def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
+def figure_png(fig: Figure, dpi: float = 90) -> bytes:
+    """PNG bytes of ``fig`` at ``dpi``, without the software stamp (the same bytes on every run)."""
+    import io
+
+    _mpl()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+class Chart:
+    """A chart known by what it shows (``key``) and how to draw it (``make``): drawn when a format is first asked
+    for, each format rendered once (the bytes are kept by its :class:`ChartCache`)."""
+
+    def __init__(self, cache: ChartCache, key: str, make: Callable[[], Figure], *, raster: bool = False) -> None:
+        self.cache = cache
+        self.key = key
+        self.make = make
+        #: whether the figure has raster parts (the heatmap's cells): its SVG then depends on the resolution
+        self.raster = raster
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure (drawn once while the cache keeps it)."""
+        return self.cache._figure(self.key, self.make)
+
+    def svg(self, dpi: float | None = None) -> str:
+        """:func:`figure_svg` of the chart (a vector chart's SVG does not depend on ``dpi``)."""
+        res = (dpi or 100.0) if self.raster else 0.0
+        out: str = self.cache._rendered((self.key, "svg", float(res)), lambda: figure_svg(self.figure, dpi))
+        return out
+
+    def png(self, dpi: float = PRINT_DPI) -> bytes:
+        """:func:`figure_png` of the chart at ``dpi``."""
+        out: bytes = self.cache._rendered((self.key, "png", float(dpi)), lambda: figure_png(self.figure, dpi))
+        return out
+
+
+class ChartCache:
+    """Charts keyed by what they show, the last figures drawn and their rendered bytes per format and resolution.
+
+    A report shows a chart in HTML (SVG) and its appendix embeds the same chart in Word (PNG) and writes its
+    ``.svg`` beside it: with one cache for both, the figure is drawn once and rendered once per format. Charts are
+    keyed by their inputs (:func:`indicator_key` normalises them: the same history, target, forecast, milestones,
+    indicator, language and stamp give the same key however the frames were sliced), so two callers that build
+    their inputs differently still share a chart when it would look the same — and two units whose charts are
+    identical (communes sharing a former district's re-based rates) share one drawing.
+
+    Only the last ``figures`` figures are kept (a figure holds thousands of Python objects the garbage collector
+    walks) and the last ``renders`` rendered files (plain bytes); ``0`` keeps nothing.
+    """
+
+    def __init__(self, figures: int = 2, renders: int = 64) -> None:
+        self.max_figures = figures
+        self.max_renders = renders
+        self._figures: OrderedDict[str, Any] = OrderedDict()
+        self._bytes: OrderedDict[tuple[str, str, float], Any] = OrderedDict()
+        self.draws = 0
+        self.renders = 0
+
+    def chart(self, key: str, make: Callable[[], Figure], *, raster: bool = False) -> Chart:
+        """The chart ``key`` drawn by ``make`` (nothing is drawn yet)."""
+        return Chart(self, key, make, raster=raster)
+
+    def _figure(self, key: str, make: Callable[[], Figure]) -> Figure:
+        fig = self._figures.get(key)
+        if fig is not None:
+            self._figures.move_to_end(key)
+            return fig
+        fig = make()
+        self.draws += 1
+        if self.max_figures:
+            self._figures[key] = fig
+            while len(self._figures) > self.max_figures:
+                self._figures.popitem(last=False)
+        return fig
+
+    def _rendered(self, key: tuple[str, str, float], render: Callable[[], Any]) -> Any:
+        out = self._bytes.get(key)
+        if out is not None:
+            self._bytes.move_to_end(key)
+            return out
+        out = render()
+        self.renders += 1
+        if self.max_renders:
+            self._bytes[key] = out
+            while len(self._bytes) > self.max_renders:
+                self._bytes.popitem(last=False)
+        return out
+
+    def forget_figures(self) -> None:
+        """Drop the figures kept (their rendered bytes stay)."""
+        self._figures.clear()
+
+    def indicator(self, history: Any, **kwargs: Any) -> Chart:
+        """:func:`plot_indicator` (same arguments) as a :class:`Chart`."""
+        return self.chart(indicator_key(history, **kwargs), lambda: plot_indicator(history, **kwargs))
+
+    def heatmap(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Chart:
+        """:func:`plot_status_heatmap` (same arguments) as a :class:`Chart`."""
+        name_col = "indicator_name_vi" if lang == "vi" else "indicator_name_en"
+        cols = ["unit_code", "indicator_code", "progress_category", "attainment", "unsd_category", "unit_name",
+                name_col, str(kwargs.get("status") or "")]
+        key = "heatmap:" + _frame_key(evaluation, cols) + repr((lang, sorted(kwargs.items())))
+        return self.chart(key, lambda: settled_layout(plot_status_heatmap(evaluation, lang, **kwargs)))
+
+    def ranking(self, evaluation: pd.DataFrame, lang: str = "vi", **kwargs: Any) -> Chart:
+        """:func:`plot_ranking` (same arguments) as a :class:`Chart`."""
+        kw = {k: (sorted(v) if k == "exclude" else v) for k, v in kwargs.items()}
+        key = "ranking:" + _frame_key(evaluation, ["unit_code", "attainment", "unit_name"]) + repr(
+            (lang, sorted(kw.items())))
+        return self.chart(key, lambda: settled_layout(plot_ranking(evaluation, lang, **kwargs)))
+
+
+def settled_layout(fig: Figure) -> Figure:
+    """``fig`` with its layout engine run once and then switched off: every rendering (PNG, SVG, any resolution)
+    draws the same positions. (An engine runs again at each rendering, starting from where the previous one left
+    the figure, so a figure rendered twice would not be drawn the same twice.)"""
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig
+
+
+def _frame_key(frame: pd.DataFrame, columns: Sequence[str]) -> str:
+    """A digest of ``frame``'s ``columns`` (those present), in row order."""
+    import hashlib
+
+    cols = [c for c in dict.fromkeys(columns) if c and c in frame.columns]
+    body = repr((cols, frame[cols].astype(object).where(frame[cols].notna(), None).to_numpy().tolist()))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def indicator_key(history: Any, *, target_2025: float | None = None, forecast: pd.DataFrame | None = None,
+                  proposal: Any = None, indicator: Indicator | None = None, lang: str = "vi",
+                  illustrative: bool = False, title: str | None = None) -> str:
+    """What :func:`plot_indicator` draws from its arguments, as a key: the history's (year, value) points, the
+    target, the forecast's years, central line and bands, the milestones, the indicator, language, stamp and
+    title (a frame's other columns, index or order do not matter)."""
+    import hashlib
+
+    hist = _as_year_series(history).dropna()
+    fc: list[Any] = []
+    if forecast is not None and len(forecast):
+        f = forecast.sort_values("year")
+        cols = [c for c in ("lo80", "hi80", "lo95", "hi95") if c in f.columns]
+        fc = [cols, f["year"].astype(int).tolist(), [round(float(v), 12) for v in central_forecast(f)],
+              f[cols].astype(float).round(12).to_numpy().tolist(), _is_count_forecast(f)]
+    pts = _proposal_points(proposal).dropna()
+    target = None if target_2025 is None or (isinstance(target_2025, float) and math.isnan(target_2025)) \
+        else round(float(target_2025), 12)
+    body = repr((list(zip(hist.index.tolist(), [round(float(v), 12) for v in hist.values])), target, fc,
+                 list(zip(pts.index.tolist(), [round(float(v), 12) for v in pts.values])),
+                 repr(indicator) if indicator is not None else None, lang, bool(illustrative), title))
+    return "indicator:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def save_figure(fig: Figure | Chart, stem: str | Path, formats: Sequence[str] = ("png", "svg"), *,
                 dpi: int = PRINT_DPI) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` (``dpi``, print resolution by default) / ``stem.svg`` (atomic writes);
-    returns the paths written."""
-    from ctxh_plan.io.atomic import atomic_path
+    """Write ``fig`` (a figure, or a :class:`Chart` whose bytes may be rendered already) as ``stem.png`` (``dpi``,
+    print resolution by default) / ``stem.svg`` (atomic writes); returns the paths written."""
+    from ctxh_plan.io.atomic import write_bytes
 
     paths = []
     for fmt in formats:
         p = Path(f"{stem}.{fmt}")
-        with atomic_path(p) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi)
+        if fmt == "png":
+            data: bytes = fig.png(dpi) if isinstance(fig, Chart) else figure_png(fig, dpi)
+        elif fmt == "svg":
+            data = (fig.svg(dpi) if isinstance(fig, Chart) else figure_svg(fig, dpi)).encode("utf-8")
+        else:
+            import io
+
+            buf = io.BytesIO()
+            (fig.figure if isinstance(fig, Chart) else fig).savefig(buf, format=fmt, dpi=dpi)
+            data = buf.getvalue()
+        write_bytes(p, data)
         paths.append(p)
     return paths

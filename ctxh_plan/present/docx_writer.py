@@ -7,14 +7,23 @@ issuing document reference in italics), page numbers in the footer, Vietnamese n
 (1.234,5), section headings of the plan in bold rows, numbered notes under each table kept with
 their heading ("keep with next"), each table on a new page without empty pages between them,
 units of measure that never break after "/".
+
+How it is written: the fonts, sizes, alignment and spacing live in the document's **styles**, defined
+once per document (:data:`PARAGRAPH_STYLES`, :data:`CHARACTER_STYLES`, the table style ``CTXH Biểu``
+on "Table Grid"); a paragraph names its style and a run in a total or component row its character style.
+The heading block and the tables are written as WordprocessingML text in one pass and parsed once
+(python-docx's object model costs about a millisecond per cell); pictures and the page-number footer go
+through python-docx.
 """
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from ctxh_plan.present.labels import table_title, text
 from ctxh_plan.present.tables import format_cell
@@ -24,13 +33,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "BODY_FONT_PT",
+    "CHARACTER_STYLES",
     "FIXED_DATE",
     "FONT",
     "MARGINS_MM",
+    "PARAGRAPH_STYLES",
     "TABLE_FONT_PT",
+    "TABLE_STYLE",
     "DocxHeader",
     "format_cell",
     "normalize_ooxml",
+    "save_ooxml",
     "write_docx",
 ]
 
@@ -43,6 +56,58 @@ A4_MM = (210.0, 297.0)
 #: creation/modification date written into every Word/Excel appendix (core properties and zip entries), so that
 #: the same inputs give byte-identical files; the real run time is in the batch manifest
 FIXED_DATE = (2000, 1, 1, 0, 0, 0)
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@dataclass(frozen=True)
+class _ParaStyle:
+    """A paragraph style: name shown in Word, size (pt), alignment, spacing before/after (pt), bold, italic,
+    line spacing in 240ths (None: inherited)."""
+
+    name: str
+    size: float = BODY_FONT_PT
+    align: str = "center"
+    before: float = 0.0
+    after: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    line: int | None = None
+    based_on: str = "Normal"
+
+
+#: style id → paragraph style; every paragraph of the appendix names one of them
+PARAGRAPH_STYLES: dict[str, _ParaStyle] = {
+    "CtxhTitle": _ParaStyle("CTXH Tiêu đề", bold=True),
+    "CtxhReference": _ParaStyle("CTXH Văn bản kèm theo", italic=True),
+    "CtxhUnitLine": _ParaStyle("CTXH Địa phương", size=12, italic=True),
+    "CtxhIllustrative": _ParaStyle("CTXH Dữ liệu minh họa", size=12, bold=True, italic=True),
+    "CtxhRule": _ParaStyle("CTXH Gạch ngang", after=6),
+    "CtxhSubtitle": _ParaStyle("CTXH Phụ đề biểu", size=12, italic=True, after=6),
+    "CtxhChartsTitle": _ParaStyle("CTXH Tiêu đề biểu đồ", bold=True, after=6),
+    "CtxhPicture": _ParaStyle("CTXH Hình"),
+    "CtxhCaption": _ParaStyle("CTXH Chú thích hình", size=11, italic=True, after=6),
+    "CtxhClosingNote": _ParaStyle("CTXH Ghi chú cuối", size=11, italic=True),
+    "CtxhNotesHead": _ParaStyle("CTXH Ghi chú", size=11, align="left", before=6, bold=True, italic=True),
+    "CtxhNote": _ParaStyle("CTXH Nội dung ghi chú", size=11, align="justify", italic=True),
+    "CtxhCell": _ParaStyle("CTXH Ô bảng", size=TABLE_FONT_PT, align="left", line=240),
+    "CtxhCellCenter": _ParaStyle("CTXH Ô bảng giữa", size=TABLE_FONT_PT, align="center", line=240,
+                                 based_on="CtxhCell"),
+    "CtxhCellRight": _ParaStyle("CTXH Ô bảng phải", size=TABLE_FONT_PT, align="right", line=240,
+                                based_on="CtxhCell"),
+    "CtxhCellHead": _ParaStyle("CTXH Đầu cột", size=TABLE_FONT_PT, align="center", bold=True, line=240,
+                               based_on="CtxhCell"),
+}
+#: style id → (name, bold, italic, size in pt): the runs of total rows (bold), component rows (italic), the page number
+CHARACTER_STYLES: dict[str, tuple[str, bool, bool, float | None]] = {
+    "CtxhBold": ("CTXH Đậm", True, False, None),
+    "CtxhItalic": ("CTXH Nghiêng", False, True, None),
+    "CtxhPageNumber": ("CTXH Số trang", False, False, 11.0),
+}
+#: the tables' style: "Table Grid" (thin borders) with 1 mm left/right cell margins instead of 1.9 mm
+TABLE_STYLE = "CtxhTable"
+_CELL_STYLE = {"left": "CtxhCell", "center": "CtxhCellCenter", "right": "CtxhCellRight"}
+_JC = {"center": "center", "left": "left", "right": "right", "justify": "both"}
 
 
 @dataclass
@@ -69,6 +134,90 @@ def _set_rfonts(rpr: Any) -> None:
         rfonts.set(qn(attr), FONT)
 
 
+def _style_xml(style_id: str, st: _ParaStyle) -> str:
+    spacing = f'w:before="{round(st.before * 20)}" w:after="{round(st.after * 20)}"'
+    if st.line is not None:
+        spacing += f' w:line="{st.line}" w:lineRule="auto"'
+    rpr = ("<w:b/><w:bCs/>" if st.bold else "") + ("<w:i/><w:iCs/>" if st.italic else "")
+    size = round(st.size * 2)
+    return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{escape(st.name)}"/>'
+            f'<w:basedOn w:val="{st.based_on}"/><w:qFormat/><w:pPr><w:spacing {spacing}/>'
+            f'<w:jc w:val="{_JC[st.align]}"/></w:pPr><w:rPr>{rpr}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+            "</w:rPr></w:style>")
+
+
+def _setup_styles(doc: Any) -> None:
+    """Normal in Times New Roman 13 pt with Vietnamese proofing, then the appendix's paragraph, character and
+    table styles (once per document)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    st = doc.styles["Normal"]
+    st.font.name = FONT
+    st.font.size = Pt(BODY_FONT_PT)
+    rpr = st.element.get_or_add_rPr()
+    _set_rfonts(rpr)
+    # Vietnamese proofing language
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), "vi-VN")
+    parts = [_style_xml(k, v) for k, v in PARAGRAPH_STYLES.items()]
+    for sid, (name, bold, italic, size) in CHARACTER_STYLES.items():
+        rpr_ = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+        if size is not None:
+            rpr_ += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+
+        parts.append(f'<w:style w:type="character" w:customStyle="1" w:styleId="{sid}"><w:name w:val="{name}"/>'
+                     f'<w:basedOn w:val="DefaultParagraphFont"/><w:rPr>{rpr_}</w:rPr></w:style>')
+    parts.append(f'<w:style w:type="table" w:customStyle="1" w:styleId="{TABLE_STYLE}"><w:name w:val="CTXH Biểu"/>'
+                 '<w:basedOn w:val="TableGrid"/><w:tblPr><w:jc w:val="center"/><w:tblCellMar>'
+                 '<w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>')
+    styles = parse_xml(f'<w:styles xmlns:w="{_W_NS}">{"".join(parts)}</w:styles>')
+    for el in list(styles):
+        st.element.getparent().append(el)
+
+
+def _setup_section(section: Any, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Twips
+
+    w, h = A4_MM
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(h), Mm(w)) if landscape else (Mm(w), Mm(h))
+    # Word stores margins in twips: round up so 15 mm is never stored as 14.99 mm (outside the decree's range)
+    twips = {k: Twips(math.ceil(v * 1440 / 25.4)) for k, v in MARGINS_MM.items()}
+    section.top_margin, section.bottom_margin = twips["top"], twips["bottom"]
+    section.left_margin, section.right_margin = twips["left"], twips["right"]
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+
+
+def _add_page_number(section: Any, lang: str) -> None:
+    """Centred page number in the footer ("Trang 3"), as a PAGE field Word and LibreOffice update (every part of
+    the field in its own run of the page-number character style, so the number has the footer's size)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    style = '<w:rPr><w:rStyle w:val="CtxhPageNumber"/></w:rPr>'
+    field_runs = "".join((f'<w:r>{style}<w:fldChar w:fldCharType="{v}"/></w:r>' if tag == "fldChar" else
+                          f'<w:r>{style}<w:{tag} xml:space="preserve">{v}</w:{tag}></w:r>')
+                         for tag, v in (("fldChar", "begin"), ("instrText", " PAGE "), ("fldChar", "separate"),
+                                        ("t", "1"), ("fldChar", "end")))
+    runs = parse_xml(f'<w:p xmlns:w="{_W_NS}">{_run(text("page", lang) + " ", "CtxhPageNumber")}{field_runs}</w:p>')
+    for el in list(runs):
+        p._p.append(el)
+
+
+# --------------------------------------------------------------------------- python-docx helpers
+# (run-level formatting; the tracking report's Word draft, ``tracking.report_doc``, writes with them)
+
 def _set_run_font(run: Any, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
     from docx.shared import Pt
 
@@ -94,38 +243,6 @@ def _para(doc_or_cell: Any, txt: str, *, size: float = BODY_FONT_PT, bold: bool 
     p.paragraph_format.space_before = Pt(0)
     _set_run_font(p.add_run(txt), size, bold, italic)
     return p
-
-
-def _setup_styles(doc: Any) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    st = doc.styles["Normal"]
-    st.font.name = FONT
-    st.font.size = Pt(BODY_FONT_PT)
-    rpr = st.element.get_or_add_rPr()
-    _set_rfonts(rpr)
-    # Vietnamese proofing language
-    lang_el = rpr.find(qn("w:lang"))
-    if lang_el is None:
-        lang_el = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang_el)
-    lang_el.set(qn("w:val"), "vi-VN")
-
-
-def _setup_section(section: Any, landscape: bool) -> None:
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm, Twips
-
-    w, h = A4_MM
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (Mm(h), Mm(w)) if landscape else (Mm(w), Mm(h))
-    # Word stores margins in twips: round up so 15 mm is never stored as 14.99 mm (outside the decree's range)
-    twips = {k: Twips(math.ceil(v * 1440 / 25.4)) for k, v in MARGINS_MM.items()}
-    section.top_margin, section.bottom_margin = twips["top"], twips["bottom"]
-    section.left_margin, section.right_margin = twips["left"], twips["right"]
-    section.header_distance = Mm(10)
-    section.footer_distance = Mm(10)
 
 
 def _mark_header_row(row: Any) -> None:
@@ -171,35 +288,6 @@ def _keep_with_next(paragraph: Any) -> Any:
     return paragraph
 
 
-def _add_page_number(section: Any, lang: str) -> None:
-    """Centred page number in the footer ("Trang 3"), as a PAGE field Word and LibreOffice update."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_run_font(p.add_run(text("page", lang) + " "), 11)
-    for tag, attr in (("w:fldChar", "begin"), ("w:instrText", " PAGE "), ("w:fldChar", "separate"), ("w:t", "1"),
-                      ("w:fldChar", "end")):
-        run = p.add_run()
-        _set_run_font(run, 11)  # every part of the field in its own run, so the number has the footer's size
-        el = OxmlElement(tag)
-        if tag == "w:fldChar":
-            el.set(qn("w:fldCharType"), attr)
-        else:
-            el.set(qn("xml:space"), "preserve")
-            el.text = attr
-        run._r.append(el)
-
-
-def _no_break_after_slash(txt: str) -> str:
-    """"/100.000 trẻ em" must not break after "/": a word joiner (U+2060) glues the slash to what follows."""
-    return txt.replace("/", "/\u2060")
-
-
 def _cell_text(cell: Any, txt: str, *, bold: bool = False, italic: bool = False, align: str = "left",
                size: float = TABLE_FONT_PT) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -215,96 +303,166 @@ def _cell_text(cell: Any, txt: str, *, bold: bool = False, italic: bool = False,
     _set_run_font(p.add_run(txt), size, bold, italic)
 
 
+#: characters XML 1.0 cannot hold (python-docx would refuse them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _run(txt: str, char_style: str = "", *, bold: bool = False, italic: bool = False) -> str:
+    """A run of ``txt`` (tabs and line breaks as Word's elements, like python-docx's ``add_run``)."""
+    props = (f'<w:rStyle w:val="{char_style}"/>' if char_style else "") + ("<w:b/>" if bold else "") + \
+        ("<w:i/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    txt = _NOT_XML.sub("", txt)
+    body = []
+    for k, line in enumerate(txt.split("\n")):
+        if k:
+            body.append("<w:br/>")
+        for m, piece in enumerate(line.split("\t")):
+            if m:
+                body.append("<w:tab/>")
+            if piece:
+                space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                body.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{rpr}{''.join(body)}</w:r>"
+
+
+def _p(txt: str, style: str, *, keep_next: bool = False, page_break: bool = False, char_style: str = "",
+       bold: bool = False, italic: bool = False) -> str:
+    """A paragraph of style ``style`` holding one run (direct ``keepNext`` / ``pageBreakBefore`` where asked; the
+    heading block's runs also say bold / italic directly, as readers of the document expect)."""
+    ppr = f'<w:pStyle w:val="{style}"/>' + ("<w:keepNext/>" if keep_next else "") + \
+        ("<w:pageBreakBefore/>" if page_break else "")
+    run = _run(txt, char_style, bold=bold, italic=italic) if txt or char_style else ""
+    return f"<w:p><w:pPr>{ppr}</w:pPr>{run}</w:p>"
+
+
+def _no_break_after_slash(txt: str) -> str:
+    """"/100.000 trẻ em" must not break after "/": a word joiner (U+2060) glues the slash to what follows."""
+    return txt.replace("/", "/\u2060")
+
+
+def _twips(mm: float) -> int:
+    """Millimetres → twips as python-docx stores them (via EMU: 36,000 per mm, 635 per twip)."""
+    return round(int(mm * 36000) / 635.0)
+
+
 def _widths_mm(table: AppendixTable, usable_mm: float) -> list[float]:
     raw = [c.width_mm for c in table.columns]
     scale = usable_mm / sum(raw)
     return [w * scale for w in raw]
 
 
-def _add_table(doc: Any, table: AppendixTable, lang: str, *, new_page: bool) -> None:
-    from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-    from docx.shared import Mm, Pt
+def _tc(width: int, content: str, *, span: int = 1, vmerge: str | None = None, valign: bool = True) -> str:
+    """A table cell of ``width`` twips (``span`` grid columns; ``vmerge`` "restart" or "continue")."""
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif vmerge == "continue":
+        props += "<w:vMerge/>"
+    if valign:
+        props += '<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{content or '<w:p/>'}</w:tc>"
 
-    head = _keep_with_next(_para(doc, table.number, bold=True, size=BODY_FONT_PT, space_after=0))
-    head.paragraph_format.page_break_before = new_page
-    _keep_with_next(_para(doc, table.title.upper(), bold=True, size=BODY_FONT_PT))
+
+def _tr(cells: Sequence[str], *, header: bool = False, height: int | None = None) -> str:
+    props = '<w:cantSplit w:val="true"/>'
+    if height is not None:
+        props += f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>'
+    if header:  # repeated at the top of every page
+        props += '<w:tblHeader w:val="true"/>'
+    return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+def _table_xml(table: AppendixTable, lang: str, *, new_page: bool) -> str:
+    """Number, title, subtitle, the table (header rows repeated, body rows kept whole) and its notes."""
+    out = [_p(table.number, "CtxhTitle", keep_next=True, page_break=new_page),
+           _p(table.title.upper(), "CtxhTitle", keep_next=True)]
     if table.subtitle:
-        _keep_with_next(_para(doc, table.subtitle, italic=True, size=12, space_after=6))
+        out.append(_p(table.subtitle, "CtxhSubtitle", keep_next=True))
     cols = table.columns
+    n = len(cols)
     has_groups = any(c.group for c in cols)
-    n_head = 2 if has_groups else 1
-    t = doc.add_table(rows=n_head + len(table.frame), cols=len(cols))
-    t.style = doc.styles["Table Grid"]
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
-    _set_cell_margins(t, left_right_twips=57)  # 1 mm instead of Word's 1.9 mm: more room for numbers
     usable = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
-    widths = _widths_mm(table, usable)
-    for j, w in enumerate(widths):
-        t.columns[j].width = Mm(w)
-    rows = [r.cells for r in t.rows]  # python-docx rebuilds the grid on every .cells / .cell(): fetch once
-    for cells in rows:
-        for cell, w in zip(cells, widths):
-            cell.width = Mm(w)
-    # header rows
+    widths = [_twips(w) for w in _widths_mm(table, usable)]
+
+    def head(key_text: str) -> str:
+        return _p(key_text, "CtxhCellHead")
+
+    rows: list[str] = []
     if has_groups:
+        top: list[str] = []
+        bottom: list[str] = []
         j = 0
-        while j < len(cols):
+        while j < n:
             c = cols[j]
             if c.group:
                 k = j
-                while k + 1 < len(cols) and cols[k + 1].group == c.group:
+                while k + 1 < n and cols[k + 1].group == c.group:
                     k += 1
-                top = rows[0][j].merge(rows[0][k])
-                _cell_text(top, c.group, bold=True, align="center")
-                for m in range(j, k + 1):
-                    _cell_text(rows[1][m], table.label(cols[m].key), bold=True, align="center")
+                top.append(_tc(sum(widths[j:k + 1]), head(c.group), span=k - j + 1))
+                bottom += [_tc(widths[m], head(table.label(cols[m].key))) for m in range(j, k + 1)]
                 j = k + 1
             else:
-                merged = rows[0][j].merge(rows[1][j])
-                _cell_text(merged, table.label(c.key), bold=True, align="center")
+                top.append(_tc(widths[j], head(table.label(c.key)), vmerge="restart"))
+                bottom.append(_tc(widths[j], "", vmerge="continue", valign=False))
                 j += 1
+        # room for the merged labels (LibreOffice clips repeated headers without it)
+        rows.append(_tr(top, header=True, height=_twips(7)))
+        rows.append(_tr(bottom, header=True, height=_twips(12)))
     else:
-        for j, c in enumerate(cols):
-            _cell_text(rows[0][j], table.label(c.key), bold=True, align="center")
-    trs = list(t.rows)
-    for r in range(n_head):
-        _mark_header_row(trs[r])
-    if has_groups:  # room for the merged labels (LibreOffice clips repeated headers without it)
-        trs[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        trs[0].height = Mm(7)
-        trs[1].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        trs[1].height = Mm(12)
-    # body
+        rows.append(_tr([_tc(widths[j], head(table.label(c.key))) for j, c in enumerate(cols)], header=True))
     keys = [c.key for c in cols]
-    name_at = keys.index("indicator") if "indicator" in keys else (1 if len(keys) > 1 else 0)
+    name_at = keys.index("indicator") if "indicator" in keys else (1 if n > 1 else 0)
+    last = len(table.frame) - 1
+    keep_last = bool(table.notes) and last >= 0  # the last row goes to the next page with the notes
     for i in range(len(table.frame)):
-        _keep_row_whole(trs[n_head + i])
-        cells = rows[n_head + i]
         kind = table.kind_of(i)
+        keep = keep_last and i == last
         if kind == "heading":  # a section of the plan: "I" and its name in bold across the row
-            _cell_text(cells[0], format_cell(table, i, keys[0], lang), bold=True, align="center")
-            merged = cells[name_at].merge(cells[-1]) if name_at < len(cells) - 1 else cells[name_at]
-            _cell_text(merged, format_cell(table, i, keys[name_at], lang), bold=True, align="left")
+            cells = [_tc(widths[0], _p(format_cell(table, i, keys[0], lang), "CtxhCellCenter", keep_next=keep,
+                                       char_style="CtxhBold"))]
+            cells += [_tc(widths[j], _p("", "CtxhCell", keep_next=keep), valign=False) for j in range(1, name_at)]
+            cells.append(_tc(sum(widths[name_at:]), _p(format_cell(table, i, keys[name_at], lang), "CtxhCell",
+                                                       keep_next=keep, char_style="CtxhBold"), span=n - name_at))
+            rows.append(_tr(cells))
             continue
+        cells = []
         for j, c in enumerate(cols):
             txt = format_cell(table, i, c.key, lang)
             if c.key in ("unit_of_measure", "quantity_unit"):
                 txt = _no_break_after_slash(txt)
-            _cell_text(cells[j], txt, align=c.alignment(), bold=kind == "total",
-                       italic=kind == "sub" and not c.numeric)
+            char = "CtxhBold" if kind == "total" else ("CtxhItalic" if kind == "sub" and not c.numeric else "")
+            cells.append(_tc(widths[j], _p(txt, _CELL_STYLE[c.alignment()], keep_next=keep, char_style=char)))
+        rows.append(_tr(cells))
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    out.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="{TABLE_STYLE}"/><w:tblW w:w="0" w:type="auto"/>'
+               '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+               f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
     if table.notes:
-        if len(table.frame):  # the last row goes to the next page with the notes: notes never stand alone
-            for cell in rows[-1]:
-                for par in cell.paragraphs:
-                    _keep_with_next(par)
-        head = _keep_with_next(_para(doc, text("notes", lang) + ":", bold=True, italic=True, size=11, align="left"))
-        head.paragraph_format.space_before = Pt(6)
-        n = len(table.notes)
+        out.append(_p(text("notes", lang) + ":", "CtxhNotesHead", keep_next=True))
+        k_last = len(table.notes)
         for k, note in enumerate(table.notes, start=1):
-            p = _para(doc, f"({k}) {note}", italic=True, size=11, align="justify")
-            if k == 1 or k == n - 1:  # the heading goes with the first note, the last note never goes alone
-                _keep_with_next(p)
+            # the heading goes with the first note, the last note never goes alone
+            out.append(_p(f"({k}) {note}", "CtxhNote", keep_next=k == 1 or k == k_last - 1))
+    return "".join(out)
+
+
+def _append_body(doc: Any, xml: str) -> None:
+    """Parse ``xml`` (body content) once and put it at the end of the document's body, before its last section."""
+    from docx.oxml import parse_xml
+
+    frag = parse_xml(f'<w:body xmlns:w="{_W_NS}">{xml}</w:body>')
+    body = doc.element.body
+    sect = body.sectPr
+    for el in list(frag):
+        if sect is not None:
+            sect.addprevious(el)
+        else:
+            body.append(el)
 
 
 def _png_size(path: str | Path) -> tuple[float, float]:
@@ -343,41 +501,44 @@ def write_docx(tables: Sequence[AppendixTable], path: str | Path, header: DocxHe
     _setup_section(doc.sections[0], landscape=True)
     _add_page_number(doc.sections[0], lang)
     appendix = text("appendix", lang).upper()
-    _keep_with_next(_para(doc, f"{appendix} {header.appendix_number}".strip(), bold=True))
+    parts = [_p(f"{appendix} {header.appendix_number}".strip(), "CtxhTitle", keep_next=True, bold=True)]
     if header.title:
-        _keep_with_next(_para(doc, header.title.upper(), bold=True))
+        parts.append(_p(header.title.upper(), "CtxhTitle", keep_next=True, bold=True))
     if header.document_ref:
-        _keep_with_next(_para(doc, header.document_ref, italic=True))
+        parts.append(_p(header.document_ref, "CtxhReference", keep_next=True, italic=True))
     if header.unit_line:
-        _keep_with_next(_para(doc, header.unit_line, italic=True, size=12))
+        parts.append(_p(header.unit_line, "CtxhUnitLine", keep_next=True, italic=True))
     if header.illustrative:
-        _keep_with_next(_para(doc, f"({text('illustrative', lang).upper()})", bold=True, italic=True, size=12))
-    _keep_with_next(_para(doc, "______", space_after=6))
-    for k, table in enumerate(tables):
-        _add_table(doc, table, lang, new_page=k > 0)  # a page break before each later table: no empty page
+        parts.append(_p(f"({text('illustrative', lang).upper()})", "CtxhIllustrative", keep_next=True, bold=True,
+                        italic=True))
+    parts.append(_p("______", "CtxhRule", keep_next=True))
+    # a page break before each later table: no empty page
+    parts += [_table_xml(table, lang, new_page=k > 0) for k, table in enumerate(tables)]
+    _append_body(doc, "".join(parts))
     if header.charts:
         sec = doc.add_section(WD_SECTION.NEW_PAGE)
         _setup_section(sec, landscape=True)
         number, title = table_title("charts", lang)
-        _keep_with_next(_para(doc, title.upper(), bold=True, space_after=6))
+        _append_body(doc, _p(title.upper(), "CtxhChartsTitle", keep_next=True))
         for k, (png, caption) in enumerate(header.charts, start=1):
             w, h = _png_size(png)
             box_w = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"] - 5
             box_h = 120.0 if h <= w else A4_MM[0] - MARGINS_MM["top"] - MARGINS_MM["bottom"] - 25  # tall: the page
             scale = min(box_w / w, box_h / h)  # fit the page, keep the aspect ratio
             doc.add_picture(str(png), width=Mm(w * scale), height=Mm(h * scale))
-            _keep_with_next(doc.paragraphs[-1]).alignment = 1  # centre; the picture stays with its caption
-            _para(doc, f"{number} {k}. {caption}", italic=True, size=11, space_after=6)
+            pic = doc.paragraphs[-1]
+            pic.style = doc.styles["CTXH Hình"]  # centred; the picture stays with its caption
+            pic.paragraph_format.keep_with_next = True
+            _append_body(doc, _p(f"{number} {k}. {caption}", "CtxhCaption"))
         if header.illustrative:
-            _para(doc, text("illustrative_note", lang), italic=True, size=11)
+            _append_body(doc, _p(text("illustrative_note", lang), "CtxhClosingNote"))
     import datetime as dt
 
     stamp = dt.datetime(*FIXED_DATE, tzinfo=dt.UTC)
     doc.core_properties.created = stamp
     doc.core_properties.modified = stamp
     with atomic_path(path) as tmp:
-        doc.save(str(tmp))
-        normalize_ooxml(tmp)
+        save_ooxml(doc.save, tmp)
     return Path(path)
 
 
@@ -393,19 +554,47 @@ def normalize_ooxml(path: str | Path, when: tuple[int, int, int, int, int, int] 
     canonical order (content types, package relationships, then parts sorted by name); the
     ``dcterms:created`` / ``dcterms:modified`` dates of ``docProps/core.xml`` are set to ``when`` (UTC).
     Writers stamp the current time in both places, so without this two runs on the same inputs
-    give different bytes. Call it on the temporary file inside ``atomic_path`` (the rename stays atomic).
+    give different bytes. Call it on the temporary file inside ``atomic_path`` (the rename stays atomic);
+    a writer that can write into a stream uses :func:`save_ooxml` instead (one zip written, not two).
 
     Parameters
     ----------
     path : path of the file (rewritten in place).
     when : (year, month, day, hour, minute, second), year >= 1980 (zip dates start then).
     """
+    p = Path(path)
+    p.write_bytes(_normalized(p.read_bytes(), when))
+    return p
+
+
+def save_ooxml(save: Any, path: str | Path, when: tuple[int, int, int, int, int, int] = FIXED_DATE, *,
+               into_archive: bool = False) -> Path:
+    """Write an Office Open XML package to ``path`` once, already normalised as :func:`normalize_ooxml` says.
+
+    ``save`` writes the package into a stream (python-docx's ``Document.save``) or, with ``into_archive``, into an
+    open ``zipfile.ZipFile`` that stores without compressing (openpyxl's ``ExcelWriter``); the parts are then
+    compressed once, in the canonical order, with the fixed dates.
+    """
     import io
-    import re
     import zipfile
 
+    buf = io.BytesIO()
+    if into_archive:
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as archive:
+            save(archive)
+    else:
+        save(buf)
     p = Path(path)
-    with zipfile.ZipFile(p) as zin:
+    p.write_bytes(_normalized(buf.getvalue(), when))
+    return p
+
+
+def _normalized(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
+    """The bytes of the OOXML package ``data`` with fixed entry times and order and fixed core-properties dates."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*when)
     core = parts.get("docProps/core.xml")
@@ -422,5 +611,4 @@ def normalize_ooxml(path: str | Path, when: tuple[int, int, int, int, int, int] 
             info.external_attr = 0o600 << 16
             info.create_system = 0
             zout.writestr(info, parts[name])
-    p.write_bytes(buf.getvalue())
-    return p
+    return buf.getvalue()

@@ -264,6 +264,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart_history": ("Thực hiện", "Observed"),
     "chart_target_2025": ("Chỉ tiêu 2025", "2025 target"),
     "chart_forecast": ("Dự báo", "Forecast"),
+    "chart_forecast_mean": ("Dự báo (giá trị kỳ vọng)", "Forecast (expected value)"),
     "chart_band80": ("Khoảng 80%", "80% interval"),
     "chart_band95": ("Khoảng 95%", "95% interval"),
     "chart_milestones": ("Lộ trình đề xuất", "Proposed milestones"),

@@ -24,6 +24,7 @@ target or a percentage derived from a hidden value prints "–" (with a note), n
 """
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Sequence
@@ -183,9 +184,23 @@ def format_cell(table: AppendixTable, row: int, key: str, lang: str | None = Non
     a target with its operator ("≤ 13"); an estimate outside the "Ước thực hiện" column marked "ước";
     a hidden value the row's suppression mark; a hidden target or percentage and a missing value "–".
     """
+    lang = lang or table.lang
+    cells = table.cells()
+    memo: dict[tuple[int, str, str], str] | None = getattr(table, "_formatted", None)
+    if memo is None or getattr(table, "_formatted_for", None) is not cells:
+        # every writer (HTML, Word, Excel widths and cells) asks for the same cells: format each once
+        memo = {}
+        table._formatted = memo  # type: ignore[attr-defined]
+        table._formatted_for = cells  # type: ignore[attr-defined]
+    got = memo.get((row, key, lang))
+    if got is None:
+        got = memo[(row, key, lang)] = _format_cell(table, row, key, lang)
+    return got
+
+
+def _format_cell(table: AppendixTable, row: int, key: str, lang: str) -> str:
     from ctxh_plan.data.numbers import format_number
 
-    lang = lang or table.lang
     spec = next(c for c in table.columns if c.key == key)
     if (row, key) in table.texts:
         return table.texts[(row, key)]
@@ -280,7 +295,29 @@ def _has_flag(flags: Any, flag: str) -> bool:
     return flag in [f.strip() for f in str(flags or "").split(";")]
 
 
+#: the last result of a helper that depends only on the frames it is given: (inputs, result) by helper name
+_LAST: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+
+def _for_inputs(name: str, inputs: tuple[Any, ...], make: Any) -> Any:
+    """``make()``, or its result for the very same input objects as last time (``is``, the inputs kept alive):
+    the tables of one unit after another read the same all-units frames, which need preparing only once.
+    The result is read, never changed, by the callers."""
+    got = _LAST.get(name)
+    if got is not None and len(got[0]) == len(inputs) and all(a is b for a, b in zip(got[0], inputs)):
+        return got[1]
+    value = make()
+    _LAST[name] = (inputs, value)
+    return value
+
+
 def _evaluation_2025(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """The evaluation rows of the 2025 targets, one per (unit, indicator), codes as text (prepared once per
+    evaluation frame)."""
+    return _for_inputs("evaluation_2025", (evaluation,), lambda: _prepare_evaluation_2025(evaluation))
+
+
+def _prepare_evaluation_2025(evaluation: pd.DataFrame) -> pd.DataFrame:
     ev = evaluation.copy()
     ev["unit_code"] = ev["unit_code"].astype(str)
     ev["indicator_code"] = ev["indicator_code"].astype(str)
@@ -454,10 +491,16 @@ def _note_parts(raw: Any, lang: str, *, drop: Sequence[str] = ()) -> list[str]:
 
     Parts that repeat what the table shows anyway (illustrative data, estimates, the statistical column,
     targets not carried) or start with one of ``drop`` are left out. Personal data (names, ID or phone
-    numbers, dates of birth) is hidden (:func:`~ctxh_plan.data.privacy.redact_personal_data`).
+    numbers, dates of birth) is hidden (:func:`~ctxh_plan.data.privacy.redact_personal_data`). The same note
+    recurs in every unit's tables: each distinct note is split and screened once.
     """
     if _isnan(raw) or not str(raw).strip() or str(raw) == "nan":
         return []
+    return list(_split_note(str(raw), lang, tuple(drop)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_note(raw: str, lang: str, drop: tuple[str, ...]) -> tuple[str, ...]:
     from ctxh_plan.data.privacy import redact_personal_data
 
     out = []
@@ -474,7 +517,7 @@ def _note_parts(raw: Any, lang: str, *, drop: Sequence[str] = ()) -> list[str]:
             continue
         if part not in out:
             out.append(part)
-    return out
+    return tuple(out)
 
 
 def _truthy(value: Any) -> bool:
@@ -739,7 +782,8 @@ def _target_rows(ds: Any, year: int) -> Any:
               if f is not None and len(f)]
     if not frames:
         return {}
-    return index_targets(pd.concat(frames, ignore_index=True), year)
+    return _for_inputs(f"target_rows_{year}", tuple(frames),
+                       lambda: index_targets(pd.concat(frames, ignore_index=True), year))
 
 
 def _target_cell(rec: dict | None, ind: Any, lang: str) -> tuple[float, str, str]:

@@ -1,19 +1,32 @@
 """Chart of one indicator against its adopted path: history, the milestones 2026–2030, and the year being
 tracked (the period's figure, its year-end estimate with the Poisson range of a small count).
 
-Uses the look of :mod:`ctxh_plan.present.charts` (DejaVu Sans, the illustrative stamp, no display needed).
+Uses the look of :mod:`ctxh_plan.present.charts` (DejaVu Serif, Vietnamese tick numbers, the legend under the
+plot, the illustrative stamp, the fixed layout, no display needed).
 """
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
 
-from ctxh_plan.present.charts import _as_year_series, _illustrative_stamp, _new_figure, _style_text
+from ctxh_plan.present.charts import (
+    _as_year_series,
+    _blank_chart,
+    _bounded_locator,
+    _font_context,
+    _illustrative_stamp,
+    _last_year,
+    _legend_rows,
+    _number_formatter,
+    _y_ticks,
+    _year_axis,
+    fixed_layout,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["plot_tracking"]
+__all__ = ["plot_tracking", "tracking_key"]
 
 _TEXT = {
     "history": ("Thực hiện các năm", "Observed"),
@@ -34,6 +47,26 @@ def _nan(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+#: the fields of a tracking row the chart draws
+_ROW_FIELDS = ("milestone_year", "year_end_estimate", "year_end_lo95", "year_end_hi95", "share_of_year", "period",
+               "value")
+
+
+def tracking_key(history: Any, row: dict, milestones: dict[int, float], *, indicator: Any = None, lang: str = "vi",
+                 illustrative: bool = False, title: str | None = None) -> str:
+    """What :func:`plot_tracking` draws from its arguments, as a key (for a
+    :class:`~ctxh_plan.present.charts.ChartCache`): the history's points, the row's fields it draws, the
+    milestones, the indicator, language, stamp and title."""
+    import hashlib
+
+    hist = _as_year_series(history).dropna()
+    fields = [(k, None if _nan(row.get(k)) else repr(row.get(k))) for k in _ROW_FIELDS]
+    body = repr((list(zip(hist.index.tolist(), [round(float(v), 12) for v in hist.values])), fields,
+                 sorted((int(y), None if _nan(v) else round(float(v), 12)) for y, v in milestones.items()),
+                 repr(indicator) if indicator is not None else None, lang, bool(illustrative), title))
+    return "tracking:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indicator: Any = None, lang: str = "vi",
                   illustrative: bool = False, title: str | None = None) -> Figure:
     """Actual against the milestone path for one unit and indicator.
@@ -45,11 +78,22 @@ def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indi
         ``year_end_lo95``, ``year_end_hi95``, ``status_vs_milestone``, ``share_of_year``).
     milestones : year → milestone (``milestone_2026`` … and the 2030 target).
     indicator : Indicator (title, unit of measure, bounds).
+
+    The legend sits under the plot (never over the data), the y axis is written the Vietnamese way
+    (``1.250``, ``2,5``) and a count axis has whole ticks.
     """
+    with _font_context():
+        return _plot_tracking(history, row, milestones, indicator=indicator, lang=lang, illustrative=illustrative,
+                              title=title)
+
+
+def _plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indicator: Any, lang: str,
+                   illustrative: bool, title: str | None) -> Figure:
+    import textwrap
+
     from matplotlib.ticker import MaxNLocator
 
-    fig = _new_figure((7.5, 4.0))
-    ax = fig.add_subplot()
+    fig, ax = _blank_chart((7.5, 4.0))
     hist = _as_year_series(history).dropna()
     if len(hist):
         ax.plot(hist.index, hist.values, marker="o", color="#08306b", lw=2, label=_t("history", lang))
@@ -76,23 +120,38 @@ def plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, indi
         if partial and not _nan(v) and not _nan(share) and share < 0.95:
             ax.plot([year], [v], marker="v", ms=7, color="#74c476", ls="none",
                     label=f"{_t('period', lang)} ({row.get('period')})")
+    bounds: tuple[float | None, float | None] = (None, None)
+    ylabel = ""
     if indicator is not None:
         lo_b, hi_b = indicator.bounds
+        bounds = (lo_b, hi_b)
         ymin, ymax = ax.get_ylim()
         ax.set_ylim(max(ymin, lo_b) if lo_b is not None else ymin, min(ymax, hi_b * 1.02) if hi_b is not None else ymax)
-        ax.set_ylabel(indicator.unit(lang))
+        ylabel = indicator.unit(lang)
+        ax.set_ylabel(ylabel)
         title = title or indicator.name(lang)
-    if title:
-        ax.set_title(title, fontsize=11, loc="left", wrap=True)
+    title_text = "\n".join(textwrap.wrap(title, 80)) if title else ""
+    if title_text:
+        ax.set_title(title_text, fontsize=11, loc="left", y=1.0)
     ax.set_xlabel(_t("year", lang))
-    locator = ax.xaxis.get_major_locator()
-    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
-        locator.set_params(integer=True)
+    is_count = indicator is not None and indicator.kind.value in ("count", "yes_no")
+    locator = _bounded_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
+                                           min_n_ticks=1 if is_count else 3), bounds)
+    formatter = _number_formatter(lang)
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(formatter)
+    _year_axis(ax)
     ax.grid(True, color="#e0e0e0", lw=0.6)
     ax.spines[["top", "right"]].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, frameon=False, loc="best")
+    handles, labels = ax.get_legend_handles_labels()
+    ncol = 3
+    low, high = ax.get_ylim()
+    legend_at = fixed_layout(fig, ax, title=title_text, ytick_labels=_y_ticks(ax, locator, formatter, low, high),
+                             ylabel=ylabel, xlabel=_t("year", lang), last_xtick=_last_year(ax),
+                             legend_rows=_legend_rows(len(handles), ncol))
+    if handles:  # under the plot: a legend inside the frame covers the year tracked
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, legend_at), ncol=ncol, fontsize=8,
+                   frameon=False, borderaxespad=0.0)
     if illustrative:
         _illustrative_stamp(fig, lang)
-    _style_text(fig)
     return fig

@@ -15,6 +15,12 @@
 * A suppressed cell holds the mark text ("<5"), never the number; no hidden column keeps it.
 * The sources sheet names files relative to the dataset folder (no machine path) and has its own
   print set-up.
+
+How it is written, in one pass: each cell gets its value, its formula guard (text from data never becomes a
+formula: :mod:`ctxh_plan.io.cells`) and its whole look at once, from a style made once per workbook for each
+combination of font, alignment, border and number format (openpyxl would otherwise hash every font and
+border object again for every cell); merged ranges are recorded as such (every cell of them already has its
+borders); the workbook goes into one deterministic zip (no second rewrite of the file).
 """
 from __future__ import annotations
 
@@ -72,6 +78,65 @@ def _align(horizontal: str | None = None, wrap: bool = False, vertical: str = "c
     return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
 
 
+@functools.lru_cache(maxsize=1)
+def _thin_border() -> Any:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="000000")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+#: a cell's look: (font (bold, italic, size, colour), alignment (horizontal, wrap, vertical), bordered, number format)
+Look = tuple[tuple[bool, bool, float, "str | None"], "tuple[str | None, bool, str] | None", bool, "str | None"]
+
+
+class _Cells:
+    """Writes cells of one workbook: value, formula guard and look in one go; each look's openpyxl style is
+    registered once and copied to the next cells that have it."""
+
+    def __init__(self) -> None:
+        self._styles: dict[Look, Any] = {}
+
+    def put(self, ws: Any, row: int, col: int, value: Any = None, *, font: tuple[bool, bool, float, str | None] = (
+            False, False, 11, None), align: tuple[str | None, bool, str] | None = None, border: bool = False,
+            number_format: str | None = None) -> Any:
+        """Cell (``row``, ``col``) of ``ws`` with ``value`` (None: left empty) and its look."""
+        from copy import copy
+
+        from ctxh_plan.io.cells import is_formula_like
+
+        cell = ws.cell(row, col)
+        if value is not None:
+            cell.value = value
+            if isinstance(value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # text from data stays text, never a formula
+        key: Look = (font, align, border, number_format)
+        style = self._styles.get(key)
+        if style is None:
+            cell.font = _font(*font)
+            if align is not None:
+                cell.alignment = _align(*align)
+            if border:
+                cell.border = _thin_border()
+            if number_format is not None:
+                cell.number_format = number_format
+            self._styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        if is_formula_like(value):
+            cell.quotePrefix = True  # Excel keeps it as text when the cell is edited
+        return cell
+
+
+def _merge(ws: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge a range whose cells already carry their borders (openpyxl's ``merge_cells`` would rebuild them)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+
+
 def _lines(txt: str, width_chars: float) -> int:
     """Lines a wrapped text needs in a column ``width_chars`` wide (word wrap, a little slack)."""
     if not txt:
@@ -111,11 +176,10 @@ def _print_setup(ws: Any, lang: str, *, landscape: bool = True, title_rows: str 
         ws.print_title_rows = title_rows
 
 
-def _sources_sheet(wb: Any, lang: str, sources: dict) -> None:
+def _sources_sheet(wb: Any, cells: _Cells, lang: str, sources: dict) -> None:
     ws = wb.create_sheet(text("sheet_sources", lang))
     _no, title = table_title("sources", lang)
-    ws["A1"] = title.upper()
-    ws["A1"].font = _font(bold=True, size=13)
+    cells.put(ws, 1, 1, title.upper(), font=(True, False, 13, None))
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
     r = 3
@@ -124,12 +188,9 @@ def _sources_sheet(wb: Any, lang: str, sources: dict) -> None:
         rows.append((text("illustrative", lang).upper(), text("illustrative_note", lang)))
     rows += [(str(k), str(v)) for k, v in sources.get("items", [])]
     for key, value in rows:
-        head = ws.cell(r, 1, key)
-        head.font = _font(bold=True, color="B2182B" if key == text("illustrative", lang).upper() else None)
-        head.alignment = _align("left", True, "top")
-        c = ws.cell(r, 2, value)
-        c.font = _font(italic=key == text("illustrative", lang).upper())
-        c.alignment = _align("left", True, "top")
+        flag = key == text("illustrative", lang).upper()
+        cells.put(ws, r, 1, key, font=(True, False, 11, "B2182B" if flag else None), align=("left", True, "top"))
+        cells.put(ws, r, 2, value, font=(False, flag, 11, None), align=("left", True, "top"))
         ws.row_dimensions[r].height = max(_lines(value, 100), _lines(key, 28)) * 15.0
         r += 1
     _print_setup(ws, lang, landscape=False)
@@ -153,8 +214,7 @@ def _widths(table: AppendixTable, lang: str) -> list[float]:
     return out
 
 
-def _table_sheet(wb: Any, table: AppendixTable, lang: str, illustrative: bool) -> None:
-    from openpyxl.styles import Border, Side
+def _table_sheet(wb: Any, cells: _Cells, table: AppendixTable, lang: str, illustrative: bool) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
@@ -165,18 +225,16 @@ def _table_sheet(wb: Any, table: AppendixTable, lang: str, illustrative: bool) -
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     total_w = sum(widths)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.cell(1, 1, table.number).font = _font(bold=True, size=12)
-    ws.cell(2, 1, table.title.upper()).font = _font(bold=True, size=12)
     sub = table.subtitle + (f" — {text('illustrative', lang)}" if illustrative else "")
-    ws.cell(3, 1, sub).font = _font(italic=True)
-    for r in (1, 2, 3):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
-        ws.cell(r, 1).alignment = _align("center", True)
+    titles = ((1, table.number, (True, False, 12, None)), (2, table.title.upper(), (True, False, 12, None)),
+              (3, sub, (False, True, 11, None)))
+    for r, value, font in titles:
+        cells.put(ws, r, 1, value, font=font, align=("center", True, "center"))
+        _merge(ws, r, 1, r, n)
         ws.row_dimensions[r].height = 18.0
     ws.row_dimensions[4].height = 8.0
     h0 = HEADER_FIRST_ROW
+    head: dict[tuple[int, int], str] = {}
     j = 0
     while j < n:
         c = cols[j]
@@ -184,21 +242,19 @@ def _table_sheet(wb: Any, table: AppendixTable, lang: str, illustrative: bool) -
             k = j
             while k + 1 < n and cols[k + 1].group == c.group:
                 k += 1
-            ws.cell(h0, j + 1, c.group)
-            ws.merge_cells(start_row=h0, start_column=j + 1, end_row=h0, end_column=k + 1)
+            head[(h0, j + 1)] = c.group
+            _merge(ws, h0, j + 1, h0, k + 1)
             for m in range(j, k + 1):
-                ws.cell(h0 + 1, m + 1, table.label(cols[m].key))
+                head[(h0 + 1, m + 1)] = table.label(cols[m].key)
             j = k + 1
         else:
-            ws.cell(h0, j + 1, table.label(c.key))
-            ws.merge_cells(start_row=h0, start_column=j + 1, end_row=h0 + 1, end_column=j + 1)
+            head[(h0, j + 1)] = table.label(c.key)
+            _merge(ws, h0, j + 1, h0 + 1, j + 1)
             j += 1
     for r in (h0, h0 + 1):
         for m in range(1, n + 1):
-            cell = ws.cell(r, m)
-            cell.font = _font(bold=True, size=10)
-            cell.alignment = _align("center", True)
-            cell.border = border
+            cells.put(ws, r, m, head.get((r, m)), font=(True, False, 10, None), align=("center", True, "center"),
+                      border=True)
     head_lines = max(_lines(table.label(c.key), widths[k]) for k, c in enumerate(cols))
     group_lines = max((_lines(c.group, widths[k] * 3) for k, c in enumerate(cols) if c.group), default=1)
     ws.row_dimensions[h0].height = max(group_lines, 1) * _LINE_PT + 4
@@ -212,31 +268,28 @@ def _table_sheet(wb: Any, table: AppendixTable, lang: str, illustrative: bool) -
         kind = table.kind_of(i)
         lines = 1
         for j, spec in enumerate(cols):
-            cell = ws.cell(row, j + 1)
-            cell.border = border
-            cell.font = _font(size=10, bold=kind in ("total", "heading"), italic=kind == "sub" and not spec.numeric)
+            font_key = (kind in ("total", "heading"), kind == "sub" and not spec.numeric, 10.0, None)
             shown = format_cell(table, i, spec.key, lang)
             if kind == "heading":
-                if j in (0, name_at):
-                    cell.value = shown
-                cell.alignment = _align("center" if j == 0 else "left", True)
+                cells.put(ws, row, j + 1, shown if j in (0, name_at) else None, font=font_key,
+                          align=("center" if j == 0 else "left", True, "center"), border=True)
                 continue
             v = values[spec.key]
             numeric = (spec.numeric and (i, spec.key) not in table.texts and not hidden.get(spec.key)
                        and not (v is None or (isinstance(v, float) and math.isnan(v))))
             if not numeric:
-                cell.value = int(shown) if spec.key == "stt" and shown.isdigit() else shown  # STT: a number
-                cell.alignment = _align(spec.alignment(), True)
+                stt: int | str = int(shown) if spec.key == "stt" and shown.isdigit() else shown  # STT: a number
+                cells.put(ws, row, j + 1, stt, font=font_key, align=(spec.alignment(), True, "center"), border=True)
                 lines = max(lines, _lines(shown, widths[j]))
                 continue
-            cell.value = int(v) if spec.kind == "int" else float(v)
             pre = table.prefix[spec.key][i] if spec.key in table.prefix else ""
             post = " " + text("estimate_mark", lang) if estimate[spec.key] and spec.key not in table.estimate_columns \
                 else ""
-            cell.number_format = number_format(table.decimals(i, spec), prefix=pre, suffix=post)
-            cell.alignment = _align(spec.alignment())
+            cells.put(ws, row, j + 1, int(v) if spec.kind == "int" else float(v), font=font_key,
+                      align=(spec.alignment(), False, "center"), border=True,
+                      number_format=number_format(table.decimals(i, spec), prefix=pre, suffix=post))
         if kind == "heading" and name_at < n - 1:
-            ws.merge_cells(start_row=row, start_column=name_at + 1, end_row=row, end_column=n)
+            _merge(ws, row, name_at + 1, row, n)
             lines = _lines(format_cell(table, i, keys[name_at], lang), sum(widths[name_at:]))
         ws.row_dimensions[row].height = lines * _LINE_PT + 3
         heights.append(lines * _LINE_PT + 3)
@@ -246,10 +299,8 @@ def _table_sheet(wb: Any, table: AppendixTable, lang: str, illustrative: bool) -
     if table.notes:
         items = [text("notes", lang) + ":"] + [f"({k}) {note}" for k, note in enumerate(table.notes, start=1)]
         for k, note in enumerate(items):
-            c = ws.cell(r + k, 1, note)
-            c.font = _font(bold=k == 0, italic=True, size=10)
-            c.alignment = _align("left", True, "top")
-            ws.merge_cells(start_row=r + k, start_column=1, end_row=r + k, end_column=n)
+            cells.put(ws, r + k, 1, note, font=(k == 0, True, 10, None), align=("left", True, "top"))
+            _merge(ws, r + k, 1, r + k, n)
             h = _lines(note, total_w) * _LINE_PT + 2
             ws.row_dimensions[r + k].height = h
             note_rows.append(h)
@@ -316,19 +367,27 @@ def write_xlsx(tables: Sequence[AppendixTable], path: str | Path, *, lang: str =
     sources = sources or {}
     wb = Workbook()
     wb.remove(wb.active)
+    cells = _Cells()
     for table in tables:
-        _table_sheet(wb, table, lang, bool(sources.get("illustrative")))
-    _sources_sheet(wb, lang, sources)
+        _table_sheet(wb, cells, table, lang, bool(sources.get("illustrative")))
+    _sources_sheet(wb, cells, lang, sources)
     wb.active = 0
     for k, ws in enumerate(wb.worksheets):
         ws.sheet_view.tabSelected = k == 0
     import datetime as dt
 
-    from ctxh_plan.present.docx_writer import FIXED_DATE, normalize_ooxml
+    from ctxh_plan.present.docx_writer import FIXED_DATE, save_ooxml
 
     wb.properties.created = dt.datetime(*FIXED_DATE)
-    mark_text_cells(wb)  # text from data (notes, names, sources) stays text, never a formula
+    mark_text_cells(wb)  # the guard of every workbook the toolkit writes (cells above were guarded as written)
     with atomic_path(path) as tmp:
-        wb.save(str(tmp))  # openpyxl stamps `modified` with the current time: normalize_ooxml fixes it
-        normalize_ooxml(tmp)
+        # openpyxl stamps `modified` with the current time: save_ooxml fixes it while writing the zip once
+        save_ooxml(lambda archive: _save_workbook(wb, archive), tmp, into_archive=True)
     return Path(path)
+
+
+def _save_workbook(wb: Any, archive: Any) -> None:
+    """openpyxl's ``Workbook.save`` into an open zip archive."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    ExcelWriter(wb, archive).save()

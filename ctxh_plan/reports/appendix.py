@@ -42,8 +42,10 @@ def write_report_appendices(rep: UnitReport | ProvinceSummary, appendix_dir: str
     The documents' names (relative to the run folder) are kept on ``rep.appendices`` for the footer.
 
     Suppression uses the evaluation and the projection of **all** units, so a unit's file hides exactly
-    what the province file hides. The files are byte-identical for the same inputs. Notes raised while
-    computing are added to the report's notes (prefixed "Phụ lục" / "Appendix").
+    what the province file hides; those published frames, the report's tables and its charts come from the
+    report's :class:`~ctxh_plan.reports.plan.Plan`, computed once and shared with the HTML report (nothing is
+    recomputed per unit). The files are byte-identical for the same inputs. Notes raised while computing are
+    added to the report's notes (prefixed "Phụ lục" / "Appendix").
 
     Parameters
     ----------
@@ -75,18 +77,21 @@ def write_report_appendices(rep: UnitReport | ProvinceSummary, appendix_dir: str
         return []
     import dataclasses
 
-    from ctxh_plan.present import load_publish_settings, write_appendices
+    from ctxh_plan.present import write_appendices
 
     province = isinstance(rep, ProvinceSummary)
     code = rep.province_code if isinstance(rep, ProvinceSummary) else rep.unit_code
-    settings = load_publish_settings()
+    plan = rep.plan
+    settings = plan.publish_settings()  # publications are always protected (params/publish.yaml)
     if rep.key_indicators:  # the report's key indicators are the ones its appendix charts first
         settings = dataclasses.replace(settings, key_indicators=tuple(rep.key_indicators))
     notes: list[str] = []
     with collect_messages(notes, f"appendix {code}"), deterministic_charts():
-        plan = rep.plan
+        values, proposals = plan.published_frames(rep.scenario, settings)
+        tables = {code: plan.unit_tables(code, rep.scenario, settings, rep.lang)}
         paths = write_appendices(plan.dataset, plan.evaluation(), plan.projection(rep.scenario), appendix_dir,
-                                 units=[code], formats=formats, lang=rep.lang, settings=settings, charts=province)
+                                 units=[code], formats=formats, lang=rep.lang, settings=settings, charts=province,
+                                 values=values, proposals=proposals, tables=tables, chart_cache=plan.charts)
     base = Path(appendix_dir).parent
     rep.appendices = [p.relative_to(base).as_posix() if p.is_relative_to(base) else p.name
                       for p in paths if p.suffix in (".docx", ".xlsx")]

@@ -96,23 +96,27 @@ def footer_html(lines: Iterable[str], illustrative: bool, lang: str) -> str:
 
 def figure_png(fig: Any, dpi: int = 90) -> bytes:
     """PNG bytes of a matplotlib Figure, without timestamp metadata (deterministic)."""
-    import io
+    from ctxh_plan.present.charts import figure_png as png
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+    return png(fig, dpi)
 
 
 def figure_html(fig: Any, alt: str) -> str:
-    """A chart as a sharp SVG image with its alt text (``alt``, escaped), deterministic bytes; the figure
-    is closed afterwards."""
-    from ctxh_plan.present.charts import figure_svg
+    """A chart (a matplotlib figure, or a :class:`~ctxh_plan.present.charts.Chart` whose SVG may be rendered
+    already) as a sharp SVG image with its alt text (``alt``, escaped), deterministic bytes."""
+    from ctxh_plan.present.charts import Chart, figure_svg
 
-    svg = figure_svg(fig)
+    svg = fig.svg() if isinstance(fig, Chart) else figure_svg(fig)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    width = round(float(fig.get_figwidth()) * 100)  # about its printed size: text as large as in print
+    width = round(_svg_width_pt(svg) / 72.0 * 100)  # its printed size at 100 px an inch: text as large as in print
     return (f'<figure class="ctxh-figure" style="max-width:{width}px"><img alt="{html.escape(alt, quote=True)}" '
             f'src="data:image/svg+xml;base64,{data}"/></figure>')
+
+
+def _svg_width_pt(svg: str) -> float:
+    """The width of a matplotlib SVG in points (its root element's ``width="540pt"``)."""
+    m = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg[:2000])
+    return float(m.group(1)) if m else 540.0
 
 
 def show_html(text: str) -> None:

@@ -3,7 +3,11 @@
 once, on first use, and kept on the object.
 
 A notebook holds one ``Plan`` instead of carrying ``ds, ev, proj`` by hand, and the unit report,
-its appendices and the province summary read the same frames (nothing computed twice).
+its appendices and the province summary read the same frames (nothing computed twice): the published
+(suppressed) values and proposals of all units are computed once per publishing settings and shared by
+every report's HTML tables, charts and Word/Excel appendix; a unit's appendix tables are built once and
+shown in HTML and written to Word and Excel; charts drawn for the HTML and the appendix come from one
+:class:`~ctxh_plan.present.charts.ChartCache`.
 :func:`load_plan` keeps the last loaded plan per process, keyed by the dataset files' names, sizes
 and modification times, so a warm batch kernel computes the evaluation and projections once for
 all the units it runs.
@@ -17,7 +21,7 @@ from typing import Any
 
 from ctxh_plan.reports.messages import collect_messages, silenced
 
-__all__ = ["Plan", "load_plan"]
+__all__ = ["Plan", "load_plan", "settings_key", "settle_long_lived"]
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +42,17 @@ class Plan:
     dataset: Any
     notes: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
+    _charts: Any = field(default=None, repr=False)
 
-    def _once(self, key: tuple[str, Any], make: Any) -> Any:
+    def _once(self, key: tuple[str, Any], make: Any, *, settle: bool = False) -> Any:
+        """``make()`` once for ``key``; ``settle``: a plan-wide result that lives as long as the plan (see
+        :func:`settle_long_lived`)."""
         if key not in self._cache:
             self._cache[key] = make()
+            if settle:
+                if self._charts is not None:
+                    self._charts.forget_figures()  # a report's figures are not plan-wide: never frozen
+                settle_long_lived()
         return self._cache[key]
 
     @property
@@ -66,7 +77,7 @@ class Plan:
         """The 2021–2025 evaluation of every unit and the province (``evaluate_dataset``)."""
         from ctxh_plan.evaluate import evaluate_dataset
 
-        return self._once(("evaluation", None), lambda: evaluate_dataset(self.dataset).table)
+        return self._once(("evaluation", None), lambda: evaluate_dataset(self.dataset).table, settle=True)
 
     def published_evaluation(self, threshold: int) -> Any:
         """The evaluation with small sensitive values hidden jointly across units and their parent
@@ -89,6 +100,31 @@ class Plan:
         units = self.dataset.units
         return units.parent(code) if code in units else None
 
+    @property
+    def charts(self) -> Any:
+        """The :class:`~ctxh_plan.present.charts.ChartCache` of this plan's reports (the last figures drawn and
+        their bytes): a chart the HTML report shows and the appendix embeds is drawn once."""
+        if self._charts is None:
+            from ctxh_plan.present.charts import ChartCache
+
+            self._charts = ChartCache()
+        return self._charts
+
+    def publish_settings(self, threshold: int | None = None) -> Any:
+        """``params/publish.yaml`` (read once per plan), at ``threshold`` when given (0 = nothing hidden: the
+        threshold stays, :meth:`published_frames` then treats no indicator as sensitive)."""
+        import dataclasses
+
+        def make() -> Any:
+            from ctxh_plan.present import load_publish_settings
+
+            return load_publish_settings()
+
+        settings = self._once(("publish_settings", None), make)
+        if threshold:
+            settings = dataclasses.replace(settings, threshold=threshold)
+        return settings
+
     def projection(self, scenario: str = "") -> Any:
         """Forecasts and 2030 proposals of every unit and the province under ``scenario`` (``""`` =
         baseline). The warnings raised while computing are logged again on every call."""
@@ -99,67 +135,104 @@ class Plan:
                 proj = project_units(self.dataset, scenario, self.evaluation())
             return proj, notes
 
-        proj, notes = self._once(("projection", scenario), make)
+        proj, notes = self._once(("projection", scenario), make, settle=True)
         for note in notes:
             log.warning("%s", note)
         return proj
 
+    def _published_dataset(self, nothing_hidden: bool) -> Any:
+        """The dataset the published frames are computed from: as it is, or with no indicator sensitive."""
+        if not nothing_hidden:
+            return self.dataset
+        return self._once(("nothing_hidden_dataset", None),
+                          lambda: self.dataset.replace(catalog=_without_sensitive(self.dataset.catalog)))
+
+    def published_frames(self, scenario: str, settings: Any, *, nothing_hidden: bool = False) -> tuple[Any, Any]:
+        """(published values 2020–2025, published proposals) of **all** units at ``settings``
+        (``present.tables.published_values`` / ``published_proposals``: small sensitive cells hidden jointly with
+        their parent), computed once per scenario and publishing settings and shared by every report and appendix
+        of the plan. ``nothing_hidden``: no indicator is treated as sensitive (a report with threshold 0)."""
+
+        def make() -> tuple[Any, Any]:
+            from ctxh_plan.present.tables import published_proposals, published_values
+
+            ds = self._published_dataset(nothing_hidden)
+            with silenced():
+                values = published_values(ds, self.evaluation(), settings)
+                proposals = published_proposals(ds, self.projection(scenario).proposals, settings)
+            return values, proposals
+
+        result: tuple[Any, Any] = self._once(
+            ("published_frames", (scenario, settings_key(settings), nothing_hidden)), make, settle=True)
+        return result
+
+    def unit_tables(self, unit: str, scenario: str, settings: Any, lang: str, *, nothing_hidden: bool = False) -> Any:
+        """The tables of ``unit``'s appendix at ``settings`` (``present.appendices.unit_tables``: Biểu 1, 2 and
+        the models' Biểu 3 where they apply), built once: the HTML report shows Biểu 1–2 and the Word and Excel
+        appendix writes them all from the same objects."""
+
+        def make() -> Any:
+            from ctxh_plan.present.appendices import unit_tables
+
+            values, proposals = self.published_frames(scenario, settings, nothing_hidden=nothing_hidden)
+            return unit_tables(self.dataset, self.evaluation(), self.projection(scenario), unit, lang=lang,
+                               settings=settings, values=values, proposals=proposals)
+
+        return self._once(("unit_tables", (unit, scenario, settings_key(settings), lang, nothing_hidden)), make)
+
     def appendix_tables(self, unit: str, *, scenario: str = "", threshold: int = 0, lang: str = "vi") -> list[Any]:
         """Biểu 1 (2021–2025 evaluation) and Biểu 2 (2026–2030 proposals) of ``unit`` as its appendix prints
         them (``present.tables.build_appendix_tables``): published values with small sensitive cells hidden
-        jointly over all units at ``threshold`` (0 = nothing hidden), plan order, each indicator's decimals.
+        jointly over all units at ``threshold`` (0 = nothing hidden), plan order, each indicator's decimals
+        (and the models' Biểu 3 where they apply).
 
-        The published frames of all units are computed once per (scenario, threshold) and kept.
+        The same objects as the unit's appendix when ``threshold`` is the publishing threshold (one build).
         """
-        from ctxh_plan.present.tables import build_appendix_tables
-
-        settings, values, proposals = self.published_tables(scenario, threshold)
-        return build_appendix_tables(self.dataset, self.evaluation(), self.projection(scenario), unit, lang=lang,
-                                     settings=settings, values=values, proposals=proposals)
+        tables: list[Any] = self.unit_tables(unit, scenario, self.publish_settings(threshold), lang,
+                                             nothing_hidden=not threshold)
+        return tables
 
     def published_tables(self, scenario: str = "", threshold: int = 0) -> tuple[Any, Any, Any]:
         """(publishing settings at ``threshold``, published values 2020–2025, published proposals) of all
         units (``present.tables.published_values`` / ``published_proposals``), computed once; ``threshold``
         0 hides nothing (no indicator is treated as sensitive)."""
-
-        def make() -> tuple[Any, Any, Any]:
-            import dataclasses
-
-            from ctxh_plan.present import load_publish_settings
-            from ctxh_plan.present.tables import published_proposals, published_values
-
-            settings = load_publish_settings()
-            ds = self.dataset
-            if threshold:
-                settings = dataclasses.replace(settings, threshold=threshold)
-            else:
-                ds = ds.replace(catalog=_without_sensitive(ds.catalog))
-            with silenced():
-                values = published_values(ds, self.evaluation(), settings)
-                proposals = published_proposals(ds, self.projection(scenario).proposals, settings)
-            return settings, values, proposals
-
-        result: tuple[Any, Any, Any] = self._once(("published_tables", (scenario, threshold)), make)
-        return result
+        settings = self.publish_settings(threshold)
+        values, proposals = self.published_frames(scenario, settings, nothing_hidden=not threshold)
+        return settings, values, proposals
 
     def proposal_pattern(self, scenario: str, threshold: int) -> set[tuple[str, str, str]]:
         """(unit, indicator, column) cells of the proposals that the published tables hide
         (``present.tables.published_proposals`` over all units, complementary cells included)."""
 
         def make() -> set[tuple[str, str, str]]:
-            import dataclasses
-
-            from ctxh_plan.present import load_publish_settings
-            from ctxh_plan.present.tables import published_proposals
-
-            settings = dataclasses.replace(load_publish_settings(), threshold=threshold)
-            with silenced():
-                pp = published_proposals(self.dataset, self.projection(scenario).proposals, settings)
+            settings = self.publish_settings(threshold)
+            _values, pp = self.published_frames(scenario, settings, nothing_hidden=not threshold)
             flags = [c for c in pp.columns if str(c).startswith("suppressed__")]
             return {(str(u), str(i), c[len("suppressed__"):]) for c in flags
                     for u, i, f in zip(pp["unit_code"], pp["indicator_code"], pp[c]) if bool(f)}
 
         return self._once(("proposal_pattern", (scenario, threshold)), make)
+
+
+def settle_long_lived() -> None:
+    """Collect garbage, then move every object that exists now out of the garbage collector's view
+    (``gc.freeze``): the libraries, the dataset and the plan-wide frames live as long as the kernel, and without
+    this each full collection — several per report, triggered by the thousands of short-lived objects a chart
+    is made of — walks all of them again (about a quarter of a report's time). Called once a plan-wide result
+    is computed, when nothing of a single report is kept; a plan replaced by another is unfrozen first
+    (:func:`load_plan`), so it can be freed."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def settings_key(settings: Any) -> str:
+    """What makes two publishing settings publish the same frames and tables: every field but the charts'
+    (which indicators are charted, how many, at what resolution) and the file it came from."""
+    import dataclasses
+
+    return repr(dataclasses.replace(settings, key_indicators=(), max_indicator_charts=0, dpi=0, path=None))
 
 
 def _without_sensitive(catalog: Any) -> Any:
@@ -227,8 +300,13 @@ def load_plan(path: str = "", *, rebase_to: str = "") -> Plan:
                 from ctxh_plan.rebase import rebase_dataset
 
                 ds = rebase_dataset(ds, to=rebase_to)
-        _LOADED.clear()
+        if _LOADED:  # the plan replaced (frozen with its frames) can be freed again
+            import gc
+
+            _LOADED.clear()
+            gc.unfreeze()
         plan = _LOADED[key] = Plan(ds, notes)
+        settle_long_lived()
     for note in plan.notes:  # the same warnings on every call, cached or not (reused kernels = fresh kernels)
         log.warning("%s", note)
     return plan

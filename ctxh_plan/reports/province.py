@@ -171,25 +171,21 @@ def _ranking_alt(s: ProvinceSummary) -> str:
 
 def show_ranking(s: ProvinceSummary) -> None:
     """1. Units ranked by the share of their targets met or exceeded (denominators as in the unit reports)."""
-    from ctxh_plan.present import plot_ranking
-
     lang = s.lang
-    fig = plot_ranking(s.units_evaluation, lang, illustrative=s.illustrative)
+    fig = s.plan.charts.ranking(s.units_evaluation, lang, illustrative=s.illustrative)  # shared with the appendix
     show_block(pick_lang(lang, "1. Xếp hạng đơn vị theo tỷ lệ chỉ tiêu đạt", "1. Units ranked by share of targets met"),
                figure_html(fig, _ranking_alt(s)))
 
 
 def show_heatmap(s: ProvinceSummary) -> None:
     """2. Progress category of every indicator in every unit (names, in ranking order)."""
-    from ctxh_plan.present import plot_status_heatmap
-
     lang = s.lang
     ev = s.units_evaluation
     name_col = f"indicator_name_{lang}"
     if name_col not in ev.columns:
         ev = ev.assign(**{name_col: [s.ds.catalog[c].name(lang) if c in s.ds.catalog else c
                                      for c in ev["indicator_code"].astype(str)]})
-    fig = plot_status_heatmap(ev, lang, illustrative=s.illustrative)
+    fig = s.plan.charts.heatmap(ev, lang, illustrative=s.illustrative)  # shared with the appendix
     alt = pick_lang(lang, f"Bảng màu mức tiến độ 2021–2025 của {ev['indicator_code'].nunique()} chỉ tiêu tại "
                           f"{ev['unit_code'].nunique()} đơn vị; "
                           + count_line(ev.get("progress_category", []), lang) + ".",
@@ -224,7 +220,7 @@ def show_province_evaluation(s: ProvinceSummary) -> None:
 def show_province_plan(s: ProvinceSummary) -> None:
     """4. The province's 2026–2030 targets and milestones (its Biểu 2) and the charts of the key indicators."""
     from ctxh_plan.present.labels import text
-    from ctxh_plan.reports.unit import _key_indicators, _table, chart_alt, unit_chart
+    from ctxh_plan.reports.unit import _key_indicators, _table, chart_alt, report_chart
 
     lang = s.lang
     title = pick_lang(lang, "4. Chỉ tiêu toàn tỉnh giai đoạn 2026–2030", "4. Province targets 2026–2030")
@@ -238,7 +234,7 @@ def show_province_plan(s: ProvinceSummary) -> None:
     if codes:
         body += "<h4>" + html.escape(pick_lang(lang, "Diễn biến, dự báo và lộ trình các chỉ tiêu chính",
                                                "History, forecast and path of the key indicators")) + "</h4>"
-        body += "".join(figure_html(unit_chart(prov, code), chart_alt(prov, code)) for code in codes)
+        body += "".join(figure_html(report_chart(prov, code), chart_alt(prov, code)) for code in codes)
     show_block(title, body)
 
 

@@ -14,7 +14,7 @@ import html
 import math
 from typing import Any
 
-from ctxh_plan.reports.html import figure_png, notes_html, pick_lang, show_block, styled_table
+from ctxh_plan.reports.html import figure_html, notes_html, pick_lang, show_block, styled_table
 from ctxh_plan.reports.messages import collect_messages
 from ctxh_plan.tracking.names import post_reform
 
@@ -37,7 +37,7 @@ def plan_tracking(plan: Any, tracking_dir: str, period: str) -> Any:
         ctx = open_tracking(tracking_dir, history=plan.dataset, forecasts=plan.projection("").forecasts)
         return run_tracking(ctx, period)
 
-    return plan._once(("tracking", (tracking_dir, period)), make)
+    return plan._once(("tracking", (tracking_dir, period)), make, settle=True)
 
 
 def _hidden(ind: Any, value: float, count: float, threshold: int) -> bool:
@@ -133,9 +133,7 @@ def show_unit_tracking(rep: Any, tracking_dir: str, period: str) -> None:
     """Section "5. Theo dõi thực hiện <year>" of a unit report (nothing when ``tracking_dir`` is "")."""
     if not tracking_dir:
         return
-    from IPython.display import Image, display
-
-    from ctxh_plan.present.tracking_chart import plot_tracking
+    from ctxh_plan.present.tracking_chart import plot_tracking, tracking_key
 
     with collect_messages(rep.notes, f"unit {rep.unit_code}"):
         run = plan_tracking(rep.plan, tracking_dir, period)
@@ -179,21 +177,39 @@ def show_unit_tracking(rep: Any, tracking_dir: str, period: str) -> None:
                                   "của đơn vị, nếu không có thì của toàn tỉnh.",
                                   "Status: probability that the year meets its milestone, from the forecast model "
                                   "(≥ 80% on track, < 20% off track, else at risk).")], rep.lang)
-    show_block(title, body, rep.illustrative, rep.lang)
     hist_obs = rep.ds.observations
     plan_rows = run.context.plan.for_unit(rep.unit_code).set_index("indicator_code")
+    mine = tr.unit(rep.unit_code)
+    mine = dict(tuple(mine.groupby("indicator_code", sort=False)))
+    own = hist_obs[(hist_obs["unit_code"] == rep.unit_code) & (hist_obs["period"] == "FY")]
+    own = dict(tuple(own.groupby("indicator_code", sort=False)))
+    charts = []
     for code in _chart_codes(run, rep.unit_code, cat, rep.key_indicators, rep.suppress_threshold):
-        row = tr.unit(rep.unit_code)
-        row = row[row["indicator_code"] == code].iloc[0].to_dict()
-        h = hist_obs[(hist_obs["unit_code"] == rep.unit_code) & (hist_obs["indicator_code"] == code)
-                     & (hist_obs["period"] == "FY")]
+        row = mine[code].iloc[0].to_dict()
+        h = own.get(code, hist_obs.iloc[:0])[["year", "value"]]
         ms = {}
         if code in plan_rows.index:
             pr = plan_rows.loc[code]
             ms = {y: pr[f"milestone_{y}"] for y in range(2026, 2031)}
-        fig = plot_tracking(h[["year", "value"]], row, ms, indicator=cat[code], lang=rep.lang,
-                            illustrative=rep.illustrative)
-        display(Image(data=figure_png(fig)))
+        kwargs = {"indicator": cat[code], "lang": rep.lang, "illustrative": rep.illustrative}
+        chart = rep.plan.charts.chart(tracking_key(h, row, ms, **kwargs), lambda h=h, row=row, ms=ms, kw=kwargs:
+                                      plot_tracking(h, row, ms, **kw))
+        charts.append(figure_html(chart, _tracking_alt(rep, cat[code], row)))
+    show_block(title, body + "".join(charts), rep.illustrative, rep.lang)
+
+
+def _tracking_alt(rep: Any, ind: Any, row: dict) -> str:
+    """Alt text of a tracking chart, in the report's language: what it shows and the year-end estimate."""
+    name = post_reform(ind.name(rep.lang)) if rep.lang == "vi" else ind.name(rep.lang)
+    year = row.get("milestone_year")
+    est = _fmt(row.get("year_end_estimate"), ind, rep.lang)
+    ms = _fmt(row.get("milestone"), ind, rep.lang)
+    unit = ind.unit(rep.lang)
+    return pick_lang(rep.lang,
+                     f"Biểu đồ theo dõi {name} của {rep.unit_name}: thực hiện các năm, lộ trình đã ban hành đến 2030, "
+                     f"ước cả năm {year}: {est} {unit} (mốc {year}: {ms} {unit}).",
+                     f"Tracking chart of {name} for {rep.unit_name}: observed years, adopted milestones to 2030, "
+                     f"year-end estimate {year}: {est} {unit} (milestone {year}: {ms} {unit}).")
 
 
 def tracking_line(run: Any, lang: str = "vi") -> str:

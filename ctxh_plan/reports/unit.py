@@ -40,7 +40,8 @@ from ctxh_plan.reports.plan import Plan, load_plan
 from ctxh_plan.reports.proposals import published_unit_proposals
 
 __all__ = ["KEY_INDICATORS", "UnitReport", "appendix_links", "build_unit_report", "chart_alt", "evaluation_legend",
-           "key_indicators_default", "published_proposals", "report_tables", "scenario_label", "show_charts",
+           "key_indicators_default", "published_proposals", "report_chart", "report_tables", "scenario_label",
+           "show_charts",
            "show_evaluation", "show_footer", "show_header", "show_notes", "show_proposals", "show_quality",
            "show_unit_report", "unit_chart", "unit_figures", "unit_problems", "unit_summary_line"]
 
@@ -71,6 +72,8 @@ class UnitReport:
     #: tracking folder of the adopted plan ("" = no "Theo dõi thực hiện" section)
     tracking_dir: str = ""
     _tables: list[Any] | None = field(default=None, repr=False)
+    #: this unit's rows of the frames its charts read, split by indicator once (:func:`_by_indicator`)
+    _split: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def ds(self) -> Any:
@@ -291,34 +294,63 @@ def _target_2025(rep: UnitReport, code: str) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
+def _by_indicator(rep: UnitReport) -> dict[str, Any]:
+    """This unit's own full-year observations, published values (at the report's threshold), forecasts and
+    proposals, each split by indicator code once per report (the charts and their alt texts read them)."""
+    if rep._split is None:
+        from ctxh_plan.present.suppress import suppressed_flag_column
+
+        obs = rep.ds.observations
+        own = obs[(obs["unit_code"].astype(str) == rep.unit_code) & (obs["period"].astype(str) == "FY")]
+        _settings, values, _props = rep.plan.published_tables(rep.scenario, rep.suppress_threshold)
+        mine = values[values["unit_code"].astype(str) == rep.unit_code]
+        shown = mine[~mine[suppressed_flag_column("value")].astype(bool)].dropna(subset=["value"])
+        rep._split = {
+            "own": dict(tuple(own.groupby(own["indicator_code"].astype(str), sort=False))),
+            "published": dict(tuple(shown.groupby(shown["indicator_code"].astype(str), sort=False))),
+            "forecasts": dict(tuple(rep.forecasts.groupby(rep.forecasts["indicator_code"].astype(str), sort=False))),
+            "proposals": dict(tuple(rep.proposals.groupby(rep.proposals["indicator_code"].astype(str), sort=False))),
+        }
+    return rep._split
+
+
 def unit_history(rep: UnitReport, code: str) -> Any:
     """Observed yearly values of ``code`` for the report's unit: its own figures, completed with the
     published values (a province's roll-up of its units, the evaluation's baseline and latest values);
     for a sensitive indicator under suppression, only the published values that are not hidden."""
     import pandas as pd
 
-    from ctxh_plan.present.suppress import suppressed_flag_column
-
-    own = rep.ds.series(rep.unit_code, code).dropna()
-    _settings, values, _props = rep.plan.published_tables(rep.scenario, rep.suppress_threshold)
-    mine = values[(values["unit_code"].astype(str) == rep.unit_code) & (values["indicator_code"].astype(str) == code)]
-    shown = mine[~mine[suppressed_flag_column("value")].astype(bool)].dropna(subset=["value"])
-    extra = pd.Series(shown["value"].astype(float).to_numpy(), index=shown["year"].astype(int).to_numpy())
+    split = _by_indicator(rep)
+    rows = split["own"].get(code)
+    own = pd.Series(dtype="float64") if rows is None else pd.Series(
+        rows["value"].to_numpy(dtype=float), index=pd.Index(rows["year"].to_numpy(), name="year"), name=code,
+        dtype="float64").sort_index().dropna()
+    shown = split["published"].get(code)
+    if shown is None:
+        extra = pd.Series(dtype="float64")
+    else:
+        extra = pd.Series(shown["value"].astype(float).to_numpy(), index=shown["year"].astype(int).to_numpy())
     if rep.suppress_threshold and code in rep.ds.catalog and rep.ds.catalog[code].sensitive:
         return extra.sort_index()  # only what the published tables show
     return own.combine_first(extra[~extra.index.isin(own.index)]).sort_index()
 
 
-def unit_chart(rep: UnitReport, code: str) -> Any:
-    """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones."""
-    from ctxh_plan.present import plot_indicator
+def report_chart(rep: UnitReport, code: str) -> Any:
+    """Chart of one indicator as a :class:`~ctxh_plan.present.charts.Chart` of the plan's chart cache (drawn and
+    rendered once for the same content: the province's charts are shared with its appendix, identical charts
+    of two units are drawn once)."""
+    split = _by_indicator(rep)
+    fc = split["forecasts"].get(code)
+    prop = split["proposals"].get(code)
+    return rep.plan.charts.indicator(unit_history(rep, code), target_2025=_target_2025(rep, code),
+                                     forecast=fc if fc is not None and len(fc) else None,
+                                     proposal=prop.iloc[0].to_dict() if prop is not None and len(prop) else None,
+                                     indicator=rep.ds.catalog[code], lang=rep.lang, illustrative=rep.illustrative)
 
-    hist = unit_history(rep, code)
-    fc = rep.forecasts[rep.forecasts["indicator_code"].astype(str) == code]
-    prop = rep.proposals[rep.proposals["indicator_code"].astype(str) == code]
-    return plot_indicator(hist, target_2025=_target_2025(rep, code), forecast=fc if len(fc) else None,
-                          proposal=prop.iloc[0].to_dict() if len(prop) else None,
-                          indicator=rep.ds.catalog[code], lang=rep.lang, illustrative=rep.illustrative)
+
+def unit_chart(rep: UnitReport, code: str) -> Any:
+    """Chart of one indicator: history, 2025 target, forecast fan, proposed milestones (a matplotlib figure)."""
+    return report_chart(rep, code).figure
 
 
 def chart_alt(rep: UnitReport, code: str) -> str:
@@ -351,8 +383,8 @@ def chart_alt(rep: UnitReport, code: str) -> str:
         except (KeyError, ValueError):
             op = ""
         parts.append(pick_lang(lang, f"chỉ tiêu 2025: {op}{num(target)}", f"2025 target: {op}{num(target)}"))
-    prop = rep.proposals[rep.proposals["indicator_code"].astype(str) == code]
-    if len(prop) and json_number(prop["target_2030"].iloc[0]) is not None:
+    prop = _by_indicator(rep)["proposals"].get(code)
+    if prop is not None and len(prop) and json_number(prop["target_2030"].iloc[0]) is not None:
         parts.append(pick_lang(lang, f"dự báo, khoảng dự báo 80% và 95%, lộ trình đề xuất đến chỉ tiêu 2030: "
                                      f"{num(prop['target_2030'].iloc[0])}",
                                f"forecast with 80% and 95% intervals, proposed path to the 2030 target: "
@@ -367,7 +399,7 @@ def show_charts(rep: UnitReport) -> None:
     codes = _key_indicators(rep)
     intro = pick_lang(lang, "<p>Các chỉ tiêu chính của kế hoạch; các chỉ tiêu khác xem Biểu 1 và Biểu 2.</p>",
                       "<p>The plan's key indicators; the others are in Tables 1 and 2.</p>")
-    figures = "".join(figure_html(unit_chart(rep, code), chart_alt(rep, code)) for code in codes)
+    figures = "".join(figure_html(report_chart(rep, code), chart_alt(rep, code)) for code in codes)
     if not codes:
         figures = pick_lang(lang, "<p>Không có chỉ tiêu chính nào có số liệu.</p>",
                             "<p>No key indicator has data.</p>")

@@ -148,6 +148,28 @@ def test_docx_embeds_charts(bundle, tmp_path):
     assert len([p for p in paths if p.suffix == ".png"]) == 5
 
 
+def _effective(run, paragraph, attr: str):
+    """A run's font attribute as Word shows it: the run's own, else its character style's, else its paragraph
+    style's (and the styles they are based on)."""
+    own = getattr(run.font, attr)
+    if own is not None:
+        return own
+    style = run.style if run.style is not None and run.style.name != "Default Paragraph Font" else None
+    chain = []
+    while style is not None:
+        chain.append(style)
+        style = style.base_style
+    style = paragraph.style
+    while style is not None:
+        chain.append(style)
+        style = style.base_style
+    for st in chain:
+        value = getattr(st.font, attr)
+        if value is not None:
+            return value
+    return None
+
+
 def test_docx_page_setup_fonts_and_heading(written):
     import docx
     from docx.enum.section import WD_ORIENT
@@ -161,14 +183,18 @@ def test_docx_page_setup_fonts_and_heading(written):
         assert 20 <= sec.top_margin.mm <= 25 and 20 <= sec.bottom_margin.mm <= 25
         assert 30 <= sec.left_margin.mm <= 35 and 15 <= sec.right_margin.mm <= 20
     assert d.styles["Normal"].font.name == "Times New Roman"
-    fonts = {r.font.name for p in d.paragraphs for r in p.runs if r.text.strip()}
-    fonts |= {r.font.name for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs
-              for r in p.runs if r.text.strip()}
+    cells = [p for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    fonts = {_effective(r, p, "name") for p in d.paragraphs for r in p.runs if r.text.strip()}
+    fonts |= {_effective(r, p, "name") for p in cells for r in p.runs if r.text.strip()}
     assert fonts == {"Times New Roman"}
+    # fonts and sizes are the styles' (defined once in the document), not repeated on every run of every cell
+    assert all(r.font.name is None and r.font.size is None for p in cells for r in p.runs)
+    assert {_effective(r, p, "size").pt for p in cells for r in p.runs if r.text.strip()} == {10.0}
     paras = [p for p in d.paragraphs if p.text.strip()]
-    assert paras[0].text == "PHỤ LỤC I" and all(r.bold for r in paras[0].runs)
-    assert paras[1].text.isupper() and all(r.bold for r in paras[1].runs)
-    assert paras[2].text.startswith("(Kèm theo Kế hoạch") and all(r.italic for r in paras[2].runs)
+    assert paras[0].text == "PHỤ LỤC I" and all(_effective(r, paras[0], "bold") for r in paras[0].runs)
+    assert paras[1].text.isupper() and all(_effective(r, paras[1], "bold") for r in paras[1].runs)
+    assert paras[2].text.startswith("(Kèm theo Kế hoạch") and all(_effective(r, paras[2], "italic")
+                                                                 for r in paras[2].runs)
     assert any("DỮ LIỆU MINH HỌA" in p.text for p in paras[:6])
     assert Mm(1)  # units import sanity
 
