@@ -44,6 +44,10 @@ def _models_frames(ds: Any, settings: PublishSettings, unit_code: str, province:
     if path is None:
         log.info("no models file for province %s: Biểu 3 left out", province)
         return None, None
+    if not path.is_file():  # the loader's own message (file, fix), before the cache looks at the file
+        from ctxh_plan.present.models import load_models
+
+        load_models(path)
     stat = path.stat()
     models, _meta = _load_models(str(path), stat.st_mtime_ns, stat.st_size)
     unit = None if unit_code == province else unit_code
