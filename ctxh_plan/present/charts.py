@@ -514,6 +514,20 @@ def _room_for(value: float, rng: AxisRange, bounds: tuple[float | None, float | 
     return AxisRange(low, high, rng.band95_low, rng.band95_high)
 
 
+def _value_axes(ax: Axes, *, is_count: bool, bounds: tuple[float | None, float | None], lang: str) -> tuple[Any, Any]:
+    """Y ticks of a chart of values (whole numbers for counts, never past the indicator's bounds, Vietnamese
+    number format) and the year axis; returns (locator, formatter) for the layout."""
+    from matplotlib.ticker import MaxNLocator
+
+    locator = _bounded_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
+                                           min_n_ticks=1 if is_count else 3), bounds)
+    formatter = _number_formatter(lang)
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(formatter)
+    _year_axis(ax)
+    return locator, formatter
+
+
 def _bounded_locator(inner: Any, bounds: tuple[float | None, float | None]) -> Any:
     """A y locator keeping only the ticks of ``inner`` inside the indicator's ``bounds`` (an axis may run a sliver
     past 100 % to give a marker room, never a tick beyond it)."""
@@ -589,7 +603,6 @@ def plot_indicator(history: Any, *, target_2025: float | None = None, forecast: 
 def _plot_indicator(history: Any, *, target_2025: float | None, forecast: pd.DataFrame | None, proposal: Any,
                     indicator: Indicator | None, lang: str, illustrative: bool, title: str | None) -> Figure:
     import numpy as np
-    from matplotlib.ticker import MaxNLocator
 
     fig, ax = _blank_chart((7.5, 4.4))
     hist = _as_year_series(history).dropna()
@@ -650,12 +663,7 @@ def _plot_indicator(history: Any, *, target_2025: float | None, forecast: pd.Dat
     if not len(hist) and fc is None and not len(pts):
         ax.text(0.5, 0.5, text("chart_no_data", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_ylim(rng.low, rng.high)
-    locator = _bounded_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
-                                        min_n_ticks=1 if is_count else 3), bounds)
-    formatter = _number_formatter(lang)
-    ax.yaxis.set_major_locator(locator)
-    ax.yaxis.set_major_formatter(formatter)
-    _year_axis(ax)
+    locator, formatter = _value_axes(ax, is_count=is_count, bounds=bounds, lang=lang)
     ylabel = ""
     if indicator is not None:
         ylabel = indicator.unit(lang)

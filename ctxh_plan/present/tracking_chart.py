@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Any
 from ctxh_plan.present.charts import (
     _as_year_series,
     _blank_chart,
-    _bounded_locator,
     _font_context,
     _illustrative_stamp,
     _last_year,
     _legend_rows,
-    _number_formatter,
+    _value_axes,
     _y_ticks,
-    _year_axis,
     fixed_layout,
 )
 
@@ -91,7 +89,6 @@ def _plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, ind
                    illustrative: bool, title: str | None) -> Figure:
     import textwrap
 
-    from matplotlib.ticker import MaxNLocator
 
     fig, ax = _blank_chart((7.5, 4.0))
     hist = _as_year_series(history).dropna()
@@ -135,12 +132,7 @@ def _plot_tracking(history: Any, row: dict, milestones: dict[int, float], *, ind
         ax.set_title(title_text, fontsize=11, loc="left", y=1.0)
     ax.set_xlabel(_t("year", lang))
     is_count = indicator is not None and indicator.kind.value in ("count", "yes_no")
-    locator = _bounded_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=is_count,
-                                           min_n_ticks=1 if is_count else 3), bounds)
-    formatter = _number_formatter(lang)
-    ax.yaxis.set_major_locator(locator)
-    ax.yaxis.set_major_formatter(formatter)
-    _year_axis(ax)
+    locator, formatter = _value_axes(ax, is_count=is_count, bounds=bounds, lang=lang)
     ax.grid(True, color="#e0e0e0", lw=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     handles, labels = ax.get_legend_handles_labels()

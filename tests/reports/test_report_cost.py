@@ -20,6 +20,7 @@ import pytest
 
 from ctxh_plan.data.catalog import Indicator
 from ctxh_plan.vocab import Direction, Kind
+from tests.present.test_present_charts import evaluation  # the same small evaluation frame
 
 ROOT = Path(__file__).resolve().parents[2]
 RATE = Indicator("CT03c", "Tỷ suất tử vong trẻ em dưới 5 tuổi (trên 1.000 trẻ đẻ sống)", "Under-5 mortality",
@@ -42,16 +43,6 @@ def forecast(mean: float = 12.0) -> pd.DataFrame:
                          "lo95": [mean - 4] * 5, "hi95": [mean + 4] * 5})
 
 
-def evaluation() -> pd.DataFrame:
-    return pd.DataFrame({
-        "unit_code": ["193", "193", "194", "194", "195", "195"],
-        "unit_name": ["Thành phố Hạ Long"] * 2 + ["Thành phố Móng Cái"] * 2 + ["Huyện Bình Liêu"] * 2,
-        "indicator_code": ["CT01", "ABUSE"] * 3,
-        "indicator_name_vi": ["Tỷ lệ xã phù hợp với trẻ em", "Số vụ xâm hại trẻ em"] * 3,
-        "progress_category": ["on_track", "deterioration", "acceleration_needed", "insufficient_data", "achieved",
-                              "on_track"],
-        "attainment": ["met", "not_met", "uncertain", "not_met", "exceeded", "met"],
-    })
 
 
 def tracking_row() -> dict:
