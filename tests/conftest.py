@@ -63,9 +63,10 @@ def _groups(item) -> str:
 def pytest_collection_modifyitems(config, items):
     """Order and groups for ``--dist loadgroup`` (pyproject's addopts).
 
-    Before the other hooks: the dask runs move to the end (see ``_LAST``); a test without an ``xdist_group`` joins the group of its module, so a module's
-    tests run on one worker and its module-scoped fixtures (a written appendix, a loaded dataset) are built
-    once; explicit groups (``notebooks``, ``tracking``) keep their tests together across modules.
+    Before the other hooks: the dask runs move to the end (see ``_LAST``); a test without an ``xdist_group``
+    joins the group of its module, so a module's tests run on one worker and its module-scoped fixtures (a
+    written appendix, a loaded dataset) are built once; explicit groups (``notebooks``, ``tracking``) keep
+    their tests together across modules.
 
     After them, in an xdist worker: the group goes into the test id (``…::test_x@group``), which is what the
     loadgroup scheduler reads. pytest-xdist 3.8 writes it to ``item._nodeid``, which pytest 9 no longer reads
