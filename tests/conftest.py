@@ -49,6 +49,10 @@ def _refuse_kernels_outside_the_marker(event: str, args: tuple) -> None:
 sys.addaudithook(_refuse_kernels_outside_the_marker)
 
 
+#: tests that run after all others (in collection order among themselves)
+_LAST = ("tests/batch/test_batch_dask.py::",)
+
+
 def _groups(item) -> str:
     """The ``xdist_group`` names of a test, joined as pytest-xdist joins them ('' when none)."""
     names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
@@ -57,15 +61,19 @@ def _groups(item) -> str:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    """Groups for ``--dist loadgroup`` (pyproject's addopts).
+    """Order and groups for ``--dist loadgroup`` (pyproject's addopts).
 
-    Before the other hooks: a test without an ``xdist_group`` joins the group of its module, so a module's
-    tests run on one worker and its module-scoped fixtures (a written appendix, a loaded dataset) are built
-    once; explicit groups (``notebooks``, ``tracking``) keep their tests together across modules.
+    Before the other hooks: the dask runs move to the end (see ``_LAST``); a test without an ``xdist_group``
+    joins the group of its module, so a module's tests run on one worker and its module-scoped fixtures (a
+    written appendix, a loaded dataset) are built once; explicit groups (``notebooks``, ``tracking``) keep
+    their tests together across modules.
 
     After them, in an xdist worker: the group goes into the test id (``…::test_x@group``), which is what the
     loadgroup scheduler reads. pytest-xdist 3.8 writes it to ``item._nodeid``, which pytest 9 no longer reads
     (its ids live in ``item._id``), so without this every group would be split across the workers."""
+    # the dask runs last: after a dask worker is SIGKILLed (test_batch_dask), a kernel started later in the same
+    # process sometimes waits out its 600 s cell timeout (seen for test_notebooks_rerun, 2 runs in 3)
+    items[:] = sorted(items, key=lambda item: item.nodeid.startswith(_LAST))
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             module = item.nodeid.split("::", 1)[0].removeprefix("tests/").removesuffix(".py")

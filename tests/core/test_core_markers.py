@@ -42,6 +42,7 @@ def test_markers_are_registered_and_strict():
     assert "--strict-markers" in ini["addopts"]
 
 
+@pytest.mark.slow  # a pytest run with two workers inside the test (~5 s of CPU)
 def test_loadgroup_keeps_a_group_on_one_worker():
     """Under ``-n 2 --dist loadgroup`` the tests of a module (its implicit group) run on one worker and an
     explicit group (``tracking``) is named in the test id: what the scheduler reads (tests/conftest.py)."""
