@@ -44,8 +44,13 @@ def _models_frames(ds: Any, settings: PublishSettings, unit_code: str, province:
     if path is None:
         log.info("no models file for province %s: Biểu 3 left out", province)
         return None, None
-    stat = path.stat()
-    models, _meta = _load_models(str(path), stat.st_mtime_ns, stat.st_size)
+    if path.is_file():
+        stat = path.stat()
+        models, _meta = _load_models(str(path), stat.st_mtime_ns, stat.st_size)
+    else:  # load_models says what is wrong with the path
+        from ctxh_plan.present.models import load_models
+
+        models, _meta = load_models(path)
     unit = None if unit_code == province else unit_code
     frame = build_models_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
     budget = build_budget_table(models, annual_rate_percent=settings.annual_rate_percent, lang=lang, unit_code=unit)
