@@ -181,8 +181,12 @@ def keep_finished(previous: dict[str, Any] | None, reports: dict[str, dict[str, 
 
 
 def _sweep_tmp(run_dir: Path) -> None:
-    from ctxh_plan.io.atomic import TMP_PREFIX
+    import shutil
 
+    from ctxh_plan.io.atomic import TMP_PREFIX
+    from ctxh_plan.reports.plan import PLAN_STORE
+
+    shutil.rmtree(run_dir / PLAN_STORE, ignore_errors=True)  # the kernels' shared plan results: this run's only
     for p in run_dir.rglob(f"{TMP_PREFIX}*"):
         try:
             p.unlink()
