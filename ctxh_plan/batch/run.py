@@ -377,6 +377,10 @@ class _Part:
         self.manifest["created_at"] = (previous or {}).get("created_at") or self.manifest["started_at"]
         run_dir.mkdir(parents=True, exist_ok=True)
         write_manifest(run_dir, self.manifest)
+        if jobs:  # the kernels read the dataset loaded here instead of loading and re-basing it again
+            from ctxh_plan.reports.plan import PLAN_STORE
+
+            plan.share_dataset(run_dir / PLAN_STORE)
         self.province_name = plan.unit_name(plan.province_code)
         self.dataset_title = str(getattr(ds, "title", "") or "")
         self.plan = None  # names are in the reports; a collection must not hold 34 datasets in the driver

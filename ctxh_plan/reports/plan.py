@@ -112,6 +112,11 @@ class Plan:
         units = self.dataset.units
         return units.parent(code) if code in units else None
 
+    def share_dataset(self, store: str | Path) -> None:
+        """Leave this plan's dataset (and its loading notes) in a batch run's :class:`PlanStore`, where the run's
+        kernels look before loading and re-basing it themselves (the batch driver has loaded it already)."""
+        PlanStore(store).get((self.identity, ("dataset", None)), lambda: (self.dataset, list(self.notes)))
+
     @property
     def charts(self) -> Any:
         """The :class:`~ctxh_plan.present.charts.ChartCache` of this plan's reports (the last figures drawn and
@@ -119,7 +124,8 @@ class Plan:
         if self._charts is None:
             from ctxh_plan.present.charts import ChartCache
 
-            self._charts = ChartCache()
+            # in a batch run, the kernels also leave their rendered charts for each other in the run's store
+            self._charts = ChartCache(shared=self.store.folder / "charts" if self.store is not None else None)
         return self._charts
 
     def publish_settings(self, threshold: int | None = None) -> Any:
@@ -381,6 +387,9 @@ def load_plan(path: str = "", *, rebase_to: str = "", store: str | Path | None =
             gc.unfreeze()
         plan = _LOADED[key] = Plan(ds, list(notes), identity=key)
         settle_long_lived()
+    if (plan.store is None) != (shared is None) or (shared is not None and plan.store is not None
+                                                    and plan.store.folder != shared.folder):
+        plan._charts = None  # the chart cache follows the store (a new run, a new shared folder)
     plan.store = shared
     for note in plan.notes:  # the same warnings on every call, cached or not (reused kernels = fresh kernels)
         log.warning("%s", note)
