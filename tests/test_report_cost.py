@@ -288,3 +288,25 @@ def test_a_plan_store_only_inside_a_batch_run_folder(tmp_path):
     assert batch_store(str(tmp_path / "figures")) is None  # a notebook's own output folder: nothing left behind
     (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
     assert batch_store(str(tmp_path / "figures")) == tmp_path / PLAN_STORE
+
+
+def test_kernels_of_a_run_read_the_charts_another_kernel_rendered(tmp_path):
+    from ctxh_plan.present.charts import ChartCache
+
+    first, second = ChartCache(shared=tmp_path / "charts"), ChartCache(shared=tmp_path / "charts")
+    svg = first.indicator(history(), forecast=forecast(), indicator=RATE).svg()
+    png = first.indicator(history(), forecast=forecast(), indicator=RATE).png(100)
+    again = second.indicator(history(), forecast=forecast(), indicator=RATE)
+    assert again.svg() == svg and again.png(100) == png and second.draws == 0 and second.renders == 0
+    assert not list((tmp_path / "charts").glob(".tmp-ctxh-*"))
+
+
+def test_the_batch_leaves_no_plan_store_behind(tmp_path):
+    from ctxh_plan.batch.run import _sweep_tmp
+    from ctxh_plan.reports.plan import PLAN_STORE, Plan, load_plan
+
+    plan = load_plan("")
+    Plan(plan.dataset, identity=plan.identity).share_dataset(tmp_path / PLAN_STORE)
+    assert list((tmp_path / PLAN_STORE).glob("*.pickle"))
+    _sweep_tmp(tmp_path)  # at the start and at the end of every run
+    assert not (tmp_path / PLAN_STORE).exists()
