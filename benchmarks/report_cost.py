@@ -14,8 +14,9 @@ path, so both run the same measuring code):
    The per-unit cost is the mean of the other reports (what every further report of a warm kernel costs).
 2. **the whole batch** (unless ``--no-batch``): ``python -m ctxh_plan batch PARAMS --jobs 2`` of each
    version into a temporary output folder (all 54 units + province summary on 2 local kernels).
-3. with ``--scheduler``: the batch of this version again with ``--scheduler local:2``, and the sha256
-   of every file (HTML, notebooks, appendices, figures; not the manifest) compared with the local pool.
+3. with ``--scheduler``: the batch of this version again with ``--scheduler local:2``, into the same output
+   folder, and the sha256 of every file it rewrites (HTML, notebooks, appendices, figures, index; not the
+   manifest) compared with those of the local pool.
 
 The earlier version is a git worktree (``git worktree add --detach /tmp/ctxh_before <rev>``, made if
 missing; no copy of old code is committed). Goals: a unit report ≤ 0.2× its earlier cost; the batch
@@ -240,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.scheduler:
                 local = hashes((Path(tmp) / "now" / "latest").resolve())
                 load = os.getloadavg()[0]
-                wall, run_dir = time_batch(ROOT, args.params, Path(tmp) / "dask", ["--scheduler", "local:2"])
+                # the same output folder (the notebooks hold their absolute output paths; a re-run keeps the run's
+                # creation date): every file is rewritten by the dask engine and must come out the same
+                wall, run_dir = time_batch(ROOT, args.params, Path(tmp) / "now", ["--scheduler", "local:2"])
                 same = hashes(run_dir) == local
                 print(f"  batch    now (--scheduler local:2): {wall:6.1f} s wall; files identical to the local "
                       f"pool: {same}; load average at start {load:.1f}", flush=True)

@@ -181,8 +181,12 @@ def keep_finished(previous: dict[str, Any] | None, reports: dict[str, dict[str, 
 
 
 def _sweep_tmp(run_dir: Path) -> None:
-    from ctxh_plan.io.atomic import TMP_PREFIX
+    import shutil
 
+    from ctxh_plan.io.atomic import TMP_PREFIX
+    from ctxh_plan.reports.plan import PLAN_STORE
+
+    shutil.rmtree(run_dir / PLAN_STORE, ignore_errors=True)  # the kernels' shared plan results: this run's only
     for p in run_dir.rglob(f"{TMP_PREFIX}*"):
         try:
             p.unlink()
@@ -376,6 +380,10 @@ class _Part:
         self.manifest["created_at"] = (previous or {}).get("created_at") or self.manifest["started_at"]
         run_dir.mkdir(parents=True, exist_ok=True)
         write_manifest(run_dir, self.manifest)
+        if jobs:  # the kernels read the dataset loaded here instead of loading and re-basing it again
+            from ctxh_plan.reports.plan import PLAN_STORE
+
+            plan.share_dataset(run_dir / PLAN_STORE)
         self.province_name = plan.unit_name(plan.province_code)
         self.dataset_title = str(getattr(ds, "title", "") or "")
         self.plan = None  # names are in the reports; a collection must not hold 34 datasets in the driver

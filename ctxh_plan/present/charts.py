@@ -951,12 +951,15 @@ class ChartCache:
     identical (communes sharing a former district's re-based rates) share one drawing.
 
     Only the last ``figures`` figures are kept (a figure holds thousands of Python objects the garbage collector
-    walks) and the last ``renders`` rendered files (plain bytes); ``0`` keeps nothing.
+    walks) and the last ``renders`` rendered files (plain bytes); ``0`` keeps nothing. ``shared``: a folder where
+    the processes of one batch run (its kernels) leave their rendered files for each other, by key — a chart
+    another kernel already rendered is read, not drawn.
     """
 
-    def __init__(self, figures: int = 2, renders: int = 64) -> None:
+    def __init__(self, figures: int = 2, renders: int = 64, *, shared: str | Path | None = None) -> None:
         self.max_figures = figures
         self.max_renders = renders
+        self.shared = Path(shared) if shared else None
         self._figures: OrderedDict[str, Any] = OrderedDict()
         self._bytes: OrderedDict[tuple[str, str, float], Any] = OrderedDict()
         self.draws = 0
@@ -984,8 +987,11 @@ class ChartCache:
         if out is not None:
             self._bytes.move_to_end(key)
             return out
-        out = render()
-        self.renders += 1
+        out = self._read_shared(key)
+        if out is None:
+            out = render()
+            self.renders += 1
+            self._write_shared(key, out)
         if self.max_renders:
             self._bytes[key] = out
             while len(self._bytes) > self.max_renders:
@@ -995,6 +1001,42 @@ class ChartCache:
     def forget_figures(self) -> None:
         """Drop the figures kept (their rendered bytes stay)."""
         self._figures.clear()
+
+    def _shared_path(self, key: tuple[str, str, float]) -> Path | None:
+        if self.shared is None:
+            return None
+        import hashlib
+
+        chart, fmt, dpi = key
+        return self.shared / f"{hashlib.sha256(f'{chart}|{dpi!r}'.encode()).hexdigest()[:40]}.{fmt}"
+
+    def _read_shared(self, key: tuple[str, str, float]) -> Any:
+        path = self._shared_path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = path.read_bytes()  # written whole by another kernel (atomic rename)
+        except OSError:
+            return None
+        return data.decode("utf-8") if key[1] == "svg" else data
+
+    def _write_shared(self, key: tuple[str, str, float], out: Any) -> None:
+        path = self._shared_path(key)
+        if path is None:
+            return
+        import os
+        import tempfile
+
+        from ctxh_plan.io.atomic import TMP_PREFIX
+
+        try:  # whole or not at all (rename), but no fsync: a cache for this run, not an output
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(out.encode("utf-8") if isinstance(out, str) else out)
+            os.replace(tmp, path)
+        except OSError:  # the run's shared folder is a help, never a condition
+            pass
 
     def indicator(self, history: Any, **kwargs: Any) -> Chart:
         """:func:`plot_indicator` (same arguments) as a :class:`Chart`."""

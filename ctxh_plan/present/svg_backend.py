@@ -40,23 +40,22 @@ class CachedTextToPath(TextToPath):
 
     def __init__(self) -> None:
         super().__init__()
-        self._files: dict[int, Any] = {}
-        self._sizes: OrderedDict[tuple[str, int], tuple[float, float, float]] = OrderedDict()
-        self._glyphs: OrderedDict[tuple[Any, ...], Any] = OrderedDict()  # (info, outlines, rects) of a text
+        #: id of each font object handed out by :meth:`_get_font` → the font files it was made from
+        self._font_files: dict[int, tuple[str, ...]] = {}
+        self._sizes: OrderedDict[tuple[Any, ...], tuple[float, float, float]] = OrderedDict()
+        self._glyphs: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     def _get_font(self, prop: Any) -> Any:
-        key = hash(prop)
-        files = self._files.get(key)
-        if files is None:
-            files = self._files[key] = fontManager._find_fonts_by_props(prop)
+        files = fontManager._find_fonts_by_props(prop)  # cached by matplotlib (with the rcParams it depends on)
         font = get_font(files)
         font.set_size(self.FONT_SCALE, self.DPI)  # the font object is shared: set its size every time
+        self._font_files[id(font)] = tuple(str(f) for f in files)  # what this object is, now
         return font
 
     def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
-        key = (s, hash(prop))
+        key = (s, *_prop_key(prop), tuple(str(f) for f in fontManager._find_fonts_by_props(prop)))
         got = self._sizes.get(key)
         if got is None:
             got = self._sizes[key] = super().get_text_width_height_descent(s, prop, ismath)
@@ -65,7 +64,11 @@ class CachedTextToPath(TextToPath):
 
     def get_glyphs_with_font(self, font: Any, s: str, glyph_map: Any = None, return_new_glyphs_only: bool = False,
                              *, features: Any = None, language: Any = None) -> Any:
-        key = (font.fname, font.postscript_name, s, None if features is None else tuple(features), language)
+        files = self._font_files.get(id(font))
+        if files is None:  # a font object this converter did not hand out: nothing known about it
+            return super().get_glyphs_with_font(font, s, glyph_map, return_new_glyphs_only, features=features,
+                                                language=language)
+        key = (files, s, None if features is None else tuple(features), language)
         got: Any = self._glyphs.get(key)  # matplotlib's stubs type the glyph tuple more loosely than it is
         if got is None:
             got = self._glyphs[key] = super().get_glyphs_with_font(font, s, features=features, language=language)
@@ -78,6 +81,12 @@ class CachedTextToPath(TextToPath):
             if glyph_repr not in glyph_map:
                 new[glyph_repr] = path
         return list(info), new, list(rects)
+
+
+def _prop_key(prop: Any) -> tuple[Any, ...]:
+    """Everything of a FontProperties that decides a text's size (the parts of its own hash, without hashing)."""
+    return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+            prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
 
 
 def _trim(cache: OrderedDict[Any, Any]) -> None:
@@ -97,10 +106,8 @@ class FigureCanvasCachedSVG(FigureCanvasSVG):
         # as FigureCanvasSVG.print_svg (matplotlib 3.11), with the shared text-to-path converter; the options
         # savefig passes to every print method (dpi, facecolor, edgecolor, orientation) are applied by savefig
         # itself, matplotlib's own SVG canvas drops them too
-        with cbook.open_file_cm(filename, "w", encoding="utf-8") as opened:
-            fh: Any = opened  # a text stream, or a byte stream wrapped into one
-            if not cbook.file_requires_unicode(fh):
-                fh = codecs.getwriter("utf-8")(fh)
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as out:
+            fh: Any = out if cbook.file_requires_unicode(out) else codecs.getwriter("utf-8")(out)
             dpi = self.figure.dpi
             self.figure.dpi = 72
             width, height = self.figure.get_size_inches()
@@ -108,7 +115,7 @@ class FigureCanvasCachedSVG(FigureCanvasSVG):
             svg = RendererSVG(w, h, fh, image_dpi=dpi, metadata=metadata)
             svg._text2path = TEXT_TO_PATH
             renderer: Any = MixedModeRenderer(self.figure, width, height, dpi, svg,
-                                         bbox_inches_restore=bbox_inches_restore)
+                                              bbox_inches_restore=bbox_inches_restore)
             self.figure.draw(renderer)
             renderer.finalize()
 

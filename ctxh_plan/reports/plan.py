@@ -10,7 +10,9 @@ shown in HTML and written to Word and Excel; charts drawn for the HTML and the a
 :class:`~ctxh_plan.present.charts.ChartCache`.
 :func:`load_plan` keeps the last loaded plan per process, keyed by the dataset files' names, sizes
 and modification times, so a warm batch kernel computes the evaluation and projections once for
-all the units it runs.
+all the units it runs. In a batch run, the kernels (or dask workers) of the run also share these plan-wide
+results through the run folder's :class:`PlanStore`: the first process that needs one computes it, the others
+read it (one computation per run instead of one per kernel).
 """
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ from typing import Any
 
 from ctxh_plan.reports.messages import collect_messages, silenced
 
-__all__ = ["Plan", "load_plan", "settings_key", "settle_long_lived"]
+__all__ = ["PLAN_STORE", "Plan", "PlanStore", "batch_store", "load_plan", "settings_key", "settle_long_lived"]
+
+#: folder of a batch run folder where its processes share the plan-wide results (removed when the run ends)
+PLAN_STORE = ".plan-store"
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +48,19 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
     _charts: Any = field(default=None, repr=False)
+    #: where the processes of a batch run share plan-wide results (None: computed here)
+    store: PlanStore | None = field(default=None, repr=False)
+    #: what the plan was loaded from (dataset folder, re-basing date, its files' names, sizes and times)
+    identity: tuple[Any, ...] = field(default=(), repr=False)
 
     def _once(self, key: tuple[str, Any], make: Any, *, settle: bool = False) -> Any:
-        """``make()`` once for ``key``; ``settle``: a plan-wide result that lives as long as the plan (see
-        :func:`settle_long_lived`)."""
+        """``make()`` once for ``key``; ``settle``: a plan-wide result that lives as long as the plan (shared
+        through :attr:`store` when there is one; see :func:`settle_long_lived`)."""
         if key not in self._cache:
-            self._cache[key] = make()
+            if settle and self.store is not None:
+                self._cache[key] = self.store.get((self.identity, key), make)
+            else:
+                self._cache[key] = make()
             if settle:
                 if self._charts is not None:
                     self._charts.forget_figures()  # a report's figures are not plan-wide: never frozen
@@ -100,6 +112,11 @@ class Plan:
         units = self.dataset.units
         return units.parent(code) if code in units else None
 
+    def share_dataset(self, store: str | Path) -> None:
+        """Leave this plan's dataset (and its loading notes) in a batch run's :class:`PlanStore`, where the run's
+        kernels look before loading and re-basing it themselves (the batch driver has loaded it already)."""
+        PlanStore(store).get((self.identity, ("dataset", None)), lambda: (self.dataset, list(self.notes)))
+
     @property
     def charts(self) -> Any:
         """The :class:`~ctxh_plan.present.charts.ChartCache` of this plan's reports (the last figures drawn and
@@ -107,7 +124,8 @@ class Plan:
         if self._charts is None:
             from ctxh_plan.present.charts import ChartCache
 
-            self._charts = ChartCache()
+            # in a batch run, the kernels also leave their rendered charts for each other in the run's store
+            self._charts = ChartCache(shared=self.store.folder / "charts" if self.store is not None else None)
         return self._charts
 
     def publish_settings(self, threshold: int | None = None) -> Any:
@@ -227,6 +245,59 @@ def settle_long_lived() -> None:
     gc.freeze()
 
 
+class PlanStore:
+    """Plan-wide results shared by the processes of one batch run (its kernels, or dask workers seeing the same
+    run folder): each result is computed by the first process that needs it while it holds the result's file
+    lock, written as a pickle (atomically), and read by the others. The folder lives inside the run folder and is
+    removed when the run ends (``batch.run``), so it never outlives the code and inputs that made it.
+
+    Without file locks (no ``fcntl``) or when the folder cannot be written, results are computed here as usual.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def get(self, key: Any, make: Any) -> Any:
+        """The result stored under ``key``, or ``make()`` (then stored)."""
+        import hashlib
+        import pickle
+
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return make()
+        name = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
+        path = self.folder / f"{name}.pickle"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = open(self.folder / f"{name}.lock", "a+b")  # noqa: SIM115 - held until the result is stored
+        except OSError as exc:
+            log.info("plan store %s not usable (%s): computing here", self.folder, exc)
+            return make()
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or when this process ends
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    return pickle.load(fh)  # written by another process of this run, from the same inputs
+            value = make()
+            from ctxh_plan.io.atomic import write_bytes
+
+            try:
+                write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+                log.info("plan store: %s not stored (%s)", key[-1] if isinstance(key, tuple) else key, exc)
+            return value
+
+
+def batch_store(output_dir: str) -> Path | None:
+    """The plan store of the batch run whose ``figures`` folder is ``output_dir`` (a notebook's parameter), or
+    None outside a batch run (no run folder with a manifest: nothing is shared, nothing is left behind)."""
+    if not output_dir:
+        return None
+    run_dir = Path(output_dir).parent
+    return run_dir / PLAN_STORE if (run_dir / "manifest.json").is_file() else None
+
+
 def settings_key(settings: Any) -> str:
     """What makes two publishing settings publish the same frames and tables: every field but the charts'
     (which indicators are charted, how many, at what resolution) and the file it came from."""
@@ -269,7 +340,7 @@ def _stat_key(path: Path) -> tuple[Any, ...]:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-def load_plan(path: str = "", *, rebase_to: str = "") -> Plan:
+def load_plan(path: str = "", *, rebase_to: str = "", store: str | Path | None = None) -> Plan:
     """Load (and optionally re-base) a dataset as a :class:`Plan`, kept per process.
 
     Parameters
@@ -279,6 +350,9 @@ def load_plan(path: str = "", *, rebase_to: str = "") -> Plan:
     rebase_to : str
         ``""`` for the data as collected, or a date such as ``"2025-07-01"`` to move history onto
         the units valid then (``rebase_dataset``).
+    store : path, optional
+        A batch run's :class:`PlanStore` folder (:func:`batch_store`): the dataset and the plan-wide results
+        are computed once for all the processes of the run.
 
     Returns
     -------
@@ -292,21 +366,31 @@ def load_plan(path: str = "", *, rebase_to: str = "") -> Plan:
     p = Path(path) if path else default_dataset()
     key = (str(p), rebase_to, _stat_key(p))
     plan = _LOADED.get(key)
+    shared = PlanStore(store) if store else None
     if plan is None:
-        notes: list[str] = []
-        with collect_messages(notes, "dataset"):
-            ds = load_dataset(p)
-            if rebase_to:
-                from ctxh_plan.rebase import rebase_dataset
 
-                ds = rebase_dataset(ds, to=rebase_to)
+        def load() -> tuple[Any, list[str]]:
+            notes: list[str] = []
+            with collect_messages(notes, "dataset"):
+                ds = load_dataset(p)
+                if rebase_to:
+                    from ctxh_plan.rebase import rebase_dataset
+
+                    ds = rebase_dataset(ds, to=rebase_to)
+            return ds, notes
+
+        ds, notes = shared.get((key, ("dataset", None)), load) if shared is not None else load()
         if _LOADED:  # the plan replaced (frozen with its frames) can be freed again
             import gc
 
             _LOADED.clear()
             gc.unfreeze()
-        plan = _LOADED[key] = Plan(ds, notes)
+        plan = _LOADED[key] = Plan(ds, list(notes), identity=key)
         settle_long_lived()
+    if (plan.store is None) != (shared is None) or (shared is not None and plan.store is not None
+                                                    and plan.store.folder != shared.folder):
+        plan._charts = None  # the chart cache follows the store (a new run, a new shared folder)
+    plan.store = shared
     for note in plan.notes:  # the same warnings on every call, cached or not (reused kernels = fresh kernels)
         log.warning("%s", note)
     return plan

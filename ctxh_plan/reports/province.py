@@ -25,7 +25,7 @@ from ctxh_plan.reports.html import (
     show_html,
 )
 from ctxh_plan.reports.messages import collect_messages
-from ctxh_plan.reports.plan import Plan, load_plan
+from ctxh_plan.reports.plan import Plan, batch_store, load_plan
 
 __all__ = ["ProvinceSummary", "build_province_summary", "province_figures", "province_report",
            "province_summary_line", "show_heatmap", "show_province_evaluation", "show_province_footer",
@@ -78,7 +78,8 @@ def build_province_summary(params: dict[str, Any]) -> ProvinceSummary:
 
     notes: list[str] = []
     with collect_messages(notes, "province summary"):
-        plan = load_plan(params["dataset"], rebase_to=params["rebase_to"])
+        plan = load_plan(params["dataset"], rebase_to=params["rebase_to"],
+                         store=batch_store(params.get("output_dir", "")))  # a batch run: shared by its kernels
     available = plan.report_units()
     units = params["units"] or available
     missing = [u for u in units if u not in available]

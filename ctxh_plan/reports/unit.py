@@ -36,7 +36,7 @@ from ctxh_plan.reports.html import (
     styled_table,
 )
 from ctxh_plan.reports.messages import collect_messages, silenced
-from ctxh_plan.reports.plan import Plan, load_plan
+from ctxh_plan.reports.plan import Plan, batch_store, load_plan
 from ctxh_plan.reports.proposals import published_unit_proposals
 
 __all__ = ["KEY_INDICATORS", "UnitReport", "appendix_links", "build_unit_report", "chart_alt", "evaluation_legend",
@@ -116,7 +116,8 @@ def build_unit_report(params: dict[str, Any]) -> UnitReport:
     unit = params["unit_code"]
     notes: list[str] = []
     with collect_messages(notes, f"unit {unit}"):
-        plan = load_plan(params["dataset"], rebase_to=params["rebase_to"])
+        plan = load_plan(params["dataset"], rebase_to=params["rebase_to"],
+                         store=batch_store(params.get("output_dir", "")))  # a batch run: shared by its kernels
     ds = plan.dataset
     units = plan.report_units()
     if unit not in units:

@@ -242,3 +242,62 @@ def test_the_benchmark_runs_the_unit_notebooks_own_cells_with_the_batchs_paramet
     params = report_cost.unit_params(cfg, "06652", tmp_path)
     assert set(params) == {f.name for f in notebook_params("unit_report")}
     assert params["tracking_period"] == "2026-H1" and params["appendix_formats"] == ["docx", "xlsx"]
+
+
+# --------------------------------------------------------------------------- one computation per batch run
+
+def _store_worker(folder: str, marks: str) -> str:
+    """(In another process) a plan-wide result through the store; every computation leaves a mark."""
+    import os
+    import time
+
+    from ctxh_plan.reports.plan import PlanStore
+
+    def make() -> str:
+        with open(marks, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        time.sleep(0.5)  # the other process asks meanwhile: it waits, then reads
+        return "evaluation of all units"
+
+    return str(PlanStore(folder).get(("plan", ("evaluation", None)), make))
+
+
+def test_the_processes_of_a_batch_run_compute_a_plan_wide_result_once(tmp_path):
+    import multiprocessing
+
+    folder, marks = tmp_path / "run" / ".plan-store", tmp_path / "marks.txt"
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        got = pool.starmap(_store_worker, [(str(folder), str(marks))] * 2)
+    assert got == ["evaluation of all units"] * 2
+    assert len(marks.read_text(encoding="utf-8").split()) == 1  # one process computed, the other read
+
+
+def test_a_plan_store_only_inside_a_batch_run_folder(tmp_path):
+    from ctxh_plan.reports.plan import PLAN_STORE, batch_store
+
+    assert batch_store("") is None
+    assert batch_store(str(tmp_path / "figures")) is None  # a notebook's own output folder: nothing left behind
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    assert batch_store(str(tmp_path / "figures")) == tmp_path / PLAN_STORE
+
+
+def test_kernels_of_a_run_read_the_charts_another_kernel_rendered(tmp_path):
+    from ctxh_plan.present.charts import ChartCache
+
+    first, second = ChartCache(shared=tmp_path / "charts"), ChartCache(shared=tmp_path / "charts")
+    svg = first.indicator(history(), forecast=forecast(), indicator=RATE).svg()
+    png = first.indicator(history(), forecast=forecast(), indicator=RATE).png(100)
+    again = second.indicator(history(), forecast=forecast(), indicator=RATE)
+    assert again.svg() == svg and again.png(100) == png and second.draws == 0 and second.renders == 0
+    assert not list((tmp_path / "charts").glob(".tmp-ctxh-*"))
+
+
+def test_the_batch_leaves_no_plan_store_behind(tmp_path):
+    from ctxh_plan.batch.run import _sweep_tmp
+    from ctxh_plan.reports.plan import PLAN_STORE, Plan, load_plan
+
+    plan = load_plan("")
+    Plan(plan.dataset, identity=plan.identity).share_dataset(tmp_path / PLAN_STORE)
+    assert list((tmp_path / PLAN_STORE).glob("*.pickle"))
+    _sweep_tmp(tmp_path)  # at the start and at the end of every run
+    assert not (tmp_path / PLAN_STORE).exists()
