@@ -310,6 +310,11 @@ class WarmKernel:
         await self.km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"], **kwargs)
         self.kc = self.km.client()
         self.kc.start_channels()
+        # while the kernel process boots: the driver's own heavy imports (nbformat's jsonschema alone takes
+        # about a second), paid once per process
+        import nbclient  # noqa: F401
+        import nbformat  # noqa: F401
+
         await self.kc.wait_for_ready(timeout=timeout)
         self.kc.allow_stdin = False
         reply = await self.kc.kernel_info(reply=True, timeout=timeout)
@@ -480,12 +485,11 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                 except asyncio.QueueEmpty:
                     return
                 t0 = time.perf_counter()
-                nb = prepare_notebook(job.notebook, job.parameters)
                 if not reuse and started:
                     await kernel.shutdown()
                     kernel.used = 0
                     started = False
-                if not started:
+                if not started:  # started before the notebook is read: the kernels boot while the driver reads
                     try:
                         await kernel.start()
                     except Exception as exc:
@@ -493,12 +497,14 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                             return  # stopping: the notebook stays pending for --resume
                         failure = f"kernel could not start: {_kernel_error(exc, kernel)}"
                         log.error("kernel %d: %s", kernel.index, failure)
+                        nb = prepare_notebook(job.notebook, job.parameters)
                         nb.cells.insert(0, error_banner(failure))
                         _finish(job, nb, failure, t0, kernel.index)
                         return
                     started = True
                 if stop.is_set():
                     return
+                nb = prepare_notebook(job.notebook, job.parameters)
                 error = await kernel.execute(nb)
                 if stop.is_set():  # interrupted notebook: not written, stays pending for --resume
                     return

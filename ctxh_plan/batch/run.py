@@ -33,21 +33,19 @@ from typing import Any
 
 from ctxh_plan.batch.config import BatchConfig, appendix_files, dataset_members, load_batch_config
 from ctxh_plan.batch.engines import Engine, LocalEngine, parse_scheduler
+from ctxh_plan.batch.export import export_html
 from ctxh_plan.batch.lock import acquire_run_lock
 from ctxh_plan.errors import EXIT_BAD_INPUT, EXIT_OK, ParameterError, UsageError
 from ctxh_plan.paths import display_path, notebooks_dir
 from ctxh_plan.reports.plan import Plan, load_plan
 
-__all__ = ["PROVINCE_KEY", "REMOVE_OUTPUT_TAG", "BatchResult", "dataset_members", "export_html", "keep_finished",
-           "make_engine", "run_batch"]
+__all__ = ["PROVINCE_KEY", "BatchResult", "dataset_members", "keep_finished", "make_engine", "run_batch"]
 
 
 log = logging.getLogger(__name__)
 
 
 PROVINCE_KEY = "province"
-#: notebook cells tagged so keep their outputs in the notebook (run log, nbval) but are left out of the HTML report
-REMOVE_OUTPUT_TAG = "remove_output"
 
 
 @dataclass
@@ -130,33 +128,6 @@ def _run_id(cfg: BatchConfig, ds: Any, units: list[str]) -> tuple[str, list[dict
                                    "units": units, "templates": [t["sha256"] for t in templates],
                                    "version": __version__}, sort_keys=True).encode())
     return f"{cfg.name}-{h.hexdigest()[:12]}", inputs, templates
-
-
-def export_html(nb: Any, path: Path, title: str, exporter: Any = None, *, lang: str = "vi") -> Any:
-    """Write ``nb`` as HTML for readers (atomically): no code, no cell without output (nothing shown before
-    the report's title), no cell tagged :data:`REMOVE_OUTPUT_TAG` (status lines for the run log); return
-    the exporter for reuse. ``nb`` itself is not changed; the page's language is ``lang``; the page carries
-    the Content-Security-Policy that forbids scripts."""
-    import nbformat
-
-    from ctxh_plan.io.atomic import write_text
-    from ctxh_plan.reports.html import add_security_policy
-
-    if exporter is None:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        config = Config()
-        config.TagRemovePreprocessor.enabled = True
-        config.TagRemovePreprocessor.remove_cell_tags = {REMOVE_OUTPUT_TAG}
-        exporter = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
-                                exclude_output_prompt=True)
-    exporter.language_code = lang
-    shown = nbformat.NotebookNode(dict(nb))  # a new cell list; the cells themselves are not modified
-    shown["cells"] = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
-    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
-    write_text(path, add_security_policy(body))  # no script runs in a published report
-    return exporter
 
 
 def keep_finished(previous: dict[str, Any] | None, reports: dict[str, dict[str, Any]], run_dir: Path,

@@ -229,8 +229,8 @@ def test_evaluation_styler_escapes_names():
 def test_batch_html_and_index_carry_a_policy_without_script(tmp_path):
     import nbformat
 
+    from ctxh_plan.batch.export import export_html
     from ctxh_plan.batch.manifest import write_index
-    from ctxh_plan.batch.run import export_html
     from ctxh_plan.reports.html import CONTENT_SECURITY_POLICY
 
     assert "script-src 'none'" in CONTENT_SECURITY_POLICY and "object-src 'none'" in CONTENT_SECURITY_POLICY
