@@ -1,10 +1,11 @@
 """Shared test fixtures and the rule of the ``notebooks`` marker. Area-specific fixtures live in their own
 test files; paths in tests/helpers/paths.py.
 
-Markers (registered in pyproject.toml, ``--strict-markers``): ``notebooks`` = the test starts a Jupyter
-kernel (papermill, nbval, the batch, the warm-kernel pool, dask); ``-m "not notebooks"`` is the fast subset.
-The rule is enforced: a test without the marker that launches a kernel in the test process fails, naming the
-marker (see :func:`_kernels_only_under_the_notebooks_marker`).
+Markers (registered in pyproject.toml, ``--strict-markers``): ``notebooks`` = a long end-to-end test: it starts
+a Jupyter kernel (papermill, nbval, the batch, the warm-kernel pool, dask), or runs a whole province through the
+commands without one (a handful, each saying so); ``-m "not notebooks"`` is the fast subset (under a minute).
+The kernel rule is enforced: a test without the marker that launches a kernel in the test process fails, naming
+the marker (see :func:`_kernels_only_under_the_notebooks_marker`).
 """
 from __future__ import annotations
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
 
 from ctxh_plan.batch.export import REMOVE_OUTPUT_TAG, export_html, make_exporter
 
 
 def _executed_notebook():
+    import nbformat  # imported by the test, not at collection (jsonschema's grammar: ~1 s in every worker)
+
     def html_output(html: str):
         return nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<IPython.display>"})
 
@@ -39,6 +40,7 @@ def _text_and_tags(page: str) -> tuple[str, list[str]]:
 
 
 def test_the_page_reads_as_nbconverts_own(tmp_path):
+    import nbformat
     from nbconvert import HTMLExporter
 
     from ctxh_plan.reports.html import add_security_policy

@@ -13,7 +13,7 @@ def test_appendix_usage_errors(tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks  # end-to-end: every unit's appendix of the embedded dataset by the CLI
 def test_appendix_cli_embedded_dataset(tmp_path, capsys):
     import openpyxl
 
@@ -48,7 +48,7 @@ def test_appendix_cli_embedded_dataset(tmp_path, capsys):
     assert main(["appendix", "--units", "999", "--no-charts", "-o", str(out)]) == 1
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks  # end-to-end: the appendices of one lead agency by the CLI
 def test_appendix_for_one_lead_agency(tmp_path, capsys):
     """--agency extracts Biểu 1 and 2 for the indicators one department chairs (code or name)."""
     import docx

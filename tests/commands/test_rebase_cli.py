@@ -119,7 +119,7 @@ def test_rebased_folder_loads_as_a_dataset(tmp_path):
     assert set(ds.observations["unit_code"]) == set(NEW_UNITS) and ds.illustrative
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks  # end-to-end: the embedded dataset re-based onto the 54 units by the CLI
 def test_embedded_dataset_rebases_to_54_units(tmp_path):
     emb = EMBEDDED
     out = tmp_path / "qn"
@@ -153,7 +153,7 @@ def test_embedded_dataset_rebases_to_54_units(tmp_path):
     assert len(ds.units.codes(level="commune")) == 54 and ds.illustrative
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks  # end-to-end: the whole embedded dataset re-based
 def test_rebase_dataset_on_the_embedded_dataset():
     from ctxh_plan.data.dataset import load_dataset
     from ctxh_plan.rebase import rebase_dataset

@@ -33,7 +33,7 @@ def loaded_once(monkeypatch, qn26_history):
     return calls
 
 
-@pytest.mark.slow  # the whole cycle over the 53 received forms: five commands, ~9 s
+@pytest.mark.notebooks  # end-to-end: the whole cycle over the 53 received forms, five commands, ~8 s
 def test_form_collect_track_report(tmp_path, capsys, loaded_once):
     from ctxh_plan.cli import main
 

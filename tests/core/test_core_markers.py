@@ -38,11 +38,11 @@ def test_a_test_with_the_marker_may_launch_a_kernel_command():
 def test_markers_are_registered_and_strict():
     ini = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
     names = {m.split(":", 1)[0] for m in ini["markers"]}
-    assert {"notebooks", "slow"} <= names
+    assert "notebooks" in names and "slow" not in names  # one marker for the long tests: the fast subset
     assert "--strict-markers" in ini["addopts"]
 
 
-@pytest.mark.slow  # a pytest run with two workers inside the test (~5 s of CPU)
+@pytest.mark.notebooks  # end-to-end: a pytest run with two workers inside the test (~5 s of CPU)
 def test_loadgroup_keeps_a_group_on_one_worker():
     """Under ``-n 2 --dist loadgroup`` the tests of a module (its implicit group) run on one worker and an
     explicit group (``tracking``) is named in the test id: what the scheduler reads (tests/conftest.py)."""
@@ -60,3 +60,20 @@ def test_loadgroup_keeps_a_group_on_one_worker():
     assert any(n.endswith("::test_usage_errors@tracking") for n in ran), sorted(ran)
     workers = {w for n, w in ran.items() if n.endswith("@data/test_numbers_parse")}
     assert len(workers) == 1 and len([n for n in ran if "test_numbers_parse" in n]) == 3, ran
+
+
+def test_no_test_module_imports_the_notebook_libraries_at_collection():
+    """Each xdist worker imports every test module: nbformat (jsonschema's IRI grammar, ~1 s), nbconvert, nbclient
+    and papermill are imported inside the tests that use them, so the fast subset does not pay for them."""
+    import ast
+
+    heavy = {"nbformat", "nbconvert", "nbclient", "papermill", "nbval"}
+    modules = sorted((ROOT / "tests").rglob("*.py"))
+    assert len(modules) > 60
+    offenders = []
+    for path in modules:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # top level only
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in heavy]
+    assert not offenders, offenders

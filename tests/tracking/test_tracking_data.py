@@ -17,7 +17,7 @@ def _files(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name not in ("generate.py", "README.md") and "__pycache__" not in p.parts}
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks  # end-to-end: the whole 2026 folder (~110 workbooks) written again, ~8 s
 def test_regeneration_is_byte_identical(tmp_path):
     """generate.py writes the whole folder again (~110 workbooks, ~10 s): the same bytes as the committed one."""
     spec = importlib.util.spec_from_file_location("qn26_generate", QN26 / "generate.py")
