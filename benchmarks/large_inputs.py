@@ -38,7 +38,7 @@ t0 = time.perf_counter()
 from ctxh_plan.io.readers import read_observations
 frame = read_observations(sys.argv[1])
 seconds = time.perf_counter() - t0
-problems = len(frame.attrs.get("problems", []))
+problems = len(frame.problems) if hasattr(frame, "problems") else len(frame.attrs.get("problems", []))  # before: attrs
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 print(json.dumps({"rows": len(frame), "seconds": seconds, "peak_mb": peak, "problems": problems}))
 """

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         warm.append(time.perf_counter() - c0)
         cpu_warm.append(time.process_time() - p0)
     t = run.tracking.table
-    a = run.tracking.submissions.attrs
+    a = run.tracking.submissions.summary()
     best = min(cold)
     print(f"track {args.period}: {len(t)} rows, {t['unit_code'].nunique()} units (54 + province), "
           f"{a['n_received']}/{a['n_expected']} forms read")

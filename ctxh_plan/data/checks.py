@@ -203,8 +203,9 @@ def _flags(text: str, rec: dict, problems: Problems) -> list[str]:
 
 
 def pending_problems(raw: Any, problems: Problems) -> bool:
-    """Add the reader's problems; True when the frame has its required columns."""
-    pending = raw.attrs.get("problems", [])
+    """Add the problems a reader found (``raw``: its :class:`~ctxh_plan.io.headers.RawTable`); True when the frame
+    has its required columns."""
+    pending = raw.problems
     problems.add_pending(pending)
     return not any(p["key"] in ("missing_column", "no_header", "no_unit", "no_year_columns") for p in pending)
 
@@ -283,9 +284,9 @@ def check_observations(raw: Any, catalog: Any, units: Any, *, years: tuple[int, 
     Parameters
     ----------
     raw : pandas.DataFrame
-        From :func:`ctxh_plan.io.readers.read_observations` (one or several files
-        concatenated; ``attrs["problems"]`` of each file must already be added to
-        ``problems`` when frames are concatenated — see :func:`check_files`).
+        The ``frame`` of :func:`ctxh_plan.io.readers.read_observations` (one or several files
+        concatenated; the ``problems`` of each file's :class:`~ctxh_plan.io.headers.RawTable` added to
+        ``problems`` first with :func:`pending_problems` — see :func:`ctxh_plan.data.validation.check_files`).
     catalog : Catalog
     units : UnitRegistry
     years : (first, last) allowed years, inclusive.

@@ -35,8 +35,8 @@ def _read_or_record(reader: Any, path: Path, problems: Problems, header_only_ok:
         return None
     complete = pending_problems(raw, problems)
     if complete and not len(raw) and not header_only_ok:
-        problems.add("header_only", file=str(path), row=raw.attrs.get("header_row"))
-    return raw if complete else None
+        problems.add("header_only", file=str(path), row=raw.header_row)
+    return raw.frame if complete else None
 
 
 def check_files(observation_files: Sequence[Path], target_files: Sequence[Path], *, catalog: Any, units: Any,

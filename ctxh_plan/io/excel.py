@@ -22,6 +22,7 @@ from ctxh_plan.io.headers import (
     _UNIT_TITLE_RE,
     _WIDE_LABELS,
     _YEAR_GROUP,
+    RawTable,
     canonical_column,
     nfc,
     parse_year_header,
@@ -340,8 +341,9 @@ def _formulas_without_values(path: Path, wb: Any) -> list[tuple[str, str, int, A
     return out
 
 
-def read_xlsx(path: Path) -> Any:
-    """Read an Excel workbook (``.xlsx``) into a raw observations frame (see the module docstring).
+def read_xlsx(path: Path) -> RawTable:
+    """Read an Excel workbook (``.xlsx``) into a :class:`~ctxh_plan.io.headers.RawTable` of raw observations
+    (see the module docstring).
 
     The workbook is checked against the limits first (file size, unpacked size, compression ratio,
     rows, columns, cells: :mod:`ctxh_plan.io.limits`), then read in read-only mode, sheet by sheet
@@ -401,6 +403,4 @@ def _read_workbook(path: Path, wb: Any, file: str) -> Any:
         pending.append(pending_problem("no_header", file=file))
     data = {c: out.data[c] for c in OBSERVATION_COLUMNS}
     df = raw_frame_columns(data, out.data["_row"], file=file, sheet=out.data["_sheet"], column=out.data["_column"])
-    df.attrs.update(problems=pending, encoding="xlsx", header=list(OBSERVATION_COLUMNS), header_row=None,
-                    layout="xlsx")
-    return df
+    return RawTable(df, pending, encoding="xlsx", header=list(OBSERVATION_COLUMNS))

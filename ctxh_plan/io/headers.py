@@ -5,12 +5,47 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from ctxh_plan.data.frames import PROVENANCE_COLUMNS
 from ctxh_plan.data.privacy import fold_text
 
-__all__ = ["canonical_column", "parse_year_header", "pending_problem", "raw_frame", "raw_frame_columns"]
+__all__ = ["RawTable", "canonical_column", "parse_year_header", "pending_problem", "raw_frame", "raw_frame_columns"]
+
+
+@dataclass
+class RawTable:
+    """A file as read, before any check: its rows and what reading it found.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Text cells (or Excel numbers) under canonical column names, plus the provenance columns
+        ``_file, _sheet, _row, _column``.
+    problems : list of dict
+        Problems that did not stop the reading (message keys of :mod:`ctxh_plan.io.problems`), for the checks
+        to add to their problems table (:func:`ctxh_plan.data.checks.pending_problems`).
+    encoding : str
+        ``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1258`` … or ``xlsx``.
+    delimiter : str
+        Of a text file (``""`` for a workbook).
+    header : list of str
+        The header cells as written.
+    header_row : int or None
+        1-based row of the header (None for a workbook: one per sheet).
+    """
+
+    frame: Any
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    header: list[str] = field(default_factory=list)
+    header_row: int | None = None
+
+    def __len__(self) -> int:
+        """Rows read."""
+        return len(self.frame)
 
 #: folded header text → canonical column
 _ALIASES: dict[str, str] = {

@@ -11,8 +11,8 @@
 Every raw row carries provenance: ``_file``, ``_sheet``, ``_row`` (1-based row
 as seen in Excel or a text editor) and ``_column`` (the cell's column for wide
 sheets). Cells stay as written (text, or numbers from Excel numeric cells); codes
-stay strings. Text is NFC-normalised. Problems that do not stop the reading are
-kept in ``frame.attrs["problems"]`` (dicts with a message ``key``, see
+stay strings. Text is NFC-normalised. Each reader returns a :class:`~ctxh_plan.io.headers.RawTable`: the frame,
+and the problems that do not stop the reading (dicts with a message ``key``, see
 :mod:`ctxh_plan.io.problems`); problems that stop it raise
 :class:`~ctxh_plan.errors.InputError`. Every table goes through the privacy check.
 """
@@ -33,29 +33,28 @@ from ctxh_plan.data.privacy import check_person_level_columns, fold_text
 from ctxh_plan.errors import InputError
 from ctxh_plan.io.csvfile import read_csv_table
 from ctxh_plan.io.excel import read_xlsx
-from ctxh_plan.io.headers import _WIDE_LABELS, canonical_column, pending_problem, raw_frame_columns
+from ctxh_plan.io.headers import _WIDE_LABELS, RawTable, canonical_column, pending_problem, raw_frame_columns
 
-__all__ = ["read_observations", "read_table", "read_targets"]
+__all__ = ["RawTable", "read_observations", "read_table", "read_targets"]
 
 log = logging.getLogger(__name__)
 
 
-def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVATION_COLUMNS):
+def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVATION_COLUMNS) -> RawTable:
     """Read a tidy CSV/TSV file into a raw frame of text cells with provenance.
 
     Parameters
     ----------
     path : the file.
     required : columns a tidy table must have (missing ones are reported in
-        ``attrs["problems"]``, not raised).
+        ``problems``, not raised).
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical column names where a header matches a known alias (Vietnamese
-        or English); other columns keep their header text. All cells are str.
-        ``attrs``: ``problems`` (pending problems), ``encoding``, ``delimiter``,
-        ``header`` (original header cells).
+    RawTable
+        ``frame``: canonical column names where a header matches a known alias (Vietnamese
+        or English); other columns keep their header text. All cells are str. ``problems`` (pending
+        problems), ``encoding``, ``delimiter``, ``header`` (original header cells), ``header_row``.
     """
     table = read_csv_table(path)
     file, encoding, delimiter = table.file, table.encoding, table.delimiter
@@ -91,8 +90,7 @@ def read_table(path: str | Path, *, required: tuple[str, ...] = REQUIRED_OBSERVA
     rows = list(row_numbers) if keep is None else [row_numbers[i] for i in keep]
     df = raw_frame_columns(data, rows, file=file)
     _check_columns(columns, required, pending, file, "", header_row)
-    df.attrs.update(problems=pending, encoding=encoding, delimiter=delimiter, header=header, header_row=header_row)
-    return df
+    return RawTable(df, pending, encoding=encoding, delimiter=delimiter, header=header, header_row=header_row)
 
 
 def _check_columns(columns: list[str], required: tuple[str, ...], pending: list[dict], file: str, sheet: str,
@@ -109,7 +107,7 @@ def _check_columns(columns: list[str], required: tuple[str, ...], pending: list[
                                     known=", ".join(known)))
 
 
-def read_observations(path: str | Path):
+def read_observations(path: str | Path) -> RawTable:
     """Read an observations file (tidy ``.csv``/``.tsv``/``.txt`` or tidy/wide ``.xlsx``) into a raw frame.
 
     Parameters
@@ -118,11 +116,11 @@ def read_observations(path: str | Path):
 
     Returns
     -------
-    pandas.DataFrame
-        Columns of the observations frame that the file has (as text / Excel
+    RawTable
+        ``frame``: the columns of the observations frame that the file has (as text / Excel
         cells, not yet checked) plus ``_file, _sheet, _row, _column``. For wide
         Excel sheets ``year``, ``period`` and the ``estimate`` flag come from the
-        year headers. ``attrs["problems"]`` lists problems found while reading.
+        year headers. ``problems`` lists problems found while reading.
 
     Raises
     ------
@@ -141,8 +139,8 @@ def read_observations(path: str | Path):
                      file=str(p), fix="dùng .csv hoặc .xlsx (lưu .xls thành .xlsx) / use .csv or .xlsx")
 
 
-def read_targets(path: str | Path):
-    """Read a targets CSV (columns of the targets frame) into a raw frame with provenance."""
+def read_targets(path: str | Path) -> RawTable:
+    """Read a targets CSV (columns of the targets frame) into a :class:`RawTable` (raw frame with provenance)."""
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".tsv", ".txt"):
         raise InputError(f"tệp mục tiêu phải là CSV / a targets file must be CSV ({p.suffix})", file=str(p),

@@ -493,9 +493,10 @@ def load_adopted_plan(path: str | Path, *, catalog: Any, units: Any, lang: str =
         raise InputError("adopted-targets file not found", file=str(p),
                          fix="give the file written by `ctxh-plan adopt` "
                              "(e.g. data/quang_ninh_2026/adopted_targets.csv)")
-    raw = read_targets(p)
+    table = read_targets(p)
     problems = Problems(lang)
-    pending_problems(raw, problems)
+    pending_problems(table, problems)
+    raw = table.frame
     targets, problems = check_targets(raw, catalog, units, years=(2000, 2035), problems=problems)
     frame = problems.frame()
     raise_first_error(frame, what="adopted-targets file")

@@ -3,8 +3,8 @@
 Per unit: expected (1: every unit of the plan and the province), received (a readable file naming the
 unit), received on time (its stated submission date on or before the calendar's due date; a file
 without a date is received but not counted on time), the indicators its form asks and how many it
-filled (share, percent). The table's ``attrs`` hold the totals: reporting rate (received ÷ expected),
-reporting rate on time (on time ÷ expected) and the units still missing.
+filled (share, percent). The :class:`Submissions` object holds the table and its totals: reporting rate
+(received ÷ expected), reporting rate on time (on time ÷ expected) and the units still missing.
 """
 from __future__ import annotations
 
@@ -67,9 +67,9 @@ def submission_table(collection: Any, *, units: Sequence[str], unit_names: Mappi
 
     Returns
     -------
-    DataFrame
-        ``SUBMISSION_COLUMNS``, one row per expected unit (province first), then files naming a unit that
-        is not expected. ``attrs``: ``period``, ``due``, ``n_expected``, ``n_received``, ``n_on_time``,
+    Submissions
+        ``table``: ``SUBMISSION_COLUMNS``, one row per expected unit (province first), then files naming a unit
+        that is not expected; and the totals ``period``, ``due``, ``n_expected``, ``n_received``, ``n_on_time``,
         ``completeness`` and ``timeliness`` (percent), ``missing`` (codes), ``late`` (codes).
     """
     import pandas as pd

@@ -20,19 +20,20 @@ def test_tidy_csv_semicolon_bom_rows_and_codes(tmp_path):
             "193;CT05;2021;12,5%;\n")
     p = tmp_path / "o.csv"
     p.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
-    df = read_observations(p)
+    table = read_observations(p)
+    df = table.frame
     assert list(df["unit_code"]) == ["06655", "193"]  # leading zero kept, code stays text
     assert list(df["value"]) == ["49.980", "12,5%"]  # raw: nothing interpreted yet
     assert list(df["_row"]) == [2, 5]  # multi-line quoted note and blank line counted like an editor
     assert set(df["_file"]) == {str(p)}
-    assert df.attrs["problems"] == []
+    assert table.problems == []
 
 
 def test_text_is_nfc(tmp_path):
     nfd = unicodedata.normalize("NFD", "Số liệu tổng hợp")
     p = tmp_path / "o.csv"
     p.write_text(f"unit_code,indicator_code,year,value,note\n22,X,2020,1,{nfd}\n", encoding="utf-8")
-    assert read_observations(p)["note"].iloc[0] == unicodedata.normalize("NFC", nfd)
+    assert read_observations(p).frame["note"].iloc[0] == unicodedata.normalize("NFC", nfd)
 
 
 def test_decode_legacy_and_refusal():
@@ -48,7 +49,7 @@ def test_decode_legacy_and_refusal():
 def test_missing_columns_recorded_not_raised(tmp_path):
     p = tmp_path / "o.csv"
     p.write_text("unit_code,year\n22,2020\n", encoding="utf-8")
-    keys = {(x["key"], x.get("column")) for x in read_observations(p).attrs["problems"]}
+    keys = {(x["key"], x.get("column")) for x in read_observations(p).problems}
     assert ("missing_column", "indicator_code") in keys and ("missing_column", "value") in keys
 
 
@@ -63,7 +64,8 @@ def test_year_headers(cell, expected):
 
 
 def test_wide_merged_two_row_header():
-    df = read_observations(BAD / "wide_merged_ok.xlsx")
+    table = read_observations(BAD / "wide_merged_ok.xlsx")
+    df = table.frame
     assert set(df["unit_code"]) == {"193"}
     got = {(r.indicator_code, r.year, r.period, r.flag): r.value for r in df.itertuples()}
     assert got[("TNTT_DEATHS", "2023", "FY", "")] == 5
@@ -90,9 +92,10 @@ def test_wide_sheet_per_unit(tmp_path):
     readme = wb.create_sheet("Hướng dẫn")
     readme["A1"] = "Điền số liệu theo mẫu"
     wb.save(tmp_path / "o.xlsx")
-    df = read_observations(tmp_path / "o.xlsx")
+    table = read_observations(tmp_path / "o.xlsx")
+    df = table.frame
     assert sorted(set(df["unit_code"])) == ["193", "194"] and len(df) == 4
-    assert [p["key"] for p in df.attrs["problems"]] == ["sheet_skipped"]
+    assert [p["key"] for p in table.problems] == ["sheet_skipped"]
 
 
 def test_unsupported_and_empty(tmp_path):
@@ -107,14 +110,16 @@ def test_read_targets_columns(tmp_path):
     p = tmp_path / "targets.csv"
     p.write_text("scope,indicator_code,target_year,operator,value,kind,base_year\n22,X,2030,<=,-20,relative,2020\n",
                  encoding="utf-8")
-    df = read_targets(p)
-    assert df.loc[0, "base_year"] == "2020" and df.attrs["problems"] == []
+    table = read_targets(p)
+    df = table.frame
+    assert df.loc[0, "base_year"] == "2020" and table.problems == []
 
 
 def test_sep_hint_line_and_hidden_sheet(tmp_path):
     p = tmp_path / "o.csv"
     p.write_text("sep=;\nunit_code;indicator_code;year;value\n22;X;2020;28\n", encoding="utf-8")
-    df = read_observations(p)
+    table = read_observations(p)
+    df = table.frame
     assert df["value"].tolist() == ["28"] and df["_row"].tolist() == [3]
     from openpyxl import Workbook
 
@@ -127,18 +132,20 @@ def test_sep_hint_line_and_hidden_sheet(tmp_path):
     hidden.append(["X", 2])
     hidden.sheet_state = "hidden"
     wb.save(tmp_path / "h.xlsx")
-    df = read_observations(tmp_path / "h.xlsx")
+    table = read_observations(tmp_path / "h.xlsx")
+    df = table.frame
     assert df["unit_code"].tolist() == ["193"]
-    assert [(x["key"], x["sheet"]) for x in df.attrs["problems"]] == [("hidden_sheet", "194")]
+    assert [(x["key"], x["sheet"]) for x in table.problems] == [("hidden_sheet", "194")]
 
 
 def test_short_rows_padded_long_rows_refused(tmp_path):
     p = tmp_path / "o.csv"
     p.write_text("unit_code,indicator_code,year,value,note\n22,X,2020,28\n22,X,2021\n22,X,2022,98,5,x\n",
                  encoding="utf-8")
-    df = read_observations(p)
+    table = read_observations(p)
+    df = table.frame
     assert df["_row"].tolist() == [2] and df["note"].tolist() == [""]
-    assert [(x["key"], x["row"]) for x in df.attrs["problems"]] == [("field_count", 3), ("field_count", 4)]
+    assert [(x["key"], x["row"]) for x in table.problems] == [("field_count", 3), ("field_count", 4)]
 
 
 def test_formula_without_saved_value_is_reported(tmp_path):
@@ -150,6 +157,7 @@ def test_formula_without_saved_value_is_reported(tmp_path):
     ws.append(["Mã chỉ tiêu", 2022, 2023])
     ws.append(["X", 3, "=B2+1"])  # openpyxl saves the formula without a result
     wb.save(tmp_path / "f.xlsx")
-    df = read_observations(tmp_path / "f.xlsx")
+    table = read_observations(tmp_path / "f.xlsx")
+    df = table.frame
     assert df["value"].tolist() == [3]
-    assert [(p["key"], p["row"], p["column"]) for p in df.attrs["problems"]] == [("formula_no_value", 2, "C")]
+    assert [(p["key"], p["row"], p["column"]) for p in table.problems] == [("formula_no_value", 2, "C")]

@@ -100,11 +100,13 @@ def _read_any(data: bytes, suffix: str, target: bool = False):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"fuzz{suffix}"
         path.write_bytes(data)
-        frame, exc = _outcome(read_targets if target else read_observations, path)
+        table, exc = _outcome(read_targets if target else read_observations, path)
     if exc is not None:  # documented: InputError, PersonLevelDataError
         assert str(exc).strip()
         return None
-    assert all(isinstance(c, str) for c in frame.columns)
+    frame = table.frame
+    assert all(isinstance(c, str) for c in frame.columns) and len(table) == len(frame)
+    assert all(isinstance(p, dict) and p.get("key") for p in table.problems)  # pending problems are records
     return frame
 
 

@@ -122,7 +122,7 @@ def test_quoted_line_breaks_in_a_note_keep_every_row_and_its_number(tmp_path):
             '193,CT06,2021,2,"có ""ngoặc"" trong ô"\n193,CT06,2022,3,x\n')
     path = tmp_path / "o.csv"
     path.write_text(text, encoding="utf-8")
-    frame = read_observations(path)
+    frame = read_observations(path).frame
     assert list(frame["year"]) == ["2020", "2021", "2022"] and list(frame["_row"]) == [2, 4, 5]
     assert frame["note"].iloc[1] == 'có "ngoặc" trong ô'
 
@@ -415,8 +415,8 @@ def test_utf16_with_or_without_bom_is_read(tmp_path, encoding):
 
     path = tmp_path / "o.csv"
     path.write_bytes("unit_code,indicator_code,year,value,note\n193,CT06,2020,1,Hạ Long\n".encode(encoding))
-    frame = read_observations(path)
-    assert list(frame["note"]) == ["Hạ Long"] and frame.attrs["problems"] == []
+    table = read_observations(path)
+    assert list(table.frame["note"]) == ["Hạ Long"] and table.problems == []
 
 
 def test_a_full_disk_during_an_excel_write_prints_one_line(tmp_path):
