@@ -60,6 +60,13 @@ def _start_time(pid: int) -> str | None:
     return None if fields[0] == "Z" else fields[19]  # field 22 of /proc/PID/stat
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        return "?"
+
+
 def _alive(pid: int, started: str) -> bool:
     return _start_time(pid) == started
 
@@ -133,8 +140,17 @@ class Batch:
         try:
             _, err = proc.communicate(timeout=90)
         except subprocess.TimeoutExpired:
+            # what was still running, then a second signal (the batch kills its kernels) and what it wrote
+            alive = {pid: _cmdline(pid) for pid in {*_procs(session=proc.pid), *_procs(parent=proc.pid)}}
+            proc.send_signal(sig)
+            try:
+                _, err = proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                err = "(no exit after a second signal either)"
             self.kill_all()
-            pytest.fail(f"the batch did not stop within 90 s of signal {sig}")
+            pytest.fail(f"the batch did not stop within 90 s of signal {sig}; still running then: {alive}; "
+                        f"manifest reports: {(self.manifest() or {}).get('reports', {})!r:.1500}; "
+                        f"stderr: {(err or '')[-3000:]}")
         deadline = time.time() + 15
         while (_procs(session=proc.pid) or any(_alive(k, t) for k, t in self.kernels.items())) \
                 and time.time() < deadline:
