@@ -34,6 +34,7 @@ from typing import Any, cast
 __all__ = [
     "ERROR_BANNER_TAG",
     "KERNEL_ENV",
+    "STOP_GRACE",
     "JobResult",
     "KernelStopped",
     "NotebookJob",
@@ -71,6 +72,9 @@ WARMUP_MODULES = ("matplotlib", "matplotlib.figure", "pandas", "ctxh_plan.report
 #: nanny sets the thread counts to 1; a local kernel gets the same) and kernels do not oversubscribe cores
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
               "MKL_NUM_THREADS": "1"}
+#: seconds a running notebook gets to end after Ctrl-C / SIGTERM before it is abandoned (an interrupted cell
+#: ends at once; a kernel that missed the interrupt would otherwise run the notebook to its end, or hang)
+STOP_GRACE = 10.0
 RESET_CODE = """\
 import ctxh_plan.batch.kernels as _ctxh_runner
 _ctxh_runner.kernel_reset()
@@ -453,9 +457,19 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
 
         fut.add_done_callback(collect)
 
+    def abandon() -> None:
+        """Notebooks still running :data:`STOP_GRACE` seconds after the interrupt are abandoned (their tasks
+        cancelled, their kernels shut down by their workers): a kernel that received the interrupt between two
+        cells goes on with the notebook, and one hit inside its own message handling may never answer. The
+        notebook is not written either way; it stays pending for ``--resume``."""
+        for task in tasks:
+            if not task.done():
+                log.debug("a notebook still running %s s after the interrupt: abandoned", STOP_GRACE)
+                task.cancel()
+
     def on_signal(signum: int) -> None:
         """First SIGINT/SIGTERM: interrupt the running cells, abandon kernels still starting, start nothing
-        new. Second: kill the kernels."""
+        new, and abandon what still runs :data:`STOP_GRACE` seconds later. Second: kill the kernels."""
         if not stop.is_set():
             log.debug("signal %d: stopping; finished reports are kept", signum)
             stop.set()
@@ -465,6 +479,7 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                     in_background(k.km.interrupt_kernel())
                 elif not task.done():
                     task.cancel()  # a kernel start cut short: its worker shuts it down quietly
+            asyncio.get_running_loop().call_later(STOP_GRACE, abandon)
         else:
             for k in kernels:
                 if k.km is not None:

@@ -609,3 +609,51 @@ def test_ctrl_c_while_kernels_start_is_one_clean_stop(monkeypatch, capfd):
     assert time.perf_counter() - t0 < 10 and sorted(starts) == [0, 1]  # one start each: no retry
     err = capfd.readouterr().err
     assert "never retrieved" not in err and "Traceback" not in err and "retrying" not in err, err
+
+
+def test_ctrl_c_abandons_a_notebook_whose_kernel_missed_the_interrupt(monkeypatch, capfd):
+    """A kernel that got the interrupt between two cells (or inside its own message handling) goes on, or never
+    answers: STOP_GRACE seconds after Ctrl-C its notebook is abandoned, its kernel shut down, nothing written."""
+    import asyncio
+    import signal
+    import threading
+
+    import ctxh_plan.batch.kernels as kernels
+
+    interrupted, shut, ran = [], [], []
+
+    class DeafManager:  # the kernel's manager: the interrupt is sent, the kernel does not react
+        async def interrupt_kernel(self):
+            interrupted.append(1)
+
+    async def started(self, timeout):
+        self.km, self.ready = DeafManager(), True
+
+    async def deaf_execute(self, nb):
+        ran.append(1)
+        await asyncio.sleep(60)  # the notebook "goes on" far longer than the grace
+        return None
+
+    async def shutdown(self):
+        shut.append(self.index)
+        self.km, self.ready = None, False
+
+    monkeypatch.setattr(kernels, "STOP_GRACE", 1.0)
+    monkeypatch.setattr(kernels.WarmKernel, "_start", started)
+    monkeypatch.setattr(kernels.WarmKernel, "execute", deaf_execute)
+    monkeypatch.setattr(kernels.WarmKernel, "shutdown", shutdown)
+    written = []
+    monkeypatch.setattr(kernels, "record_result", lambda *a, **k: written.append(a))
+    jobs = [kernels.NotebookJob(str(i), ROOT / "notebooks" / "unit_report.ipynb", {"unit_code": "06652"},
+                                Path("/nonexistent") / f"{i}.ipynb") for i in range(3)]
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        kernels.run_jobs(jobs, workers=2)
+    timer.cancel()
+    took = time.perf_counter() - t0
+    assert 2.0 < took < 10, took  # the signal at 1.5 s, the grace of 1 s, not the 60 s of the notebooks
+    assert len(ran) == 2 and interrupted == [1, 1] and sorted(shut) == [0, 1] and not written
+    err = capfd.readouterr().err
+    assert "never retrieved" not in err and "Traceback" not in err, err
