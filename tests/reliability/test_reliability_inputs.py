@@ -575,13 +575,27 @@ def test_interrupted_rerun_keeps_the_finished_run_on_show(tmp_path, monkeypatch)
     assert not list(first.run_dir.rglob(".tmp-ctxh-*")) and not (first.run_dir / ".ctxh-run.lock").exists()
 
 
+def _ctrl_c_during(run_jobs, jobs, *, after: float) -> float:
+    """Seconds ``run_jobs(jobs, workers=2)`` takes to raise KeyboardInterrupt when SIGINT comes ``after`` s in."""
+    import signal
+    import threading
+
+    timer = threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.perf_counter()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_jobs(jobs, workers=2)
+    finally:
+        timer.cancel()
+    return time.perf_counter() - t0
+
+
 def test_ctrl_c_while_kernels_start_is_one_clean_stop(monkeypatch, capfd):
     """SIGINT while the kernels are still starting: the starts are abandoned (no retry), nothing is written,
     KeyboardInterrupt comes back, and asyncio prints no "Task exception was never retrieved"."""
     import asyncio
     import gc
-    import signal
-    import threading
 
     import ctxh_plan.batch.kernels as kernels
 
@@ -599,14 +613,9 @@ def test_ctrl_c_while_kernels_start_is_one_clean_stop(monkeypatch, capfd):
     monkeypatch.setattr(kernels.WarmKernel, "shutdown", quiet_shutdown)
     jobs = [kernels.NotebookJob(str(i), ROOT / "notebooks" / "unit_report.ipynb", {}, Path("/nonexistent") / f"{i}")
             for i in range(2)]
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    t0 = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt):
-        kernels.run_jobs(jobs, workers=2)
-    timer.cancel()
+    took = _ctrl_c_during(kernels.run_jobs, jobs, after=1.0)
     gc.collect()
-    assert time.perf_counter() - t0 < 10 and sorted(starts) == [0, 1]  # one start each: no retry
+    assert took < 10 and sorted(starts) == [0, 1]  # one start each: no retry
     err = capfd.readouterr().err
     assert "never retrieved" not in err and "Traceback" not in err and "retrying" not in err, err
 
@@ -615,8 +624,6 @@ def test_ctrl_c_abandons_a_notebook_whose_kernel_missed_the_interrupt(monkeypatc
     """A kernel that got the interrupt between two cells (or inside its own message handling) goes on, or never
     answers: STOP_GRACE seconds after Ctrl-C its notebook is abandoned, its kernel shut down, nothing written."""
     import asyncio
-    import signal
-    import threading
 
     import ctxh_plan.batch.kernels as kernels
 
@@ -646,13 +653,7 @@ def test_ctrl_c_abandons_a_notebook_whose_kernel_missed_the_interrupt(monkeypatc
     monkeypatch.setattr(kernels, "record_result", lambda *a, **k: written.append(a))
     jobs = [kernels.NotebookJob(str(i), ROOT / "notebooks" / "unit_report.ipynb", {"unit_code": "06652"},
                                 Path("/nonexistent") / f"{i}.ipynb") for i in range(3)]
-    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    t0 = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt):
-        kernels.run_jobs(jobs, workers=2)
-    timer.cancel()
-    took = time.perf_counter() - t0
+    took = _ctrl_c_during(kernels.run_jobs, jobs, after=1.5)
     assert 2.0 < took < 10, took  # the signal at 1.5 s, the grace of 1 s, not the 60 s of the notebooks
     assert len(ran) == 2 and interrupted == [1, 1] and sorted(shut) == [0, 1] and not written
     err = capfd.readouterr().err
