@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctxh_plan.data.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog
 from ctxh_plan.errors import ParameterError
 from ctxh_plan.forecast import CountPredictive, forecast_frame, get_forecaster, prob_meets
 from ctxh_plan.forecast.counts import SWITCH_MEAN, count_cdf, count_intervals, fit_counts, predict_counts
@@ -19,7 +19,8 @@ from ctxh_plan.forecast.probability import forecast_quantile
 from ctxh_plan.targets import apply_scenario, project_frames
 from ctxh_plan.targets.scenarios import Adjustment, Scenario
 from ctxh_plan.targets.settings import ProjectionSettings
-from ctxh_plan.vocab import Aggregation, Direction, Kind
+from ctxh_plan.vocab import Direction, Kind
+from tests.helpers.indicators import make_indicator
 
 YEARS = list(range(2019, 2026))
 
@@ -256,11 +257,7 @@ def test_prob_meets_on_rates_and_mirrored_percentages():
 
 # --------------------------------------------------------------------------- the projection
 
-def _ind(code, kind, direction=Direction.LOWER, **kw):
-    bounds = (0.0, 100.0) if kind.is_bounded_100 else (0.0, None)
-    agg = Aggregation.SUM if kind is Kind.COUNT else Aggregation.RATIO
-    return Indicator(code, code, code, "", kind, direction, bounds=bounds, aggregation=agg,
-                     decimals=0 if kind is Kind.COUNT else 1, **kw)
+_ind = make_indicator
 
 
 CAT = Catalog(indicators={i.code: i for i in [

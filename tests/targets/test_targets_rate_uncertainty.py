@@ -13,20 +13,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctxh_plan.data.catalog import Catalog, Indicator
+from ctxh_plan.data.catalog import Catalog
 from ctxh_plan.targets import project_frames
 from ctxh_plan.targets.settings import ProjectionSettings
 from ctxh_plan.targets.small_counts import SMALL_COUNT_NOTE, count_basis, widen_small_count_intervals
-from ctxh_plan.vocab import Aggregation, Direction, Kind
+from ctxh_plan.vocab import Direction, Kind
+from tests.helpers.indicators import make_indicator
 
 YEARS = range(2019, 2026)  # 7 observed years: n = 7 in the Jeffreys prior
 
 
-def _ind(code, kind, direction=Direction.LOWER, **kw):
-    bounds = (0.0, 100.0) if kind.is_bounded_100 else (0.0, None)
-    agg = Aggregation.SUM if kind is Kind.COUNT else Aggregation.RATIO
-    return Indicator(code, code, code, "", kind, direction, bounds=bounds, aggregation=agg,
-                     decimals=0 if kind is Kind.COUNT else 1, **kw)
+_ind = make_indicator
 
 
 CAT = Catalog(indicators={i.code: i for i in [
