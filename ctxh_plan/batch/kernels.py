@@ -441,6 +441,7 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
 
     stop = asyncio.Event()
     tasks: list[asyncio.Future[Any]] = []
+    executing: set[int] = set()  # kernels running a notebook now
     side: set[asyncio.Future[Any]] = set()
 
     def in_background(coro: Any) -> None:
@@ -462,8 +463,8 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
         cancelled, their kernels shut down by their workers): a kernel that received the interrupt between two
         cells goes on with the notebook, and one hit inside its own message handling may never answer. The
         notebook is not written either way; it stays pending for ``--resume``."""
-        for task in tasks:
-            if not task.done():
+        for k, task in zip(kernels, tasks):
+            if k.index in executing and not task.done():  # a worker shutting its kernel down is left to it
                 log.debug("a notebook still running %s s after the interrupt: abandoned", STOP_GRACE)
                 task.cancel()
 
@@ -520,7 +521,11 @@ async def _run_pool(jobs: list[NotebookJob], workers: int, on_done: Callable[[Jo
                 if stop.is_set():
                     return
                 nb = prepare_notebook(job.notebook, job.parameters)
-                error = await kernel.execute(nb)
+                executing.add(kernel.index)
+                try:
+                    error = await kernel.execute(nb)
+                finally:
+                    executing.discard(kernel.index)
                 if stop.is_set():  # interrupted notebook: not written, stays pending for --resume
                     return
                 _finish(job, nb, error, t0, kernel.index)
