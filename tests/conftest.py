@@ -155,13 +155,11 @@ def qn26_fy(qn26_context):
 
 @pytest.fixture(scope="session")
 def embedded_plan():
-    """``(dataset, evaluation table, projection)`` of the embedded illustrative dataset, computed once per test
-    process (load_dataset → evaluate_dataset → project_dataset). Read only: ``Dataset`` hands out copies, and a
-    test that edits the evaluation or the projection edits a copy of it."""
-    from ctxh_plan.data.dataset import load_dataset
-    from ctxh_plan.evaluate import evaluate_dataset
-    from ctxh_plan.targets import project_dataset
+    """``(dataset, evaluation table, projection)`` of the embedded illustrative dataset: those of the reports'
+    plan (``load_plan("")``: load_dataset → evaluate_dataset → project_dataset), so a process computes them
+    once for these tests and for the report tests (their modules share the ``embedded_plan`` xdist group, so
+    one worker computes it). Read only: ``Dataset`` hands out copies; copy a table before editing it."""
+    from ctxh_plan.reports.plan import load_plan
 
-    ds = load_dataset(EMBEDDED)
-    ev = evaluate_dataset(ds).table
-    return ds, ev, project_dataset(ds, evaluation=ev)
+    plan = load_plan("")
+    return plan.dataset, plan.evaluation(), plan.projection("")

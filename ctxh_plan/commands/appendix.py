@@ -83,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
     from ctxh_plan.targets import project_dataset
 
     settings = load_publish_settings(args.publish)
+    if args.models:  # a wrong models file is refused before the dataset is evaluated and projected
+        from ctxh_plan.present.models import load_models
+
+        load_models(args.models)
     ds = load_dataset(path)
     if units:
         unknown = [u for u in units if u not in ds.units]

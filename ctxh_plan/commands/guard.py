@@ -12,10 +12,16 @@ A refusal is a :class:`~ctxh_plan.errors.UsageError` (exit 2) naming the option,
   ``targets.csv``, ``dataset.yaml``, ``units.csv``, ``crosswalk.csv``), and ``rebase -o`` into an existing
   dataset folder that ``rebase`` did not write;
 * an output folder holding an input file the command would write over (``rebase --weights OUT/units.csv -o OUT``).
+
+The same check also refuses, before any work, an output whose folder cannot be made or written: a part of the
+path is a file (``-o report.csv/sub/e.csv``), or the nearest existing folder is not writable. These raise the
+``OSError`` that writing would raise at the end (``NotADirectoryError``, ``PermissionError``), so the message is
+the one the CLI gives for any OS error (``Not a directory: …/sub — fix: …``), seconds of computing earlier.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import fnmatch
 import os
 from collections.abc import Callable, Iterable
@@ -24,7 +30,8 @@ from typing import Any
 
 from ctxh_plan.errors import UsageError
 
-__all__ = ["DATASET_FILE_PATTERNS", "check_command_outputs", "is_dataset_folder", "refuse_overwriting_inputs"]
+__all__ = ["DATASET_FILE_PATTERNS", "check_command_outputs", "check_output_folder", "is_dataset_folder",
+           "refuse_overwriting_inputs"]
 
 #: files that make a folder a dataset folder (or belong to one)
 DATASET_FILE_PATTERNS = ("observations*.csv", "observations*.xlsx", "targets.csv", "dataset.yaml", "units.csv",
@@ -203,3 +210,25 @@ def check_command_outputs(args: argparse.Namespace) -> None:
             outputs.append((option, path, kind))
     if outputs:
         refuse_overwriting_inputs(outputs, _command_inputs(verb, args), writes=_FOLDER_WRITES.get(verb, ()))
+        for _option, path, kind in outputs:
+            check_output_folder(path if kind == "folder" else path.parent)
+
+
+def check_output_folder(folder: str | os.PathLike[str]) -> None:
+    """Raise the ``OSError`` that making ``folder`` and writing into it would raise, without making it.
+
+    Raises
+    ------
+    NotADirectoryError
+        A part of the path exists and is a file (``filename`` is ``folder``, as ``mkdir`` reports it).
+    PermissionError
+        The nearest existing folder of the path cannot be written.
+    """
+    target = Path(os.path.abspath(folder))
+    existing = target
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing if existing == target else target))

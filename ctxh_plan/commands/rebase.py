@@ -166,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
         from ctxh_plan.errors import UsageError
 
         raise UsageError("-o must differ from --data — fix: write the re-based dataset to a new folder")
+    from ctxh_plan.rebase.dataset import check_rebase_date
+
+    check_rebase_date(args.to)  # before the dataset is read and checked
     src = _read_source(data_dir, args.catalog)
     weights = str(resolve(args.weights)) if args.weights else None
     res = rebase_frames(src["observations"], src["catalog"], province=src["province"], to=args.to,

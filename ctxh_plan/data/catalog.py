@@ -311,8 +311,17 @@ def _parse_indicator(raw: Any, path: Path, idx: int, fields_: tuple[Field, ...])
                         "synonyms": tuple(_nfc(x) for x in (kw["synonyms"] or []))})
 
 
+#: catalogues already parsed in this process, by (path as given, sha256 of the bytes): a few, newest last
+_LOADED: dict[tuple[str, str], Catalog] = {}
+_LOADED_MAX = 8
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load the indicator catalogue from YAML.
+
+    A catalogue is read-only, so one parsed from the same bytes at the same path is handed out again
+    (every dataset load, validation and CLI command reads it: ~20 ms a parse); an edited file has other
+    bytes and is parsed anew.
 
     Parameters
     ----------
@@ -325,9 +334,24 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         Unknown keys, missing required keys, unknown kinds/directions, duplicate
         codes, or a numerator/denominator code that is not in the catalogue.
     """
+    from ctxh_plan.io.digest import sha256_file
+    from ctxh_plan.io.limits import MAX_YAML_BYTES
+
     p = Path(path) if path else default_catalog_path()
     if not p.exists():
         raise InputError("indicator catalogue not found", fix="check the path", file=str(p))
+    if p.is_file() and p.stat().st_size <= MAX_YAML_BYTES:  # (read_yaml says what is wrong with the others)
+        key = (str(p), sha256_file(p))
+        if key not in _LOADED:
+            if len(_LOADED) >= _LOADED_MAX:
+                del _LOADED[next(iter(_LOADED))]
+            _LOADED[key] = _parse_catalog(p)
+        return _LOADED[key]
+    return _parse_catalog(p)
+
+
+def _parse_catalog(p: Path) -> Catalog:
+    """Read and check the catalogue file ``p`` (see :func:`load_catalog`)."""
     doc = read_yaml(p)
     if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
         raise InputError("the catalogue must have a top-level `indicators:` list", file=str(p),

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ctxh_plan.data.frames import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, TARGET_COLUMNS, TARGET_DTYPES
+from ctxh_plan.data.frames import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, TARGET_COLUMNS, TARGET_DTYPES, frame_records
 from ctxh_plan.data.numbers import detect_number_style, format_number, parse_number
 from ctxh_plan.data.privacy import fold_text
 from ctxh_plan.io.problems import Problems
@@ -309,7 +309,7 @@ def check_observations(raw: Any, catalog: Any, units: Any, *, years: tuple[int, 
     ambiguous: list = []
     out: list[dict] = []
     first_seen: dict[tuple, dict] = {}
-    for rec in raw.to_dict("records"):
+    for rec in frame_records(raw):
         style = styles.get(rec.get("_file"))
         unit_text, unit = _unit(rec, units, problems, collapse)
         code, ind = _indicator(rec, catalog, problems, collapse)
@@ -371,8 +371,14 @@ def _ambiguous_warnings(ambiguous: list, problems: Problems) -> None:
 
 
 def _gap_warnings(obs: Any, problems: Problems) -> None:
-    fy = obs[obs["period"] == "FY"]
-    for (unit, code), grp in fy.groupby(["unit_code", "indicator_code"], sort=True):
+    """One warning per (unit, indicator) whose full-year series misses a year between its first and last."""
+    fy = obs.loc[obs["period"] == "FY", ["unit_code", "indicator_code", "year"]]
+    span = fy.groupby(["unit_code", "indicator_code"], sort=True)["year"].agg(["min", "max", "nunique"])
+    holed = span[span["max"] - span["min"] + 1 > span["nunique"]]  # only these series are looked at year by year
+    if not len(holed):
+        return
+    years = fy.merge(holed.index.to_frame(index=False), on=["unit_code", "indicator_code"])
+    for (unit, code), grp in years.groupby(["unit_code", "indicator_code"], sort=True):
         ys = set(grp["year"].tolist())
         missing = [y for y in range(min(ys), max(ys) + 1) if y not in ys]
         if missing:
@@ -395,7 +401,7 @@ def check_targets(raw: Any, catalog: Any, units: Any, *, years: tuple[int, int] 
     collapse = _Collapse()
     out: list[dict] = []
     seen: dict[tuple, dict] = {}
-    for rec in raw.to_dict("records"):
+    for rec in frame_records(raw):
         bad = False
         scope = _s(rec.get("scope")) or "national"
         if scope.lower() in ("national", "quốc gia", "quoc gia"):

@@ -179,6 +179,8 @@ def parse_number(text: object, *, style: NumberStyle = "auto", errors: str = "ra
         raise ValueError(f"errors must be 'raise' or 'return', not {errors!r}")
     if text is None:
         return ParsedNumber(None)
+    if type(text) is str and text.isdigit() and text.isascii():  # plain digits, most count cells: no rule applies
+        return ParsedNumber(float(text), text=text)
     if isinstance(text, bool):
         return _fail(str(text), "a yes/no cell where a number is expected (write 1 or 0)", errors)
     if isinstance(text, (int, float)):

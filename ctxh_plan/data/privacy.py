@@ -35,6 +35,7 @@ and column; the message shows the cell with the personal part hidden (never the 
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -127,7 +128,14 @@ _CONFUSABLES = str.maketrans({
 
 def fold_text(text: object) -> str:
     """Lower-case, accent-free, single-spaced form of a header (for matching only)."""
-    s = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    return _fold(text if type(text) is str else str(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _fold(text: str) -> str:
+    """:func:`fold_text` of a string, remembered: the same words and headers are folded again and again (every
+    word of every free-text cell is folded when screening for names)."""
+    s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
     s = "".join(c for c in s if unicodedata.category(c) != "Mn").lower()
     s = re.sub(r"[^a-z0-9]+", " ", s)
     return s.strip()

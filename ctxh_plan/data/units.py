@@ -28,7 +28,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ctxh_plan.data.frames import UNIT_COLUMNS
+from ctxh_plan.data.frames import UNIT_COLUMNS, frame_records
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.paths import reference_dir
 
@@ -165,7 +165,7 @@ class UnitRegistry:
 
     def __post_init__(self) -> None:
         by: dict[str, list[dict]] = {}
-        for r in self.frame.to_dict("records"):
+        for r in frame_records(self.frame):
             by.setdefault(r["unit_code"], []).append(r)
         self._by_code = by
 
@@ -240,7 +240,7 @@ class UnitRegistry:
     def at(self, as_of: str) -> UnitRegistry:
         """The registry restricted to the units valid on ``as_of`` (unique codes)."""
         day = parse_date(as_of)
-        mask = [_valid_on(r, day) for r in self.frame.to_dict("records")]
+        mask = [_valid_on(r, day) for r in frame_records(self.frame)]
         return UnitRegistry(frame=self.frame[mask].reset_index(drop=True), province_code=self.province_code,
                             as_of=day, conversion=self.conversion)
 
@@ -398,7 +398,7 @@ def _district_rows(province: str, path: Path, conv) -> tuple[list[dict], str | N
     if conv is not None and len(conv):
         old = conv[conv["old_province_code"] == province]
         out, seen = [], set()
-        for r in old.to_dict("records"):
+        for r in frame_records(old):
             if r["old_district_code"] not in seen:
                 seen.add(r["old_district_code"])
                 out.append({"unit_code": r["old_district_code"], "name": r["old_district_name"],
@@ -481,12 +481,12 @@ def load_units(province: str = "22", *, path: str | Path | None = None,
     if conv is not None and include_communes:
         old = conv[conv["old_province_code"] == province].drop_duplicates("old_code")
         _check_commune_counts(districts, old, p)
-        for r in old.to_dict("records"):
+        for r in frame_records(old):
             recs.append(dict(unit_code=r["old_code"], name=r["old_name"], level="commune",
                              parent_code=r["old_district_code"], unit_type=r["old_type"], valid_from="",
                              valid_to=LAST_DAY_BEFORE_REFORM))
     if want_new and new is not None:
-        for r in new.drop_duplicates("new_code").to_dict("records"):
+        for r in frame_records(new.drop_duplicates("new_code")):
             recs.append(dict(unit_code=r["new_code"], name=r["new_name"], level="commune", parent_code=province,
                              unit_type=r["new_type"], valid_from=REFORM_DATE, valid_to=""))
     frame = pd.DataFrame.from_records(recs, columns=list(UNIT_COLUMNS)).astype("string").astype(object)

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.evaluate.methods import is_missing
 from ctxh_plan.vocab import Direction, TargetKind
 
@@ -77,7 +78,7 @@ def index_targets(targets: Any, target_year: int) -> dict[tuple[str, str], dict]
     t = normalize_targets(targets)
     t = t[t["target_year"] == target_year]
     out: dict[tuple[str, str], dict] = {}
-    for rec in t.to_dict("records"):
+    for rec in frame_records(t):
         key = (rec["scope"], rec["indicator_code"])
         if key in out:
             out[key].setdefault("_dup", 0)

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.errors import InputError
 from ctxh_plan.present.labels import column_label, post_reform, table_title, text
 from ctxh_plan.present.suppress import suppress_small_cells, suppressed_flag_column
@@ -159,8 +160,8 @@ class AppendixTable:
         """Per row: (values, suppressed flags, estimate flags) as plain dicts (fast access for the writers)."""
         cache = getattr(self, "_cells", None)
         if cache is None or len(cache) != len(self.frame):
-            cache = list(zip(self.frame.to_dict("records"), self.suppressed.to_dict("records"),
-                             self.estimate.to_dict("records")))
+            cache = list(zip(frame_records(self.frame), frame_records(self.suppressed),
+                             frame_records(self.estimate)))
             self._cells: list[tuple[dict, dict, dict]] | None = cache  # None: to be rebuilt
         return cache
 
@@ -391,7 +392,7 @@ def published_values(ds: Any, evaluation: pd.DataFrame, settings: PublishSetting
     for key, val in _rolled_up(ds).items():  # parents without their own figure: aggregate of their children
         rows.setdefault(key, val)
     ev = _evaluation_2025(evaluation)
-    for r in ev.to_dict("records"):
+    for r in frame_records(ev):
         u, i = r["unit_code"], r["indicator_code"]
         by, bv = r.get("baseline_year"), r.get("baseline_value")
         if not _isnan(by) and int(by) in _VALUE_YEARS and not _isnan(bv) and (u, i, int(by)) not in rows:
@@ -997,7 +998,7 @@ def build_bieu3(models_frame: pd.DataFrame, settings: PublishSettings, *, lang: 
                ColumnSpec("quantity", "int", width_mm=15),
                ColumnSpec("quantity_unit", "text", width_mm=15, align="center")]
     rows = _Rows()
-    for r in models_frame.to_dict("records"):
+    for r in frame_records(models_frame):
         rec = {c.key: r.get(c.key) for c in columns}
         rec["stt"] = str(r.get("stt", ""))
         for key in ("model", "objectives", "content", "scope", "places", "lead_agency"):
@@ -1019,7 +1020,7 @@ def build_bieu3_budget(budget_frame: pd.DataFrame, models_frame: pd.DataFrame, s
     columns += [ColumnSpec("budget_total", "money", 1, group=grp, width_mm=26)]
     rows = _Rows()
     kinds = {"model": "total", "total": "total", "source": "sub", "total_source": "sub"}
-    for r in budget_frame.to_dict("records"):
+    for r in frame_records(budget_frame):
         rec = {c.key: r.get(c.key) for c in columns}
         rec["budget_item"] = post_reform(str(rec.get("budget_item") or ""))
         rows.add(rec, kind=kinds.get(str(r.get("level")), "data"), decimals=1)

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.data.units import Relation
 from ctxh_plan.errors import InputError
 
@@ -71,15 +72,15 @@ def build_crosswalk(conversion: Any, *, weights: Any = None) -> Any:
 
     pairs = set(zip(conversion["old_code"], conversion["new_code"]))
     old_codes = set(conversion["old_code"])
-    wrows = _group(weights.to_dict("records") if weights is not None else [], "old_code")
+    wrows = _group(frame_records(weights) if weights is not None else [], "old_code")
     if weights is not None:
-        for r in weights.to_dict("records"):
+        for r in frame_records(weights):
             if r["old_code"] in old_codes and r["new_code"] and (r["old_code"], r["new_code"]) not in pairs:
                 raise InputError(f"former commune {r['old_code']} did not go to {r['new_code']} in the conversion "
                                  "table", file=r["file"], row=r["row"], column="new_code", value=r["new_code"],
                                  fix="use a new unit listed for that commune in the conversion table")
     out = []
-    for old, g in _group(conversion.to_dict("records"), "old_code").items():
+    for old, g in _group(frame_records(conversion), "old_code").items():
         rel = [Relation(x["relation"]) for x in g]
         given = [r for r in wrows.get(old, []) if r["new_code"]]
         if len(g) == 1 and rel[0].is_whole:
@@ -155,10 +156,10 @@ def build_district_crosswalk(crosswalk: Any, *, weights: Any = None, by: str = "
 
     cw = crosswalk
     pops = _commune_population(cw, weights)
-    wrows = _group(weights.to_dict("records") if weights is not None else [], "old_code")
+    wrows = _group(frame_records(weights) if weights is not None else [], "old_code")
     keep = set(districts) if districts is not None else None
     out = []
-    for d, group in _group(cw.to_dict("records"), "old_district_code").items():
+    for d, group in _group(frame_records(cw), "old_district_code").items():
         if keep is not None and d not in keep:
             continue
         explicit = wrows.get(d, []) if by == "population" else []
@@ -195,13 +196,13 @@ def _commune_population(cw, weights) -> dict[str, float]:
     if weights is None:
         return {}
     pops: dict[str, float] = {}
-    rows = [r for r in weights.to_dict("records") if not math.isnan(r["child_population"])]
+    rows = [r for r in frame_records(weights) if not math.isnan(r["child_population"])]
     totals = {r["old_code"]: r["child_population"] for r in rows if not r["new_code"]}
     parts: dict[str, dict[str, float]] = {}
     for r in rows:
         if r["new_code"]:
             parts.setdefault(r["old_code"], {})[r["new_code"]] = r["child_population"]
-    for c, group in _group(cw.to_dict("records"), "old_code").items():
+    for c, group in _group(frame_records(cw), "old_code").items():
         news = [r["new_code"] for r in group]
         if c in totals:
             pops[c] = totals[c]

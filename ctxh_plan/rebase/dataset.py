@@ -14,9 +14,24 @@ from ctxh_plan.rebase.crosswalk import build_crosswalk
 from ctxh_plan.rebase.reallocate import RebaseResult, rebase_observations, rebase_targets
 from ctxh_plan.rebase.weights import read_weights
 
-__all__ = ["load_registry", "rebase_dataset", "rebase_frames"]
+__all__ = ["check_rebase_date", "load_registry", "rebase_dataset", "rebase_frames"]
 
 log = logging.getLogger(__name__)
+
+
+def check_rebase_date(to: Any) -> str:
+    """The day of the new units as ``YYYY-MM-DD``: a calendar date on or after the reform (2025-07-01).
+
+    Raises
+    ------
+    ParameterError
+        Not a date, or a day before the new units existed (key ``to``, the value and the fix named).
+    """
+    day = parse_date(to, key="to")
+    if day < REFORM_DATE:
+        raise ParameterError("to", f"the new units start on {REFORM_DATE}", value=to,
+                             fix=f"use --to {REFORM_DATE} (or a later date)")
+    return day
 
 
 def rebase_frames(observations: Any, catalog: Any, *, province: str = "22", to: str = REFORM_DATE,
@@ -42,10 +57,7 @@ def rebase_frames(observations: Any, catalog: Any, *, province: str = "22", to: 
     """
     import pandas as pd
 
-    day = parse_date(to, key="to")
-    if day < REFORM_DATE:
-        raise ParameterError("to", f"the new units start on {REFORM_DATE}", value=to,
-                             fix=f"use --to {REFORM_DATE} (or a later date)")
+    day = check_rebase_date(to)
     province = str(province)
     w = read_weights(weights) if weights is not None else None
     old_units = _full_registry(province) if conversion is None else load_units(province, include_communes=True,

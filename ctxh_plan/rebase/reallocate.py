@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ctxh_plan.data.frames import OBSERVATION_COLUMNS, SKIPPED_COLUMNS, coerce_observations
+from ctxh_plan.data.frames import OBSERVATION_COLUMNS, SKIPPED_COLUMNS, coerce_observations, frame_records
 from ctxh_plan.data.units import LAST_DAY_BEFORE_REFORM, REFORM_DATE, UnitRegistry
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.rebase.allocation import allocate_fractional, allocate_integer
@@ -101,7 +101,7 @@ def _num(v: Any) -> float:
 def _fill_components(obs, catalog) -> Any:
     """Fill missing numerator/denominator of ratio rows from component count indicators."""
     idx = {(r["unit_code"], r["indicator_code"], r["year"], r["period"]): r["value"]
-           for r in obs[["unit_code", "indicator_code", "year", "period", "value"]].to_dict("records")}
+           for r in frame_records(obs[["unit_code", "indicator_code", "year", "period", "value"]])}
     num, den = obs["numerator"].to_numpy(dtype=float).copy(), obs["denominator"].to_numpy(dtype=float).copy()
     for i, r in enumerate(obs[["unit_code", "indicator_code", "year", "period"]].itertuples(index=False)):
         ind = catalog.get(r.indicator_code)
@@ -190,7 +190,7 @@ def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, prov
     out_rows: list[dict] = []
     skipped: list[dict] = []
     groups: dict[tuple, dict[str, dict]] = {}
-    for r in obs.to_dict("records"):
+    for r in frame_records(obs):
         rows = groups.setdefault((r["indicator_code"], r["year"], r["period"]), {})
         if r["unit_code"] in rows:
             raise InputError(f"unit {r['unit_code']} has two rows for {r['indicator_code']} {r['year']} "
@@ -248,7 +248,7 @@ def rebase_observations(observations: Any, catalog: Any, crosswalk: Any, *, prov
 
 def _pieces(cw) -> dict[str, list[tuple[str, float, str]]]:
     out: dict[str, list] = {}
-    for r in cw.to_dict("records"):
+    for r in frame_records(cw):
         out.setdefault(r["old_code"], []).append((r["new_code"], float(r["weight"]), r["weight_source"]))
     return out
 

@@ -8,6 +8,9 @@ import pytest
 
 from ctxh_plan.batch.export import REMOVE_OUTPUT_TAG, export_html, make_exporter
 
+# the Jupyter libraries these tests import cost ~3 s per process: one worker pays it (docs/TESTING.md)
+pytestmark = pytest.mark.xdist_group("jupyter")
+
 
 def _executed_notebook():
     import nbformat  # imported by the test, not at collection (jsonschema's grammar: ~1 s in every worker)

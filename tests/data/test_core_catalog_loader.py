@@ -50,3 +50,18 @@ def test_bad_catalogue_names_the_problem(tmp_path, text, words):
     assert "indicators.yaml" in msg
     for w in words:
         assert w in msg
+
+
+def test_the_same_bytes_give_the_same_catalogue_and_an_edit_a_new_one(tmp_path):
+    p = _write(tmp_path, GOOD)
+    first = load_catalog(p)
+    assert load_catalog(p) is first  # parsed once: a catalogue is read-only
+    p.write_text(GOOD.replace("Deaths", "Child deaths"), encoding="utf-8")
+    edited = load_catalog(p)
+    assert edited is not first and edited["DEATHS"].name_en == "Child deaths"
+    assert first["DEATHS"].name_en == "Deaths"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD + "  - {code: A}\n", encoding="utf-8")
+    for _ in range(2):  # a refused file is refused every time (nothing of it is kept)
+        with pytest.raises(ParameterError, match="name_vi"):
+            load_catalog(bad)

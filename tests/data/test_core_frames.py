@@ -9,6 +9,9 @@ import pytest
 
 from ctxh_plan.data import frames as F
 
+# these tests use the embedded plan (load_plan("") / the embedded_plan fixture): one worker computes it
+pytestmark = pytest.mark.xdist_group("embedded_plan")
+
 
 @pytest.fixture(scope="module")
 def plan():
@@ -56,3 +59,26 @@ def test_coerce_observations_types_and_refuses_text_in_a_number_cell():
     with pytest.raises(InputError) as exc:
         F.coerce_observations(raw.assign(value=["mười"]))
     assert exc.value.where.column == "value" and exc.value.where.row == 2
+
+
+def test_frame_records_are_the_records_pandas_gives():
+    import numpy as np
+
+    frame = pd.DataFrame({
+        "text": pd.Series(["a", None, "c"], dtype="str"),
+        "string_na": pd.array(["x", None, "z"], dtype="string"),
+        "number": [1.5, np.nan, 3.0],
+        "whole": [1, 2, 3],
+        "nullable": pd.array([1, None, 3], dtype="Int64"),
+        "flag": pd.array([True, None, False], dtype="boolean"),
+        "day": pd.to_datetime(["2025-07-01", None, "2026-01-01"]),
+        "kind": pd.Categorical(["p", "q", None]),
+        "obj": [object, None, "s"],
+    })
+    want, got = frame.to_dict("records"), F.frame_records(frame)
+    assert len(got) == 3 and [list(r) for r in got] == [list(r) for r in want]
+    for w, g in zip(want, got):
+        for key in w:
+            assert type(w[key]) is type(g[key]) and repr(w[key]) == repr(g[key]), key
+    assert F.frame_records(frame.iloc[:0]) == []
+    assert F.frame_records(pd.DataFrame(index=range(2))) == [{}, {}]

@@ -96,3 +96,19 @@ def test_vi_integers_never_shrink(n):
     assert parse_number(text).value == n
     assert parse_number(text, style="vi").value == n
     assert not math.isclose(parse_number(text).value, n / 1000)
+
+
+@given(st.from_regex(r"[0-9]{1,18}", fullmatch=True), st.sampled_from(["auto", "vi", "en"]))
+@settings(max_examples=200, deadline=None)
+def test_plain_digits_read_as_through_the_full_rules(digits, style):
+    """The shortcut for cells of plain digits gives what the full rules give to the same text with a space
+    around it (which takes the general path): the number, the text as written, no flags."""
+    fast, general = parse_number(digits, style=style), parse_number(f" {digits} ", style=style)
+    assert fast.value == general.value == float(digits)
+    assert (fast.approximate, fast.percent, fast.ambiguous, fast.problem) == (False, False, False, None)
+    assert fast.text == digits and general.text == f" {digits} "
+
+
+@pytest.mark.parametrize("text", ["١٢", "²", "１２"])
+def test_digits_of_other_scripts_are_not_numbers(text):
+    assert parse_number(text, errors="return").problem

@@ -22,6 +22,9 @@ from ctxh_plan.targets.settings import ProjectionSettings
 from ctxh_plan.vocab import Direction, Kind
 from tests.helpers.indicators import make_indicator
 
+# these tests use the embedded plan (load_plan("") / the embedded_plan fixture): one worker computes it
+pytestmark = pytest.mark.xdist_group("embedded_plan")
+
 YEARS = list(range(2019, 2026))
 
 

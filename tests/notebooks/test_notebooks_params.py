@@ -11,6 +11,9 @@ from tests.helpers.paths import ROOT
 
 NB = ROOT / "notebooks"
 
+# the Jupyter libraries these tests import cost ~3 s per process: one worker pays it (docs/TESTING.md)
+pytestmark = pytest.mark.xdist_group("jupyter")
+
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_spec_comes_from_the_parameters_cell_as_papermill_reads_it(name):

@@ -7,6 +7,9 @@ import zipfile
 
 import pytest
 
+# these tests use the embedded plan (load_plan("") / the embedded_plan fixture): one worker computes it
+pytestmark = pytest.mark.xdist_group("embedded_plan")
+
 
 @pytest.fixture(scope="module")
 def inputs(embedded_plan):

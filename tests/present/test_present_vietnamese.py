@@ -20,6 +20,9 @@ from ctxh_plan.data.numbers import format_number, parse_number
 from ctxh_plan.vocab import Operator
 from tests.helpers.vietnamese_scan import absolute_paths, english_words, read_text
 
+# these tests use the embedded plan (load_plan("") / the embedded_plan fixture): one worker computes it
+pytestmark = pytest.mark.xdist_group("embedded_plan")
+
 UNITS = ("22", "198")
 MISSING = "–"
 MARKS = ("<5", "x")

@@ -215,9 +215,10 @@ def test_formula_like_text_in_a_dataset_stays_text_in_every_output(tmp_path, cap
     codes = [_run(argv, capsys)[0] for argv in runs]
     assert codes == [0, 0, 0, 1, 1]  # the dataset is accepted (text is text); the bad file is reported
     for name in ("e.xlsx", "p.xlsx", "r.xlsx"):
-        wb = openpyxl.load_workbook(tmp_path / name)
-        assert not [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
+        wb = openpyxl.load_workbook(tmp_path / name, read_only=True)
+        assert not [(ws.title, c.row, c.column) for ws in wb.worksheets for row in ws.iter_rows() for c in row
                     if c.data_type == "f"], name
+        wb.close()
     for name in ("e.csv", "r.csv"):
         body = (tmp_path / name).read_text(encoding="utf-8-sig")
         assert not re.search(r'(^|,)"?[=@+][^,\n]', body, flags=re.MULTILINE), name  # "=" alone is an operator
@@ -536,6 +537,7 @@ def test_batch_refused_while_another_holds_the_run_folder(tmp_path, capsys, monk
     assert not (seen[0] / "manifest.json").exists()
 
 
+@pytest.mark.xdist_group("jupyter")  # imports nbformat: with the other such tests (docs/TESTING.md)
 def test_interrupted_rerun_keeps_the_finished_run_on_show(tmp_path, monkeypatch):
     """A finished run's folder, re-run and interrupted before any report is replaced: the index and the
     manifest still show every report as done; a temporary file left by a killed run is swept."""
@@ -591,6 +593,7 @@ def _ctrl_c_during(run_jobs, jobs, *, after: float) -> float:
     return time.perf_counter() - t0
 
 
+@pytest.mark.xdist_group("jupyter")  # imports nbformat: with the other such tests (docs/TESTING.md)
 def test_ctrl_c_while_kernels_start_is_one_clean_stop(monkeypatch, capfd):
     """SIGINT while the kernels are still starting: the starts are abandoned (no retry), nothing is written,
     KeyboardInterrupt comes back, and asyncio prints no "Task exception was never retrieved"."""
@@ -620,6 +623,7 @@ def test_ctrl_c_while_kernels_start_is_one_clean_stop(monkeypatch, capfd):
     assert "never retrieved" not in err and "Traceback" not in err and "retrying" not in err, err
 
 
+@pytest.mark.xdist_group("jupyter")  # imports nbformat: with the other such tests (docs/TESTING.md)
 def test_ctrl_c_abandons_a_notebook_whose_kernel_missed_the_interrupt(monkeypatch, capfd):
     """A kernel that got the interrupt between two cells (or inside its own message handling) goes on, or never
     answers: STOP_GRACE seconds after Ctrl-C its notebook is abandoned, its kernel shut down, nothing written."""

@@ -139,11 +139,14 @@ def _grid_tables(rows: list[list], cell=lambda v: v) -> list[tuple[list, list[li
 def _xlsx_tables(path: Path):
     import openpyxl
 
-    wb = openpyxl.load_workbook(path)
-    for ws in wb.worksheets:
-        if ws.title.startswith("Bieu"):
-            grid = [list(r) for r in ws.iter_rows(values_only=True)]
-            yield from ((ws.title, labels, body) for labels, body in _grid_tables(grid))
+    wb = openpyxl.load_workbook(path, read_only=True)  # values only: read-only mode reads them ~3x faster
+    try:
+        for ws in wb.worksheets:
+            if ws.title.startswith("Bieu"):
+                grid = [list(r) for r in ws.iter_rows(values_only=True)]
+                yield from ((ws.title, labels, body) for labels, body in _grid_tables(grid))
+    finally:
+        wb.close()
 
 
 def _docx_number(text: str) -> float | str | None:

@@ -22,6 +22,9 @@ from ctxh_plan.data.catalog import Indicator
 from ctxh_plan.vocab import Direction, Kind
 from tests.present.test_present_charts import evaluation  # the same small evaluation frame
 
+# these tests use the embedded plan (load_plan("") / the embedded_plan fixture): one worker computes it
+pytestmark = pytest.mark.xdist_group("embedded_plan")
+
 ROOT = Path(__file__).resolve().parents[2]
 RATE = Indicator("CT03c", "Tỷ suất tử vong trẻ em dưới 5 tuổi (trên 1.000 trẻ đẻ sống)", "Under-5 mortality",
                  "‰ trẻ đẻ sống", Kind.RATE_1000, Direction.LOWER, unit_en="per 1,000 live births", decimals=1)

@@ -13,6 +13,9 @@ import pytest
 
 from ctxh_plan.present.charts import KEY_INDICATORS
 
+# these tests use the embedded plan (load_plan("") / the embedded_plan fixture): one worker computes it
+pytestmark = pytest.mark.xdist_group("embedded_plan")
+
 UNIT = "198"
 PARAMS = {"unit_code": UNIT, "dataset": "", "scenario": "", "lang": "vi", "rebase_to": "", "output_dir": "",
           "suppress_threshold": 5, "appendix_dir": "", "appendix_formats": [], "key_indicators": []}
