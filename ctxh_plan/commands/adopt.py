@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.errors import UsageError
 
 __all__ = ["add_parser", "run"]
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if len(errs):
         print(f"{len(errs)} lỗi trong đề xuất; chưa ghi tệp / error(s) in the proposals; nothing written:",
               file=sys.stderr)
-        for r in errs.head(20).to_dict("records"):
+        for r in frame_records(errs.head(20)):
             print(f"  {r['file']} dòng/row {r['row']} cột/column {r['column']} '{r['value']}': {r['problem']} — "
                   f"{r['fix']}", file=sys.stderr)
         return 1
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     changed = d[d["severity"] == "info"]
     if original is not None:
         print(f"So với đề xuất / against the proposal: {len(changed)} giá trị thay đổi / changed values")
-        for r in changed.head(30).to_dict("records"):
+        for r in frame_records(changed.head(30)):
             print(f"  {r['unit_code']} {r['indicator_code']} {r['field']}: {_fmt(r['proposed'])} → {_fmt(r['adopted'])}"
                   f" ({r['set_by']}) — {r['message']}")
         if len(changed) > 30:

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.errors import UsageError
 
 __all__ = ["add_parser", "print_problems", "run"]
@@ -43,7 +44,7 @@ def print_problems(problems, lang: str = "vi", limit: int = 15) -> None:
     if not len(problems):
         return
     print(f"{len(problems)} vấn đề trong biểu mẫu / problems in the forms:", file=sys.stderr)
-    for r in problems.head(limit).to_dict("records"):
+    for r in frame_records(problems.head(limit)):
         where = Path(str(r["file"])).name + (f" dòng/row {r['row']}" if str(r["row"]) not in ("", "None", "<NA>")
                                              else "")
         print(f"  [{r['severity']}] {where}: '{r['value']}' — {r['problem']} — {r['fix']}", file=sys.stderr)

@@ -231,4 +231,4 @@ def check_output_folder(folder: str | os.PathLike[str]) -> None:
     if not existing.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target))
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing if existing == target else target))
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))

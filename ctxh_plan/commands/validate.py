@@ -10,6 +10,8 @@ import re
 import sys
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
+
 __all__ = ["add_parser", "render_problems", "run"]
 
 _HELP = """\
@@ -65,7 +67,7 @@ def render_problems(problems: Any, lang: str = "vi", max_rows: int | None = None
     df = df[order]
     shown = df if max_rows is None else df.head(max_rows)
     lines = []
-    for rec in shown.to_dict("records"):
+    for rec in frame_records(shown):
         lines.append(" | ".join(f"{k}: {v}" for k, v in rec.items() if v not in ("", "<NA>")))
     if max_rows is not None and len(df) > max_rows:
         more = len(df) - max_rows

@@ -407,7 +407,7 @@ def schema_problems(frame: Any, schema: Any) -> list[dict]:
         schema.validate(frame, lazy=True)
     except pe.SchemaErrors as exc:
         rows = []
-        for rec in exc.failure_cases.to_dict("records"):
+        for rec in frame_records(exc.failure_cases):
             rows.append({"file": "", "sheet": "", "row": None, "column": str(rec.get("column") or ""),
                          "value": str(rec.get("failure_case")),
                          "problem": f"{schema.name}: {rec.get('check')} failed (internal contract of the frame)",

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.errors import InputError, UsageError
 from ctxh_plan.io.yamlfile import read_yaml
 from ctxh_plan.present.labels import text
@@ -117,7 +118,7 @@ def _chart_paths(ds: Any, evaluation: pd.DataFrame, projection: Any, unit_code: 
     ev = evaluation[evaluation["unit_code"].astype(str) == unit_code].drop_duplicates("indicator_code")
     targets = dict(zip(ev["indicator_code"].astype(str), ev.get("target_value", [])))
     count = 0
-    rows = props[props["unit_code"].astype(str) == unit_code].to_dict("records")
+    rows = frame_records(props[props["unit_code"].astype(str) == unit_code])
     key_order = {c: k for k, c in enumerate(settings.key_indicators)}  # the plan's key indicators first
     rows.sort(key=lambda r: key_order.get(str(r["indicator_code"]), len(key_order)))
     for row in rows:

@@ -8,6 +8,7 @@ import functools
 import logging
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.data.units import LAST_DAY_BEFORE_REFORM, REFORM_DATE, UnitRegistry, load_units, parse_date
 from ctxh_plan.errors import InputError, ParameterError
 from ctxh_plan.rebase.crosswalk import build_crosswalk
@@ -75,7 +76,7 @@ def rebase_frames(observations: Any, catalog: Any, *, province: str = "22", to: 
                                             to=day, weights=w, counts=counts,
                                             province_kept=(new_name == old_name))
     crosswalk = pd.concat([cw, dxw], ignore_index=True) if len(dxw) else cw
-    for r in skipped.head(20).to_dict("records"):
+    for r in frame_records(skipped.head(20)):
         log.warning("rebase skipped %s %s %s %s: %s", r["unit_code"], r["indicator_code"], r["year"], r["period"],
                     r["reason"])
     return RebaseResult(observations=obs, crosswalk=crosswalk, skipped=skipped, units=new_units, to=day)

@@ -14,6 +14,7 @@ import html
 import math
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.reports.html import figure_html, notes_html, pick_lang, show_block, styled_table
 from ctxh_plan.reports.messages import collect_messages
 from ctxh_plan.tracking.names import post_reform
@@ -82,7 +83,7 @@ def unit_tracking_table(run: Any, unit: str, catalog: Any, lang: str = "vi", thr
     t = t[t["milestone"].notna() | t["target_2030"].notna()]
     full = not tr.period.is_partial
     rows = []
-    for r in t.to_dict("records"):
+    for r in frame_records(t):
         ind = catalog.get(r["indicator_code"])
         hide = _hidden(ind, r["value"], r["numerator"], threshold) or _hidden(
             ind, r["same_period_last_year"], math.nan, threshold)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ctxh_plan.data.frames import ADOPTED_FILE_COLUMNS as FILE_COLUMNS
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.errors import InputError, UsageError
 
 __all__ = [
@@ -246,7 +247,7 @@ def plan_to_targets(plan: Any, *, verification: str = "") -> Any:
     import pandas as pd
 
     rows = []
-    for r in plan.to_dict("records"):
+    for r in frame_records(plan):
         doc = document_text(r["document_number"], r["document_date"])
         for year in PLAN_YEARS:
             key = "target_2030" if year == 2030 else f"milestone_{year}"
@@ -353,7 +354,7 @@ def adopt_proposals(proposals: Any, *, catalog: Any, units: Any, document_number
         o["indicator_code"] = o["indicator_code"].map(_cell_text)
         o = o.drop_duplicates(["unit_code", "indicator_code"]).set_index(["unit_code", "indicator_code"])
     records, raw_rows, diff = [], [], []
-    for r in p.to_dict("records"):
+    for r in frame_records(p):
         unit, code = r["unit_code"], r["indicator_code"]
         ind = catalog.get(code)
         target = r.get("target_2030", math.nan)

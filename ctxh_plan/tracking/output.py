@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.errors import UsageError
 from ctxh_plan.io.cells import is_formula_like
 
@@ -203,7 +204,7 @@ def format_tracking(tracking: Any, catalog: Any, lang: str = "vi", *, limit: int
         return format_number(float(v), dec, "vi" if vi else "en")
 
     prov_rows = t[(t["unit_code"] == prov) & t["milestone"].notna()]
-    for r in prov_rows.head(limit).to_dict("records"):
+    for r in frame_records(prov_rows.head(limit)):
         code = r["indicator_code"]
         st = TrackingStatus(r["status_vs_milestone"]).label(lang)
         p = r["p_milestone"]

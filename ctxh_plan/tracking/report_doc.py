@@ -19,6 +19,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ctxh_plan.data.frames import frame_records
 from ctxh_plan.tracking.names import post_reform
 
 __all__ = ["change_sentence", "post_reform", "report_file_name", "write_report"]
@@ -274,7 +275,7 @@ def write_report(tracking: Any, path: str | Path, *, catalog: Any, lang: str = "
     heading(("2. Kết quả các chỉ tiêu của Kế hoạch (toàn tỉnh)") if vi else "2. The plan's indicators (province)")
     prow = table[(table["unit_code"] == prov) & table["milestone"].notna()]
     behind = []
-    for r in prow.to_dict("records"):
+    for r in frame_records(prow):
         ind = catalog.get(r["indicator_code"])
         if ind is None:
             continue
@@ -330,7 +331,7 @@ def write_report(tracking: Any, path: str | Path, *, catalog: Any, lang: str = "
     if len(units_noted):
         para(("Nguyên nhân, giải pháp do các đơn vị nêu:" if vi else "Causes and solutions given by the units:"),
              align="left", italic=True, space_after=2)
-        for r in units_noted.to_dict("records"):
+        for r in frame_records(units_noted):
             ind = catalog[r["indicator_code"]]
             para(f"- {r['unit_name']}, {_name(ind, lang).lower() if vi else ind.name(lang)} "
                  f"({_status_text(r['status_vs_milestone'], r['p_milestone'], full_year, lang)}): "
@@ -421,7 +422,7 @@ def _bieu1(doc: Any, tracking: Any, catalog: Any, lang: str, usable: float, thre
                 f"Milestone {per.year}", "Status", "2030 target", "Causes", "Solutions"])
     body = []
     hidden_any = any_estimate = False
-    for k, r in enumerate(rows.to_dict("records"), start=1):
+    for k, r in enumerate(frame_records(rows), start=1):
         ind = catalog.get(r["indicator_code"])
         hide = _hidden(ind, r["value"], r["same_period_last_year"], threshold=threshold, count=r["numerator"])
         hidden_any |= hide
@@ -489,7 +490,7 @@ def _bieu2(doc: Any, tracking: Any, lang: str, usable: float) -> None:
     headers = (["STT", "Đơn vị", "Đã gửi", "Ngày gửi", "Đúng hạn", "Số chỉ tiêu đã điền", "Ghi chú"] if vi else
                ["No.", "Unit", "Sent", "Sent on", "On time", "Indicators filled", "Note"])
     body = []
-    for k, r in enumerate(s[s["expected"] == 1].to_dict("records"), start=1):
+    for k, r in enumerate(frame_records(s[s["expected"] == 1]), start=1):
         sent = r["submitted_on"].strftime("%d/%m/%Y") if isinstance(r["submitted_on"], dt.date) else "–"
         ot = r["on_time"]
         ot_txt = "–" if ot is None or str(ot) == "<NA>" else (("Có" if bool(ot) else "Không") if vi else

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ctxh_plan.data.frames import SUBMISSION_COLUMNS
+from ctxh_plan.data.frames import SUBMISSION_COLUMNS, frame_records
 
 __all__ = ["SUBMISSION_COLUMNS", "Submissions", "format_submissions", "submission_table"]
 
@@ -154,7 +154,7 @@ def format_submissions(subs: Submissions, lang: str = "vi", *, limit: int = 80) 
         yes, no = "yes", "no"
     t = table.sort_values(["received", "on_time", "unit_code"], key=lambda s: s.astype(str), kind="stable")
     lines = [head, " | ".join(cols)]
-    for r in t.head(limit).to_dict("records"):
+    for r in frame_records(t.head(limit)):
         sent = r["submitted_on"].strftime("%d/%m/%Y") if r["submitted_on"] is not None and not (
             isinstance(r["submitted_on"], float)) else "–"
         ot = "–" if r["on_time"] is None or r["on_time"] is _na() else (yes if bool(r["on_time"]) else no)
