@@ -3,7 +3,7 @@ test files; paths in tests/helpers/paths.py.
 
 Markers (registered in pyproject.toml, ``--strict-markers``): ``notebooks`` = a long end-to-end test: it starts
 a Jupyter kernel (papermill, nbval, the batch, the warm-kernel pool, dask), or runs a whole province through the
-commands without one (a handful, each saying so); ``-m "not notebooks"`` is the fast subset (about a minute).
+commands without one (a handful, each saying so); ``-m "not notebooks"`` is the fast subset (under a minute).
 The kernel rule is enforced: a test without the marker that launches a kernel in the test process fails, naming
 the marker (see :func:`_kernels_only_under_the_notebooks_marker`).
 """
