@@ -106,8 +106,19 @@ def local_then_dask(tmp_path_factory):
     yml = _batch_file(tmp, "d", UNITS)
     local = run_batch(yml, progress=False)
     before = _hashes(local.run_dir)
+    shutil.copytree(local.run_dir, tmp / "local_copy")  # to show what differs, if anything does
     dask = run_batch(yml, progress=False, scheduler="local:2")
     return yml, local, before, dask
+
+
+def _difference(first: Path, second: Path, limit: int = 60) -> str:
+    """The first lines of a unified diff of two text files (what a failed comparison shows)."""
+    import difflib
+
+    a = first.read_text(encoding="utf-8", errors="replace").splitlines()
+    b = second.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = list(difflib.unified_diff(a, b, "local pool", "dask", lineterm="", n=1))
+    return "\n".join(line[:300] for line in lines[:limit])
 
 
 
@@ -122,7 +133,10 @@ def test_dask_engine_writes_the_same_files_as_the_local_pool(local_then_dask):
     assert {"notebooks", "html", "figures", "appendices"} <= kinds
     assert any(p.endswith(".docx") for p in after) and any(p.endswith(".xlsx") for p in after)
     changed = [p for p in after if after[p] != before[p]]
-    assert changed == [], f"files differ between the local pool and dask: {changed}"
+    copy = dask.run_dir.parents[1] / "local_copy"  # (the fixture's folder: out/<run> is inside it)
+    shown = "\n\n".join(f"{p}:\n{_difference(copy / p, dask.run_dir / p)}" for p in changed[:2]
+                         if p.endswith((".ipynb", ".html", ".svg", ".csv")))
+    assert changed == [], f"files differ between the local pool and dask: {changed}\n{shown}"
     man = json.loads((dask.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert man["engine"]["name"] == "dask" and man["engine"]["scheduler"] == "local:2"
     assert len(man["engine"]["workers"]) == 2 and man["engine"]["lost_workers"] == []
