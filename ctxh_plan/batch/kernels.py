@@ -39,6 +39,7 @@ __all__ = [
     "KernelStopped",
     "NotebookJob",
     "WarmKernel",
+    "coalesce_streams",
     "error_banner",
     "kernel_reset",
     "kernel_snapshot",
@@ -418,12 +419,41 @@ def write_notebook(nb: Any, path: Path) -> None:
         nbformat.write(nb, fh)
 
 
+def coalesce_streams(nb: Any) -> None:
+    """Join, in every code cell, consecutive outputs of the same stream (stdout, stderr) into one.
+
+    How a kernel cuts printed text into messages depends on when it flushes: ``print("… [dữ liệu minh họa]")``
+    arrived once as one stdout output and once as the text and then ``"\n"`` (seen when a dask worker's kernel
+    ran unit 195), so the same notebook was written with different bytes. Joined, the text is the same
+    whatever the timing. Changes ``nb`` in place.
+    """
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code" or len(cell.get("outputs", ())) < 2:
+            continue
+        joined: list[Any] = []
+        for out in cell.outputs:
+            last = joined[-1] if joined else None
+            if (out.get("output_type") == "stream" and last is not None and last.get("output_type") == "stream"
+                    and last.get("name") == out.get("name")):
+                last["text"] = _stream_text(last.get("text")) + _stream_text(out.get("text"))
+            else:
+                joined.append(out)
+        cell.outputs = joined
+
+
+def _stream_text(text: Any) -> str:
+    """A stream output's text as one string (nbformat allows a list of lines)."""
+    return "".join(text) if isinstance(text, list) else str(text or "")
+
+
 def record_result(job: NotebookJob, nb: Any, error: str | None, seconds: float, worker: int | str,
                   attempts: int = 1) -> JobResult:
     """Mark ``nb`` ok/failed in its metadata, write it to ``job.output`` (atomically) and return the result.
 
-    Every engine ends a notebook here, so the files are the same whichever engine ran it.
+    Every engine ends a notebook here, so the files are the same whichever engine ran it (the streams of a
+    cell joined: :func:`coalesce_streams`).
     """
+    coalesce_streams(nb)
     nb.metadata.setdefault("ctxh_plan", {})["status"] = "failed" if error else "ok"
     write_notebook(nb, job.output)
     return JobResult(job.key, "failed" if error else "ok", seconds, job.output, error, worker, nb, attempts)

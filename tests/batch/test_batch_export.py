@@ -76,3 +76,32 @@ def test_the_exporter_is_reused_with_the_language_of_each_page(tmp_path, lang):
     page = (tmp_path / "b.html").read_text(encoding="utf-8")
     assert f'<html lang="{lang}">' in page
     assert ('alt="Hình không có mô tả"' if lang == "vi" else 'alt="Image without a description"') in page
+
+
+def test_a_cell_printed_in_one_or_two_messages_is_written_the_same(tmp_path):
+    """A kernel may send ``print``'s text and its newline as two stream messages (timing): the notebook
+    written is the same either way (``record_result`` joins a cell's consecutive outputs of one stream)."""
+    import nbformat
+
+    from ctxh_plan.batch.kernels import NotebookJob, record_result
+
+    def stream(name: str, text: str):
+        return nbformat.v4.new_output("stream", name=name, text=text)
+
+    def notebook(outputs):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("report()", outputs=outputs)])
+        nb.cells[0].id = "report"
+        return nb
+
+    figure = nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+    split = notebook([stream("stdout", "Phụ lục [dữ liệu minh họa]"), stream("stdout", "\n"),
+                      stream("stderr", "cảnh báo\n"), stream("stdout", "a"), figure, stream("stdout", "b\n")])
+    whole = notebook([stream("stdout", "Phụ lục [dữ liệu minh họa]\n"), stream("stderr", "cảnh báo\n"),
+                      stream("stdout", "a"), figure, stream("stdout", "b\n")])
+    for name, nb in (("split", split), ("whole", whole)):
+        record_result(NotebookJob(name, tmp_path / "t.ipynb", {}, tmp_path / f"{name}.ipynb"), nb, None, 0.1, 0)
+    assert (tmp_path / "split.ipynb").read_bytes() == (tmp_path / "whole.ipynb").read_bytes()
+    outputs = nbformat.read(str(tmp_path / "split.ipynb"), as_version=4).cells[0].outputs
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in outputs] == [
+        ("stream", "stdout", "Phụ lục [dữ liệu minh họa]\n"), ("stream", "stderr", "cảnh báo\n"),
+        ("stream", "stdout", "a"), ("display_data", None, None), ("stream", "stdout", "b\n")]
