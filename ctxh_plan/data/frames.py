@@ -132,9 +132,9 @@ PROPOSAL_COLUMNS = ("unit_code", "indicator_code", "target_2030", "target_method
 def frame_records(frame: Any) -> list[Any]:
     """The rows of a DataFrame as dicts of Python values, as ``frame.to_dict("records")`` gives them.
 
-    The same values (``tolist`` boxes numpy scalars as ``to_dict`` does), about five times faster on the
-    ``str`` columns the readers produce: ``to_dict`` boxes each cell of an extension array one by one. Used
-    where every row of an input file is checked (tens of thousands of rows).
+    The same values (``tolist`` boxes numpy scalars as ``to_dict`` does), three to six times faster on the
+    ``str`` columns the readers produce (``benchmarks/evaluate_speed.py``): ``to_dict`` boxes each cell of an
+    extension array one by one. Used wherever a frame's rows are walked, e.g. every row of an input file.
     """
     import pandas as pd
 

@@ -128,13 +128,23 @@ _CONFUSABLES = str.maketrans({
 
 def fold_text(text: object) -> str:
     """Lower-case, accent-free, single-spaced form of a header (for matching only)."""
-    return _fold(text if type(text) is str else str(text))
+    s = text if type(text) is str else str(text)
+    return _fold_short(s) if len(s) <= _FOLD_REMEMBERED else _fold(s)
+
+
+#: strings up to this length are remembered by :func:`_fold_short` (words, headers, short cells; a long free-text
+#: cell is folded each time, so the memory held stays small: at most 16,384 × 256 characters)
+_FOLD_REMEMBERED = 256
 
 
 @functools.lru_cache(maxsize=16384)
+def _fold_short(text: str) -> str:
+    """:func:`_fold`, remembered: the same words and headers are folded again and again (every word of every
+    free-text cell is folded when screening for names)."""
+    return _fold(text)
+
+
 def _fold(text: str) -> str:
-    """:func:`fold_text` of a string, remembered: the same words and headers are folded again and again (every
-    word of every free-text cell is folded when screening for names)."""
     s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
     s = "".join(c for c in s if unicodedata.category(c) != "Mn").lower()
     s = re.sub(r"[^a-z0-9]+", " ", s)
